@@ -1,0 +1,59 @@
+//! Times are stored as Unix milliseconds (both databases hold them as 64-bit integers) and shown in
+//! Japan time. Japan has no daylight saving, so a fixed +09:00 offset is exact.
+
+use jiff::{Timestamp, civil, tz};
+
+pub fn now_ms() -> i64 {
+    Timestamp::now().as_millisecond()
+}
+
+const JST: tz::Offset = tz::Offset::constant(9);
+
+/// "2026-11-24 11:06" in Japan time.
+pub fn format_ms(ms: i64) -> String {
+    match Timestamp::from_millisecond(ms) {
+        Ok(ts) => JST.to_datetime(ts).strftime("%Y-%m-%d %H:%M").to_string(),
+        Err(_) => String::from("?"),
+    }
+}
+
+/// The value for an `<input type="datetime-local">`.
+pub fn format_input_ms(ms: i64) -> String {
+    match Timestamp::from_millisecond(ms) {
+        Ok(ts) => JST.to_datetime(ts).strftime("%Y-%m-%dT%H:%M").to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+/// Parses "2026-11-24T11:06", "2026-11-24 11:06" or an RFC 3339 time; a local time is Japan time.
+pub fn parse_ms(s: &str) -> Option<i64> {
+    let s = s.trim();
+    if let Ok(ts) = s.parse::<Timestamp>() {
+        return Some(ts.as_millisecond());
+    }
+    let dt: civil::DateTime = s.replace(' ', "T").parse().ok()?;
+    JST.to_timestamp(dt).ok().map(|t| t.as_millisecond())
+}
+
+/// A calendar date "YYYY-MM-DD", validated.
+pub fn parse_date(s: &str) -> Option<civil::Date> {
+    s.trim().parse::<civil::Date>().ok()
+}
+
+pub fn today() -> civil::Date {
+    JST.to_datetime(Timestamp::now()).date()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_input_round_trips_as_japan_time() {
+        let ms = parse_ms("2026-03-12T10:00").unwrap();
+        assert_eq!(ms, parse_ms("2026-03-12T01:00:00Z").unwrap());
+        assert_eq!(format_input_ms(ms), "2026-03-12T10:00");
+        assert_eq!(format_ms(ms), "2026-03-12 10:00");
+        assert_eq!(parse_ms("12 March"), None);
+    }
+}

@@ -1,0 +1,325 @@
+//! The organisation record, the input that creates or changes one, and its validation. Inputs
+//! refer to other organisations by code, so a form, an API call and a spreadsheet row are the same
+//! thing and validate the same way.
+
+use kumiai_core::{Access, Lang, OrgKind, Reach, time};
+use kumiai_platform::FieldError;
+use kumiai_platform::reach::{AccessRow, parse_path};
+use serde::{Deserialize, Serialize};
+use sqlx::FromRow;
+
+pub const ENTITY: &str = "organisation";
+
+#[derive(Clone, Debug, FromRow, Serialize)]
+pub struct Organisation {
+    pub id: i64,
+    pub code: String,
+    pub kind: String,
+    pub parent_id: Option<i64>,
+    pub company_id: Option<i64>,
+    pub path: String,
+    pub name_ja: String,
+    pub name_kana: String,
+    pub name_en: String,
+    pub country: String,
+    pub note: String,
+    pub reach: String,
+    pub scope_org_id: Option<i64>,
+    pub embargo_until: Option<i64>,
+    pub owner_org_id: Option<i64>,
+    pub archived_at: Option<i64>,
+    pub version: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    #[serde(skip)]
+    pub owner_path: Option<String>,
+}
+
+/// Columns of [`Organisation`] over alias `o`, with the owner's path joined as `ow`.
+pub const COLS: &str = "o.id, o.code, o.kind, o.parent_id, o.company_id, o.path, o.name_ja, o.name_kana, o.name_en, o.country, \
+    o.note, o.reach, o.scope_org_id, o.embargo_until, o.owner_org_id, o.archived_at, o.version, o.created_at, o.updated_at, ow.path AS owner_path";
+pub const FROM: &str = "organisations o LEFT JOIN organisations ow ON ow.id = o.owner_org_id";
+
+impl Organisation {
+    pub fn kind(&self) -> Option<OrgKind> {
+        OrgKind::parse(&self.kind)
+    }
+    pub fn kind_label(&self, l: Lang) -> &'static str {
+        self.kind().map(|k| k.label(l)).unwrap_or("?")
+    }
+    pub fn reach(&self) -> Reach {
+        Reach::parse(&self.reach).unwrap_or(Reach::Hq)
+    }
+    pub fn name(&self, l: Lang) -> &str {
+        if l == Lang::En && !self.name_en.is_empty() { &self.name_en } else { &self.name_ja }
+    }
+    pub fn ancestors(&self) -> Vec<i64> {
+        let mut p = parse_path(&self.path);
+        p.pop();
+        p
+    }
+    pub fn access(&self, shared_with: Vec<i64>) -> Access {
+        AccessRow {
+            reach: self.reach.clone(),
+            scope_org_id: self.scope_org_id,
+            embargo_until: self.embargo_until,
+            owner_org_id: self.owner_org_id,
+            owner_path: self.owner_path.clone(),
+        }
+        .into_access(shared_with)
+    }
+    /// The fields an audit entry and a conflict report show.
+    pub fn snapshot(&self, codes: &Codes) -> serde_json::Value {
+        serde_json::json!({
+            "code": self.code, "kind": self.kind, "parent": codes.parent, "company": codes.company,
+            "name_ja": self.name_ja, "name_kana": self.name_kana, "name_en": self.name_en, "country": self.country,
+            "note": self.note, "reach": self.reach, "scope": codes.scope,
+            "embargo_until": self.embargo_until.map(time::format_ms), "shared_with": codes.shared_with.join(","),
+            "archived": self.archived_at.is_some(), "version": self.version,
+        })
+    }
+}
+
+/// The codes an organisation refers to, for display and snapshots.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Codes {
+    pub parent: Option<String>,
+    pub company: Option<String>,
+    pub scope: Option<String>,
+    pub shared_with: Vec<String>,
+}
+
+/// What a form, an API body or a spreadsheet row says about an organisation. Empty strings mean
+/// "none".
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct OrgInput {
+    pub code: String,
+    pub kind: String,
+    pub parent: String,
+    pub company: String,
+    pub name_ja: String,
+    pub name_kana: String,
+    pub name_en: String,
+    pub country: String,
+    pub note: String,
+    pub reach: String,
+    pub scope: String,
+    pub embargo_until: String,
+    /// Comma-separated organisation codes.
+    pub shared_with: String,
+}
+
+impl OrgInput {
+    pub fn from_record(o: &Organisation, codes: &Codes) -> OrgInput {
+        OrgInput {
+            code: o.code.clone(),
+            kind: o.kind.clone(),
+            parent: codes.parent.clone().unwrap_or_default(),
+            company: codes.company.clone().unwrap_or_default(),
+            name_ja: o.name_ja.clone(),
+            name_kana: o.name_kana.clone(),
+            name_en: o.name_en.clone(),
+            country: o.country.clone(),
+            note: o.note.clone(),
+            reach: o.reach.clone(),
+            scope: codes.scope.clone().unwrap_or_default(),
+            embargo_until: o.embargo_until.map(time::format_input_ms).unwrap_or_default(),
+            shared_with: codes.shared_with.join(","),
+        }
+    }
+    pub fn shared_codes(&self) -> Vec<String> {
+        self.shared_with.split([',', '、', ' ']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+    }
+}
+
+/// A referenced organisation as validation needs it.
+#[derive(Clone, Debug)]
+pub struct OrgRef {
+    pub kind: OrgKind,
+    /// Path, if it exists already (a row earlier in the same import has none yet).
+    pub path: Option<String>,
+    pub visible: bool,
+    pub archived: bool,
+}
+
+/// Field-level checks that need no database: every message says what to enter.
+pub struct Checked {
+    pub kind: OrgKind,
+    pub reach: Reach,
+    pub embargo_until: Option<i64>,
+    pub country: String,
+}
+
+pub fn check_fields(input: &OrgInput) -> Result<Checked, Vec<FieldError>> {
+    let mut errs = vec![];
+    let code = input.code.trim();
+    if code.is_empty() || code.chars().count() > 32 || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        errs.push(FieldError::new("code", "組織コードは32文字以内の英数字・ハイフン・下線で入力してください。", "A code is up to 32 letters, digits, '-' or '_'."));
+    }
+    let kind = OrgKind::parse_loose(&input.kind);
+    if kind.is_none() {
+        errs.push(FieldError::new("kind", "種別を選んでください（本部・産別・単組・企業・海外事業体・海外労組・外部団体）。", "Choose a kind (head_office, industrial_union, enterprise_union, company, overseas_site, overseas_union, external_body)."));
+    }
+    let name = input.name_ja.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        errs.push(FieldError::new("name_ja", "名称（日本語）を200文字以内で入力してください。", "Enter the Japanese name (up to 200 characters)."));
+    }
+    if input.name_kana.chars().count() > 200 || input.name_en.chars().count() > 200 {
+        errs.push(FieldError::new("name_kana", "よみ・英語名は200文字以内です。", "Reading and English name are up to 200 characters."));
+    }
+    if input.name_kana.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)) {
+        errs.push(FieldError::new("name_kana", "よみはかな・カナで入力してください（漢字は使えません）。", "Write the reading in kana, not kanji."));
+    }
+    let country = if input.country.trim().is_empty() { "JP".to_string() } else { input.country.trim().to_ascii_uppercase() };
+    if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
+        errs.push(FieldError::new("country", "国はISO 3166の2文字コード（JP、TH、IDなど）で入力してください。", "Country is a two-letter ISO 3166 code (JP, TH, ID…)."));
+    }
+    let reach = if input.reach.trim().is_empty() { Some(Reach::Affiliates) } else { Reach::parse(&input.reach) };
+    if reach.is_none() {
+        errs.push(FieldError::new("reach", "公開範囲を選んでください（本部内・産別・傘下組合・組織外）。", "Choose a reach (hq, industrial, affiliates, public)."));
+    }
+    let embargo_until = if input.embargo_until.trim().is_empty() {
+        None
+    } else {
+        let t = time::parse_ms(&input.embargo_until);
+        if t.is_none() {
+            errs.push(FieldError::new("embargo_until", "解禁日時は 2026-03-12T10:00 の形で入力してください。", "Write the embargo lift time as 2026-03-12T10:00."));
+        }
+        t
+    };
+    if input.note.chars().count() > 5000 {
+        errs.push(FieldError::new("note", "備考は5000文字以内です。", "The note is up to 5,000 characters."));
+    }
+    if reach == Some(Reach::Public) && !input.scope.trim().is_empty() {
+        errs.push(FieldError::new("scope", "組織外公開の記録は範囲を限定できません。範囲を空にするか、公開範囲を変えてください。", "A public record cannot be limited to a subtree: clear the subtree or narrow the reach."));
+    }
+    match (kind, reach) {
+        (Some(kind), Some(reach)) if errs.is_empty() => Ok(Checked { kind, reach, embargo_until, country }),
+        _ => Err(errs),
+    }
+}
+
+/// Checks the references (parent, company, subtree, shares) through `lookup`, which answers for
+/// codes in the database and, during an import, in the same file.
+pub fn check_refs(
+    input: &OrgInput,
+    checked: &Checked,
+    own_path: Option<&str>,
+    lookup: &dyn Fn(&str) -> Option<OrgRef>,
+) -> Vec<FieldError> {
+    let mut errs = vec![];
+    let missing = |field: &str, code: &str| {
+        FieldError::new(field, format!("組織コード「{code}」が見つかりません。"), format!("No organisation with code '{code}'."))
+    };
+    let find = |code: &str| lookup(code).filter(|r| r.visible);
+    let kind = checked.kind;
+    let parent = input.parent.trim();
+    if parent.is_empty() {
+        if kind.needs_parent() {
+            errs.push(FieldError::new("parent", "上部組織（親）のコードを入力してください。", "Enter the parent organisation's code."));
+        }
+    } else if kind.allowed_parents().is_empty() {
+        errs.push(FieldError::new(
+            "parent",
+            "この種別は組織の木の外にあり、上部組織を持てません。",
+            "This kind sits outside the union tree and has no parent.",
+        ));
+    } else {
+        match find(parent) {
+            None => errs.push(missing("parent", parent)),
+            Some(r) if !kind.allowed_parents().contains(&r.kind) => errs.push(FieldError::new(
+                "parent",
+                format!("{}の上部組織にはなれません（{}）。", kind.label(Lang::Ja), r.kind.label(Lang::Ja)),
+                format!("A {} cannot sit under a {}.", kind.label(Lang::En), r.kind.label(Lang::En)),
+            )),
+            Some(r) if r.archived => errs.push(FieldError::new("parent", "上部組織はアーカイブされています。", "The parent is archived.")),
+            Some(r) => {
+                if let (Some(own), Some(pp)) = (own_path, r.path.as_deref())
+                    && pp.starts_with(own)
+                {
+                    errs.push(FieldError::new("parent", "自分自身や配下の組織の下には移せません。", "An organisation cannot move under itself or its own descendants."));
+                }
+            }
+        }
+    }
+    let company = input.company.trim();
+    match (kind.company_link(), company.is_empty()) {
+        (Some(OrgKind::Company), true) if kind == OrgKind::OverseasSite => {
+            errs.push(FieldError::new("company", "海外事業体には親会社のコードが必要です。", "An overseas site needs its parent company's code."))
+        }
+        (_, true) => {}
+        (None, false) => errs.push(FieldError::new("company", "この種別は企業と結び付けられません。", "This kind has no company link.")),
+        (Some(want), false) => match find(company) {
+            None => errs.push(missing("company", company)),
+            Some(r) if r.kind != want => errs.push(FieldError::new(
+                "company",
+                format!("結び付け先は{}である必要があります。", want.label(Lang::Ja)),
+                format!("The link must point at a {}.", want.label(Lang::En)),
+            )),
+            Some(_) => {}
+        },
+    }
+    let scope = input.scope.trim();
+    if !scope.is_empty() && find(scope).is_none() {
+        errs.push(missing("scope", scope));
+    }
+    for code in input.shared_codes() {
+        if find(&code).is_none() {
+            errs.push(missing("shared_with", &code));
+        }
+    }
+    errs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> OrgInput {
+        OrgInput { code: "E1".into(), kind: "enterprise_union".into(), parent: "JAW".into(), name_ja: "テスト労組".into(), reach: "affiliates".into(), ..Default::default() }
+    }
+
+    fn lookup(code: &str) -> Option<OrgRef> {
+        match code {
+            "JAW" => Some(OrgRef { kind: OrgKind::IndustrialUnion, path: Some("/1/2/".into()), visible: true, archived: false }),
+            "SECRET" => Some(OrgRef { kind: OrgKind::IndustrialUnion, path: Some("/1/3/".into()), visible: false, archived: false }),
+            "TOYO" => Some(OrgRef { kind: OrgKind::Company, path: Some("/9/".into()), visible: true, archived: false }),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn valid_input_passes() {
+        let c = check_fields(&input()).unwrap();
+        assert!(check_refs(&input(), &c, None, &lookup).is_empty());
+    }
+
+    #[test]
+    fn each_bad_field_is_named() {
+        let bad = OrgInput { code: "a b".into(), kind: "club".into(), name_ja: "".into(), country: "Japan".into(), reach: "secret".into(), embargo_until: "soon".into(), ..input() };
+        let fields: Vec<String> = check_fields(&bad).err().unwrap().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["code", "kind", "name_ja", "country", "reach", "embargo_until"]);
+    }
+
+    #[test]
+    fn invisible_parent_is_reported_as_missing() {
+        let i = OrgInput { parent: "SECRET".into(), ..input() };
+        let errs = check_refs(&i, &check_fields(&i).unwrap(), None, &lookup);
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].message.en.contains("No organisation"), "{:?}", errs[0]);
+    }
+
+    #[test]
+    fn tree_rules() {
+        let site = OrgInput { code: "S1".into(), kind: "overseas_site".into(), parent: "".into(), company: "".into(), ..input() };
+        let errs = check_refs(&site, &check_fields(&site).unwrap(), None, &lookup);
+        assert_eq!(errs[0].field, "company");
+        let wrong_parent = OrgInput { kind: "industrial_union".into(), parent: "JAW".into(), ..input() };
+        assert_eq!(check_refs(&wrong_parent, &check_fields(&wrong_parent).unwrap(), None, &lookup)[0].field, "parent");
+        let cycle = input();
+        assert_eq!(check_refs(&cycle, &check_fields(&cycle).unwrap(), Some("/1/2/"), &lookup)[0].field, "parent");
+        let public_scoped = OrgInput { reach: "public".into(), scope: "JAW".into(), ..input() };
+        assert_eq!(check_fields(&public_scoped).err().unwrap()[0].field, "scope");
+    }
+}

@@ -1,0 +1,119 @@
+//! Export downloads and the import page.
+
+use crate::io::{Sheet, Table, export, import};
+use crate::org::store::ListQuery;
+use crate::people::store::PeopleQuery;
+use askama::Template;
+use axum::extract::{Multipart, Path, Query};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use kumiai_core::{Lang, Msg, Role};
+use kumiai_platform::web::pages::redirect_with_flash;
+use kumiai_platform::web::{Crumb, Ctx, layout::render_page};
+use kumiai_platform::{AppError, AppResult, FieldError};
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ExportQuery {
+    encoding: String,
+}
+
+/// `/directory/export/{organisations|people|counts}.{csv|xlsx}`; `?encoding=sjis` for Shift_JIS CSV.
+pub async fn export(ctx: Ctx, Path(file): Path<String>, Query(q): Query<ExportQuery>, Query(oq): Query<ListQuery>, Query(pq): Query<PeopleQuery>) -> AppResult<Response> {
+    let (name, ext) = file.rsplit_once('.').ok_or(AppError::NotFound)?;
+    let sheet = Sheet::parse(name).ok_or(AppError::NotFound)?;
+    let data = match sheet {
+        Sheet::Organisations => export::organisations(ctx.db(), &ctx.viewer, &oq, ctx.lang, ctx.now).await?,
+        Sheet::People => export::people(ctx.db(), &ctx.viewer, &pq, ctx.lang, ctx.now).await?,
+        Sheet::Counts => export::counts(ctx.db(), &ctx.viewer, &oq, ctx.lang, ctx.now).await?,
+    };
+    let (bytes, ctype) = match ext {
+        "csv" if q.encoding == "sjis" => (data.to_csv_sjis()?, "text/csv; charset=Shift_JIS"),
+        "csv" => (data.to_csv_utf8(), "text/csv; charset=utf-8"),
+        "xlsx" => (data.to_xlsx(sheet.as_str())?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        _ => return Err(AppError::NotFound),
+    };
+    let mut resp = bytes.into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+    let disposition = format!("attachment; filename=\"kumiai-{}.{ext}\"", sheet.as_str());
+    h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_str(&disposition).map_err(|e| AppError::Internal(e.into()))?);
+    Ok(resp)
+}
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportBody<'a> {
+    l: Lang,
+    csrf: &'a str,
+    errors: Vec<(String, String, String, String)>,
+    sheet: &'a str,
+}
+
+fn import_page(ctx: &Ctx, sheet: &str, errors: Vec<FieldError>) -> Response {
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let errors = errors
+        .into_iter()
+        .map(|e| (e.file.unwrap_or_default(), e.row.map(|r| r.to_string()).unwrap_or_default(), e.field, e.message.get(ctx.lang).to_string()))
+        .collect();
+    let title = ctx.t("一括取り込み", "Import");
+    let mut r = render_page(
+        ctx,
+        title,
+        &[Crumb::link(ctx.t("組織", "Organisations"), "/directory/organisations"), Crumb::here(title)],
+        &ImportBody { l: ctx.lang, csrf: &ctx.csrf, errors, sheet },
+    );
+    *r.status_mut() = status;
+    r
+}
+
+fn require_hq_admin(ctx: &Ctx) -> AppResult<()> {
+    ctx.require_role(Role::Admin)?;
+    ctx.viewer.mark_checked();
+    if ctx.viewer.is_hq() { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+pub async fn import_form(ctx: Ctx) -> AppResult<Response> {
+    require_hq_admin(&ctx)?;
+    Ok(import_page(&ctx, "organisations", vec![]))
+}
+
+pub async fn import(ctx: Ctx, mut form: Multipart) -> AppResult<Response> {
+    require_hq_admin(&ctx)?;
+    let mut sheet = String::from("organisations");
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let bad = |e: axum::extract::multipart::MultipartError| AppError::BadRequest(Msg::new(format!("送信を読めません：{e}"), format!("Cannot read the upload: {e}")));
+    while let Some(field) = form.next_field().await.map_err(bad)? {
+        match field.name() {
+            Some("sheet") => sheet = field.text().await.map_err(bad)?,
+            Some("file") => {
+                let name = field.file_name().unwrap_or("upload.csv").to_string();
+                file = Some((name, field.bytes().await.map_err(bad)?.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    let Some(kind) = Sheet::parse(&sheet) else {
+        return Ok(import_page(&ctx, &sheet, vec![FieldError::new("sheet", "取り込む種類を選んでください。", "Choose what the file holds.")]));
+    };
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return Ok(import_page(&ctx, &sheet, vec![FieldError::new("file", "ファイルを選んでください。", "Choose a file.")]));
+    };
+    let table = match Table::read(&name, &bytes) {
+        Ok(t) => t,
+        Err(e) => return Ok(import_page(&ctx, &sheet, vec![e])),
+    };
+    match import::run(ctx.db(), &ctx.viewer, kind, &table, ctx.now).await {
+        Ok(rep) => Ok(redirect_with_flash(
+            &ctx.state,
+            "/directory/organisations",
+            Msg::new(
+                format!("{name}を取り込みました：新規{}件、更新{}件。", rep.created, rep.updated),
+                format!("Imported {name}: {} created, {} updated.", rep.created, rep.updated),
+            ),
+        )),
+        Err(AppError::Validation(errs)) => Ok(import_page(&ctx, &sheet, errs)),
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,64 @@
+//! Wiring: the list of modules (the one place a new module is registered), opening the database
+//! with every module's migrations, and serving.
+
+use kumiai_core::{Account, Role, Tier, Viewer};
+use kumiai_platform::web::{self, AppState, Module};
+use kumiai_platform::{Config, Db};
+use std::net::SocketAddr;
+
+/// Every module, in navigation order. A new module adds one line here.
+pub fn modules() -> Vec<Module> {
+    vec![
+        web::pages::module(),
+        kumiai_directory::module(),
+        web::admin::module(),
+        web::api::module(),
+    ]
+}
+
+/// Opens (creating if needed) the database and applies pending migrations.
+pub async fn open(config: &Config) -> anyhow::Result<Db> {
+    if config.is_sqlite() {
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|e| anyhow::anyhow!("cannot create data directory {} (データディレクトリを作成できません): {e}", config.data_dir.display()))?;
+    }
+    let db = Db::connect(&config.database_url).await?;
+    web::migrate_all(&db, &modules()).await?;
+    Ok(db)
+}
+
+pub fn router(db: Db, config: Config) -> (axum::Router, AppState) {
+    web::build_router(db, config, modules())
+}
+
+pub async fn serve(db: Db, config: Config, listen: SocketAddr, banner: impl FnOnce(SocketAddr)) -> anyhow::Result<()> {
+    let (router, _) = router(db, config);
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {listen} (待ち受けできません): {e}"))?;
+    banner(listener.local_addr()?);
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+/// The command line acts as an admin of the head office.
+pub async fn system_viewer(db: &Db) -> anyhow::Result<Viewer> {
+    let hq = kumiai_directory::org::store::head_office(db).await?;
+    let (org_id, org_path) = match hq {
+        Some(o) => (o.id, kumiai_platform::reach::parse_path(&o.path)),
+        None => (0, vec![0]),
+    };
+    Ok(Viewer::new(Some(Account {
+        user_id: 0,
+        login: "cli".into(),
+        display_name: "command line".into(),
+        org_id,
+        org_path,
+        tier: Tier::Hq,
+        role: Role::Admin,
+    })))
+}

@@ -1,0 +1,284 @@
+//! Test harness: `TestApp::spawn(backend)` builds a fresh database (a temporary SQLite file, or a
+//! new PostgreSQL database), fills it with a small demo federation and returns the real router.
+//! `Session` is one browser-like client: cookies, CSRF token, and requests through the router.
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use kumiai::{app, demo};
+use kumiai_platform::{Config, Db};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tower::ServiceExt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub router: axum::Router,
+    pub state: kumiai_platform::web::AppState,
+    pub db: Db,
+    pub config: Config,
+    _dir: tempdir::Dir,
+    pg_name: Option<String>,
+}
+
+/// The maintenance database PostgreSQL tests connect to, to create their own.
+pub fn pg_admin_url() -> String {
+    std::env::var("KUMIAI_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// PostgreSQL tests run when the server answers; `KUMIAI_REQUIRE_PG=1` (set by .ci/run) turns an
+/// unreachable server into a failure instead of a skip.
+pub async fn pg_available() -> bool {
+    sqlx::any::install_default_drivers();
+    let ok = sqlx::AnyPool::connect(&pg_admin_url()).await.is_ok();
+    if !ok && std::env::var("KUMIAI_REQUIRE_PG").as_deref() == Ok("1") {
+        panic!("PostgreSQL is required (KUMIAI_REQUIRE_PG=1) but {} does not answer", pg_admin_url());
+    }
+    if !ok {
+        eprintln!("SKIP: PostgreSQL not reachable at {}", pg_admin_url());
+    }
+    ok
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+pub mod tempdir {
+    pub struct Dir(pub std::path::PathBuf);
+    impl Dir {
+        pub fn new() -> Dir {
+            let n = super::COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let p = std::env::temp_dir().join(format!("kumiai-test-{}-{n}-{}", std::process::id(), kumiai_core::time::now_ms()));
+            std::fs::create_dir_all(&p).unwrap();
+            Dir(p)
+        }
+    }
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+pub fn small_scale() -> demo::Scale {
+    demo::Scale { enterprise_unions: 60, companies: 12, people: 150 }
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_with(backend, true).await
+    }
+
+    /// A fresh database, optionally with the demo federation in it. None when the backend is
+    /// unavailable (PostgreSQL on a machine without it).
+    pub async fn spawn_with(backend: Backend, with_demo: bool) -> Option<TestApp> {
+        let dir = tempdir::Dir::new();
+        let mut pg_name = None;
+        let url = match backend {
+            Backend::Sqlite => format!("sqlite://{}?mode=rwc", dir.0.join("kumiai.db").display()),
+            Backend::Postgres => {
+                if !pg_available().await {
+                    return None;
+                }
+                let name = format!("kumiai_t_{}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed), kumiai_core::time::now_ms() % 1_000_000);
+                let admin = sqlx::AnyPool::connect(&pg_admin_url()).await.unwrap();
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.unwrap();
+                admin.close().await;
+                pg_name = Some(name.clone());
+                let base = pg_admin_url();
+                let (prefix, _) = base.rsplit_once('/').unwrap();
+                format!("{prefix}/{name}")
+            }
+        };
+        // SAFETY of env: tests set nothing global; the config is built explicitly.
+        let mut config = Config::from_env(Some(dir.0.clone()), Some(url)).unwrap();
+        config.cookie_secure = false;
+        config.login_limit = 5;
+        let db = app::open(&config).await.unwrap();
+        if with_demo {
+            demo::build(&db, small_scale(), config.fiscal_start_month, true).await.unwrap();
+        }
+        let (router, state) = app::router(db.clone(), config.clone());
+        Some(TestApp { router, state, db, config, _dir: dir, pg_name })
+    }
+
+    /// An anonymous visitor who has not loaded a page yet.
+    pub fn session(&self) -> Session {
+        Session { router: self.router.clone(), cookies: HashMap::new(), csrf: String::new(), bearer: None }
+    }
+
+    /// An anonymous visitor who has loaded a page (and so holds a form token).
+    pub async fn visitor(&self) -> Session {
+        let mut s = self.session();
+        s.get("/login").await;
+        s
+    }
+
+    /// A session logged in as a demo login.
+    pub async fn login(&self, login: &str) -> Session {
+        let mut s = self.session();
+        let r = s.login(login, demo::DEMO_PASSWORD).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "login {login}: {}", r.body);
+        // A new session has its own CSRF token: load a page, as a browser would after the redirect.
+        s.get("/").await;
+        s
+    }
+
+    pub async fn org_id(&self, code: &str) -> i64 {
+        kumiai_directory::org::store::by_code(&self.db, code).await.unwrap().unwrap_or_else(|| panic!("no org {code}")).id
+    }
+
+    /// The id of the first organisation matching a SQL condition over `o`.
+    pub async fn org_where(&self, cond: &str) -> (i64, String) {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT o.id, o.code FROM organisations o WHERE {cond} ORDER BY o.id LIMIT 1")))
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap_or_else(|e| panic!("no organisation where {cond}: {e}"))
+    }
+
+    pub async fn cleanup(self) {
+        if let Some(name) = &self.pg_name {
+            self.db.pool.close().await;
+            if let Ok(admin) = sqlx::AnyPool::connect(&pg_admin_url()).await {
+                let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}"))).execute(&admin).await;
+            }
+        }
+    }
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: String,
+    pub location: Option<String>,
+    pub headers: axum::http::HeaderMap,
+    pub bytes: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+#[derive(Clone)]
+pub struct Session {
+    router: axum::Router,
+    pub cookies: HashMap<String, String>,
+    pub csrf: String,
+    pub bearer: Option<String>,
+}
+
+fn csrf_in(body: &str) -> Option<String> {
+    let i = body.find("name=\"_csrf\" value=\"")? + "name=\"_csrf\" value=\"".len();
+    Some(body[i..].chars().take_while(|c| c.is_ascii_hexdigit()).collect())
+}
+
+impl Session {
+    pub async fn send(&mut self, req: Request<Body>) -> Reply {
+        let resp = self.router.clone().oneshot(req).await.unwrap();
+        for c in resp.headers().get_all(header::SET_COOKIE) {
+            let c = c.to_str().unwrap();
+            let (kv, _) = c.split_once(';').unwrap_or((c, ""));
+            let (k, v) = kv.split_once('=').unwrap();
+            if c.contains("Max-Age=0") {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_string(), v.to_string());
+            }
+        }
+        let status = resp.status();
+        let location = resp.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_string());
+        let headers = resp.headers().clone();
+        let bytes = axum::body::to_bytes(resp.into_body(), 64 * 1024 * 1024).await.unwrap().to_vec();
+        let body = String::from_utf8_lossy(&bytes).to_string();
+        if let Some(t) = csrf_in(&body) {
+            self.csrf = t;
+        }
+        Reply { status, body, location, headers, bytes }
+    }
+
+    fn builder(&self, method: &str, path: &str) -> axum::http::request::Builder {
+        let mut b = Request::builder().method(method).uri(path).header(header::HOST, "localhost");
+        if !self.cookies.is_empty() {
+            let c: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            b = b.header(header::COOKIE, c.join("; "));
+        }
+        if let Some(t) = &self.bearer {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        b
+    }
+
+    pub async fn get(&mut self, path: &str) -> Reply {
+        let req = self.builder("GET", path).body(Body::empty()).unwrap();
+        self.send(req).await
+    }
+
+    /// A form POST carrying the session's CSRF token.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let csrf = self.csrf.clone();
+        self.post_raw(path, fields, Some(&csrf)).await
+    }
+
+    pub async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)], csrf: Option<&str>) -> Reply {
+        let mut ser = form_urlencoded::Serializer::new(String::new());
+        if let Some(t) = csrf {
+            ser.append_pair("_csrf", t);
+        }
+        for (k, v) in fields {
+            ser.append_pair(k, v);
+        }
+        let req = self
+            .builder("POST", path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(ser.finish()))
+            .unwrap();
+        self.send(req).await
+    }
+
+    pub async fn json(&mut self, method: &str, path: &str, body: &serde_json::Value) -> Reply {
+        let mut b = self.builder(method, path).header(header::CONTENT_TYPE, "application/json");
+        if self.bearer.is_none() {
+            b = b.header("x-csrf-token", self.csrf.clone());
+        }
+        let req = b.body(Body::from(body.to_string())).unwrap();
+        self.send(req).await
+    }
+
+    pub async fn login(&mut self, login: &str, password: &str) -> Reply {
+        self.get("/login").await;
+        self.post("/login", &[("login", login), ("password", password), ("next", "/")]).await
+    }
+}
+
+/// Runs each listed `async fn NAME(app: &TestApp)` as two tests, `sqlite::NAME` and
+/// `postgres::NAME`, each on a fresh database with the small demo federation.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let app = $crate::common::TestApp::spawn($crate::common::Backend::Sqlite).await.expect("sqlite");
+                    super::$name(&app).await;
+                    app.cleanup().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let Some(app) = $crate::common::TestApp::spawn($crate::common::Backend::Postgres).await else { return };
+                    super::$name(&app).await;
+                    app.cleanup().await;
+                }
+            )*
+        }
+    };
+}

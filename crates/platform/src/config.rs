@@ -1,0 +1,47 @@
+//! Every setting in one place, with its default and environment variable. `kumiai serve` needs none.
+//!
+//! | setting | env | default |
+//! |---|---|---|
+//! | database URL | `KUMIAI_DATABASE_URL` | `sqlite://<data-dir>/kumiai.db` |
+//! | data directory | `KUMIAI_DATA_DIR` | `./kumiai-data` |
+//! | listen address | `KUMIAI_LISTEN` | `127.0.0.1:8080` |
+//! | fiscal year start month | `KUMIAI_FISCAL_START_MONTH` | `9` (JCM) |
+//! | Secure flag on cookies | `KUMIAI_COOKIE_SECURE` | `true` |
+//! | login failures allowed per 15 min | `KUMIAI_LOGIN_LIMIT` | `5` |
+
+use std::path::PathBuf;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    pub fiscal_start_month: i8,
+    pub cookie_secure: bool,
+    pub login_limit: usize,
+    pub login_window_secs: u64,
+}
+
+impl Config {
+    /// Defaults, then environment. Flags given on the command line override afterwards.
+    pub fn from_env(data_dir: Option<PathBuf>, database_url: Option<String>) -> anyhow::Result<Config> {
+        let data_dir = data_dir
+            .or_else(|| std::env::var_os("KUMIAI_DATA_DIR").map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from("kumiai-data"));
+        let database_url = database_url
+            .or_else(|| std::env::var("KUMIAI_DATABASE_URL").ok())
+            .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data_dir.join("kumiai.db").display()));
+        let fiscal_start_month = match std::env::var("KUMIAI_FISCAL_START_MONTH") {
+            Ok(v) => v.parse::<i8>().ok().filter(|m| (1..=12).contains(m)).ok_or_else(|| {
+                anyhow::anyhow!("KUMIAI_FISCAL_START_MONTH must be 1–12 (年度開始月は1〜12で指定してください): {v}")
+            })?,
+            Err(_) => 9,
+        };
+        let cookie_secure = std::env::var("KUMIAI_COOKIE_SECURE").map(|v| v != "false" && v != "0").unwrap_or(true);
+        let login_limit = std::env::var("KUMIAI_LOGIN_LIMIT").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
+        Ok(Config { database_url, data_dir, fiscal_start_month, cookie_secure, login_limit, login_window_secs: 15 * 60 })
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+}

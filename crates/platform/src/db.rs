@@ -1,0 +1,121 @@
+//! One database handle for both backends. SQL is written once, with `$n` placeholders (which the
+//! SQLite driver accepts too), 64-bit integers for ids, flags and times, and TEXT for the rest:
+//! the types `sqlx::Any` carries on both.
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+impl Db {
+    /// Opens `url` (`sqlite://…` or `postgres://…`). SQLite gets WAL, foreign keys and a busy
+    /// timeout on every connection, since PRAGMAs are per connection.
+    pub async fn connect(url: &str) -> anyhow::Result<Db> {
+        install_default_drivers();
+        let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            anyhow::bail!("unsupported database URL (use sqlite://FILE or postgres://…): {url}");
+        };
+        let max = if backend == Backend::Sqlite { 8 } else { 16 };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL;").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(url)
+            .await?;
+        Ok(Db { pool, backend })
+    }
+
+    /// A write transaction. On SQLite it takes the write lock up front (BEGIN IMMEDIATE), so two
+    /// writers queue on the busy timeout instead of one failing mid-transaction.
+    pub async fn begin(&self) -> sqlx::Result<Tx> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
+    /// `LIKE` that ignores ASCII case on both backends.
+    pub fn ilike(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite => "LIKE",
+            Backend::Postgres => "ILIKE",
+        }
+    }
+}
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern used with `ESCAPE '\'`.
+pub fn like_pattern(q: &str) -> String {
+    let mut out = String::from("%");
+    for c in q.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+use crate::audit::Val;
+use sqlx::any::AnyArguments;
+
+/// Binds `vals` in order to a `query_as`.
+pub fn bind_all<'q, T>(
+    mut q: sqlx::query::QueryAs<'q, sqlx::Any, T, AnyArguments>,
+    vals: &[Val],
+) -> sqlx::query::QueryAs<'q, sqlx::Any, T, AnyArguments> {
+    for v in vals {
+        q = match v {
+            Val::Int(i) => q.bind(*i),
+            Val::Text(t) => q.bind(t.clone()),
+        };
+    }
+    q
+}
+
+/// Binds `vals` in order to a `query_scalar`.
+pub fn bind_all_scalar<'q, T>(
+    mut q: sqlx::query::QueryScalar<'q, sqlx::Any, T, AnyArguments>,
+    vals: &[Val],
+) -> sqlx::query::QueryScalar<'q, sqlx::Any, T, AnyArguments> {
+    for v in vals {
+        q = match v {
+            Val::Int(i) => q.bind(*i),
+            Val::Text(t) => q.bind(t.clone()),
+        };
+    }
+    q
+}

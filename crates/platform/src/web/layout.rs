@@ -1,0 +1,224 @@
+//! The page layout: every HTML page is a module's body wrapped here, so navigation, the language
+//! switch, breadcrumbs, flash messages and the logout form are the same everywhere.
+
+use super::ctx::{Ctx, RequestAuth};
+use super::{AppState, NavFor};
+use crate::error::{AppError, FieldError};
+use askama::Template;
+use axum::response::{Html, IntoResponse, Response};
+use kumiai_core::{Lang, Role, Tier};
+
+#[derive(Clone, Debug)]
+pub struct Crumb {
+    pub label: String,
+    pub href: Option<String>,
+}
+
+impl Crumb {
+    pub fn link(label: impl Into<String>, href: impl Into<String>) -> Crumb {
+        Crumb { label: label.into(), href: Some(href.into()) }
+    }
+    pub fn here(label: impl Into<String>) -> Crumb {
+        Crumb { label: label.into(), href: None }
+    }
+}
+
+pub struct NavLink {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "layout.html")]
+struct Layout<'a> {
+    l: Lang,
+    title: &'a str,
+    crumbs: &'a [Crumb],
+    body: &'a str,
+    nav: Vec<NavLink>,
+    who: Option<String>,
+    csrf: &'a str,
+    flash: Option<&'a str>,
+    switch_href: String,
+}
+
+fn nav_for(state: &AppState, auth: &RequestAuth, uri: &str) -> Vec<NavLink> {
+    let acct = auth.account.as_ref();
+    state
+        .nav
+        .iter()
+        .filter(|n| match n.shown_to {
+            NavFor::Everyone => true,
+            NavFor::LoggedIn => acct.is_some(),
+            NavFor::Admins => acct.is_some_and(|a| a.role == Role::Admin),
+            NavFor::HqAdmins => acct.is_some_and(|a| a.role == Role::Admin && a.tier == Tier::Hq),
+        })
+        .map(|n| NavLink {
+            href: n.href,
+            label: auth.lang.t(n.ja, n.en),
+            active: n.href != "/" && uri.starts_with(n.href),
+        })
+        .collect()
+}
+
+fn render(state: &AppState, auth: &RequestAuth, uri: &str, title: &str, crumbs: &[Crumb], body: &str) -> Response {
+    let l = auth.lang;
+    let who = auth.account.as_ref().map(|a| format!("{}（{}・{}）", a.display_name, a.tier.label(l), a.role.label(l)));
+    let flash = auth.flash.as_ref().map(|m| m.get(l));
+    let page = Layout {
+        l,
+        title,
+        crumbs,
+        body,
+        nav: nav_for(state, auth, uri),
+        who,
+        csrf: &auth.csrf,
+        flash,
+        switch_href: format!("/lang?to={}&back={}", l.other().code(), super::cookies::encode(uri)),
+    };
+    match page.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => AppError::Internal(e.into()).into_response(),
+    }
+}
+
+/// Wraps a module's rendered body in the layout.
+pub fn page(ctx: &Ctx, title: &str, crumbs: &[Crumb], body: String) -> Response {
+    let auth = RequestAuth {
+        account: ctx.viewer.account.clone(),
+        csrf: ctx.csrf.clone(),
+        by_token: false,
+        flag: Default::default(),
+        lang: ctx.lang,
+        flash: ctx.flash.clone(),
+        client_addr: String::new(),
+    };
+    render(&ctx.state, &auth, &ctx.uri, title, crumbs, &body)
+}
+
+/// Renders a body template, then wraps it.
+pub fn render_page(ctx: &Ctx, title: &str, crumbs: &[Crumb], body: &impl Template) -> Response {
+    match body.render() {
+        Ok(html) => page(ctx, title, crumbs, html),
+        Err(e) => AppError::Internal(e.into()).into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorBody<'a> {
+    l: Lang,
+    message: &'a str,
+    fields: Vec<(String, String)>,
+    conflict: Vec<(String, String, String)>,
+    retry_href: Option<&'a str>,
+    logged_in: bool,
+}
+
+fn show(v: Option<&serde_json::Value>) -> String {
+    match v {
+        None | Some(serde_json::Value::Null) => String::new(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+    }
+}
+
+/// The page for an error that reached the shell. A version conflict lists both versions, field by
+/// field, so the reader can redo their change on top of the current one.
+pub fn error_page(state: &AppState, auth: &RequestAuth, uri: &str, err: &AppError) -> Response {
+    let l = auth.lang;
+    let fields = match err {
+        AppError::Validation(f) => f.iter().map(|e| (location(e), e.message.get(l).to_string())).collect(),
+        _ => vec![],
+    };
+    let conflict = match err {
+        AppError::Conflict { yours, current } => {
+            let empty = serde_json::Map::new();
+            let (y, c) = (yours.as_object().unwrap_or(&empty), current.as_object().unwrap_or(&empty));
+            let mut keys: Vec<&String> = y.keys().chain(c.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            keys.into_iter().map(|k| (k.clone(), show(y.get(k)), show(c.get(k)))).collect()
+        }
+        _ => vec![],
+    };
+    let message = err.message();
+    let body = ErrorBody {
+        l,
+        message: message.get(l),
+        fields,
+        conflict,
+        retry_href: matches!(err, AppError::Conflict { .. }).then(|| retry_target(uri)),
+        logged_in: auth.account.is_some(),
+    };
+    let title = match err {
+        AppError::NotFound => l.t("見つかりません", "Not found"),
+        AppError::Conflict { .. } => l.t("編集の競合", "Edit conflict"),
+        AppError::Validation(_) => l.t("入力エラー", "Invalid input"),
+        _ => l.t("エラー", "Error"),
+    };
+    match body.render() {
+        Ok(html) => render(state, auth, uri, title, &[], &html),
+        Err(e) => AppError::Internal(e.into()).into_response(),
+    }
+}
+
+/// Where to start over after a conflict: the same form for an edit, else the record's page.
+fn retry_target(uri: &str) -> &str {
+    if uri.ends_with("/edit") { uri } else { uri.rsplit_once('/').map(|(p, _)| p).filter(|p| !p.is_empty()).unwrap_or("/") }
+}
+
+fn location(e: &FieldError) -> String {
+    match (&e.file, e.row) {
+        (Some(f), Some(r)) => format!("{f}:{r} {}", e.field),
+        (None, Some(r)) => format!("{r}: {}", e.field),
+        _ => e.field.clone(),
+    }
+}
+
+/// Field errors for a form template: `errs.get("name")` is the message shown next to the field.
+#[derive(Default)]
+pub struct FormErrors {
+    pub errors: Vec<FieldError>,
+    pub lang: Lang,
+}
+
+impl FormErrors {
+    pub fn new(errors: Vec<FieldError>, lang: Lang) -> FormErrors {
+        FormErrors { errors, lang }
+    }
+    pub fn has(&self, field: &str) -> bool {
+        self.errors.iter().any(|e| e.field == field)
+    }
+    pub fn get(&self, field: &str) -> String {
+        self.errors.iter().filter(|e| e.field == field).map(|e| e.message.get(self.lang)).collect::<Vec<_>>().join(" ")
+    }
+    pub fn any(&self) -> bool {
+        !self.errors.is_empty()
+    }
+    pub fn all_messages(&self) -> Vec<String> {
+        self.errors.iter().map(|e| e.message.get(self.lang).to_string()).collect()
+    }
+    /// Errors whose field has no input of its own on the form.
+    pub fn others<'a>(&self, known: impl AsRef<[&'a str]>) -> Vec<String> {
+        self.errors.iter().filter(|e| !known.as_ref().contains(&e.field.as_str())).map(|e| e.message.get(self.lang).to_string()).collect()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "history.html")]
+struct HistoryBody<'a> {
+    l: Lang,
+    rows: Vec<(String, &'a str, &'a str, Vec<crate::audit::FieldChange>)>,
+}
+
+/// A record's history (from the audit log) as an HTML fragment for its page. The caller has
+/// already decided that the reader may see it.
+pub fn history_html(l: Lang, entries: &[crate::audit::AuditEntry]) -> String {
+    let rows = entries
+        .iter()
+        .map(|e| (kumiai_core::time::format_ms(e.at), e.actor.as_str(), e.action.as_str(), e.changes()))
+        .collect();
+    HistoryBody { l, rows }.render().unwrap_or_default()
+}

@@ -1,0 +1,134 @@
+//! The web shell: application state, the module registry, the middleware every request passes
+//! (session → CSRF → handler → reach guard → error rendering) and the page layout.
+//!
+//! A module plugs in with a [`Module`]: its migrations, navigation entries, routes (each with a
+//! [`Guard`]) and OpenAPI paths. `build_router` mounts them all behind the same middleware.
+
+pub mod api;
+pub mod cookies;
+pub mod ctx;
+pub mod layout;
+pub mod pages;
+pub mod admin;
+mod shell;
+
+use crate::accounts::throttle::Throttle;
+use crate::migrate::Migration;
+use crate::{Config, Db};
+use axum::Router;
+use axum::http::Method;
+use axum::routing::MethodRouter;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use ctx::Ctx;
+pub use layout::{Crumb, FormErrors};
+
+/// What a route may send without consulting the reach layer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Guard {
+    /// Shows no records (login form, stylesheet, language switch).
+    Open,
+    /// Shows or changes records: a successful response that never asked the reach layer is
+    /// replaced by an error.
+    Reach,
+}
+
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    pub guard: Guard,
+    pub handler: MethodRouter<AppState>,
+}
+
+impl Route {
+    pub fn get(path: &'static str, guard: Guard, handler: MethodRouter<AppState>) -> Route {
+        Route { method: Method::GET, path, guard, handler }
+    }
+    pub fn post(path: &'static str, guard: Guard, handler: MethodRouter<AppState>) -> Route {
+        Route { method: Method::POST, path, guard, handler }
+    }
+    pub fn put(path: &'static str, guard: Guard, handler: MethodRouter<AppState>) -> Route {
+        Route { method: Method::PUT, path, guard, handler }
+    }
+}
+
+/// Who a navigation entry is shown to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NavFor {
+    Everyone,
+    LoggedIn,
+    Admins,
+    HqAdmins,
+}
+
+#[derive(Clone, Debug)]
+pub struct NavItem {
+    pub href: &'static str,
+    pub ja: &'static str,
+    pub en: &'static str,
+    pub shown_to: NavFor,
+}
+
+pub struct Module {
+    pub name: &'static str,
+    pub migrations: &'static [Migration],
+    pub nav: Vec<NavItem>,
+    pub routes: Vec<Route>,
+    /// `{"paths": {...}, "schemas": {...}}` merged into /api/openapi.json.
+    pub openapi: serde_json::Value,
+}
+
+pub struct Inner {
+    pub db: Db,
+    pub config: Config,
+    pub throttle: Throttle,
+    pub nav: Vec<NavItem>,
+    pub guards: HashMap<(Method, String), Guard>,
+    pub openapi: serde_json::Value,
+}
+
+#[derive(Clone)]
+pub struct AppState(pub Arc<Inner>);
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+/// Every (method, path, guard) mounted, for the route-walking test.
+pub fn route_table(modules: &[Module]) -> Vec<(Method, &'static str, Guard)> {
+    modules.iter().flat_map(|m| m.routes.iter().map(|r| (r.method.clone(), r.path, r.guard))).collect()
+}
+
+/// Runs every module's migrations, in module order.
+pub async fn migrate_all(db: &Db, modules: &[Module]) -> anyhow::Result<usize> {
+    let steps: Vec<&Migration> = modules.iter().flat_map(|m| m.migrations.iter()).collect();
+    crate::migrate::run(db, &steps).await
+}
+
+pub fn build_router(db: Db, config: Config, modules: Vec<Module>) -> (Router, AppState) {
+    let mut guards = HashMap::new();
+    let mut nav = vec![];
+    let mut router: Router<AppState> = Router::new();
+    let mut openapi_parts = vec![];
+    for m in modules {
+        nav.extend(m.nav);
+        openapi_parts.push(m.openapi);
+        for r in m.routes {
+            guards.insert((r.method.clone(), r.path.to_string()), r.guard);
+            router = router.route(r.path, r.handler);
+        }
+    }
+    let throttle = Throttle::new(config.login_limit, Duration::from_secs(config.login_window_secs));
+    let state = AppState(Arc::new(Inner { db, config, throttle, nav, guards, openapi: api::openapi_document(&openapi_parts) }));
+    let router = router
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), shell::reach_guard))
+        .fallback(|| async { crate::AppError::NotFound })
+        .layer(axum::middleware::from_fn_with_state(state.clone(), shell::shell))
+        .with_state(state.clone());
+    (router, state)
+}
