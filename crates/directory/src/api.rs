@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use kumiai_core::{Access, time};
 use kumiai_platform::reach::can_edit;
-use kumiai_platform::web::{Ctx, Guard, Route};
+use kumiai_platform::web::{JsonBody, Ctx, Guard, Route};
 use kumiai_platform::AppResult;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -68,7 +68,7 @@ async fn get_org(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Json<Value>> {
     Ok(Json(org_json(&ctx, &o, &access).await?))
 }
 
-async fn create_org(ctx: Ctx, Json(input): Json<OrgInput>) -> AppResult<(StatusCode, Json<Value>)> {
+async fn create_org(ctx: Ctx, JsonBody(input): JsonBody<OrgInput>) -> AppResult<(StatusCode, Json<Value>)> {
     ctx.account()?;
     let id = store::create(ctx.db(), &ctx.viewer, &input, ctx.now).await?;
     let (o, access) = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
@@ -77,29 +77,31 @@ async fn create_org(ctx: Ctx, Json(input): Json<OrgInput>) -> AppResult<(StatusC
 
 #[derive(Deserialize)]
 struct Versioned<T> {
+    #[serde(default)]
     version: i64,
     #[serde(flatten)]
     input: T,
 }
 
-async fn update_org(ctx: Ctx, Path(id): Path<i64>, Json(v): Json<Versioned<OrgInput>>) -> AppResult<Json<Value>> {
+async fn update_org(ctx: Ctx, Path(id): Path<i64>, JsonBody(v): JsonBody<Versioned<OrgInput>>) -> AppResult<Json<Value>> {
     ctx.account()?;
     store::update(ctx.db(), &ctx.viewer, id, v.version, &v.input, ctx.now).await?;
     get_org(ctx, Path(id)).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct VersionBody {
     version: i64,
 }
 
-async fn archive_org(ctx: Ctx, Path(id): Path<i64>, Json(v): Json<VersionBody>) -> AppResult<Json<Value>> {
+async fn archive_org(ctx: Ctx, Path(id): Path<i64>, JsonBody(v): JsonBody<VersionBody>) -> AppResult<Json<Value>> {
     ctx.account()?;
     store::set_archived(ctx.db(), &ctx.viewer, id, v.version, true, ctx.now).await?;
     get_org(ctx, Path(id)).await
 }
 
-async fn restore_org(ctx: Ctx, Path(id): Path<i64>, Json(v): Json<VersionBody>) -> AppResult<Json<Value>> {
+async fn restore_org(ctx: Ctx, Path(id): Path<i64>, JsonBody(v): JsonBody<VersionBody>) -> AppResult<Json<Value>> {
     ctx.account()?;
     store::set_archived(ctx.db(), &ctx.viewer, id, v.version, false, ctx.now).await?;
     get_org(ctx, Path(id)).await
@@ -110,7 +112,7 @@ async fn get_counts(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Json<Value>> {
     Ok(Json(json!({"items": counts::of_org(ctx.db(), id).await?})))
 }
 
-async fn put_counts(ctx: Ctx, Path(id): Path<i64>, Json(input): Json<CountInput>) -> AppResult<Json<Value>> {
+async fn put_counts(ctx: Ctx, Path(id): Path<i64>, JsonBody(input): JsonBody<CountInput>) -> AppResult<Json<Value>> {
     ctx.account()?;
     counts::save(ctx.db(), &ctx.viewer, id, &input, ctx.now).await?;
     get_counts(ctx, Path(id)).await
@@ -136,26 +138,26 @@ async fn get_person(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Json<Value>> {
     Ok(Json(person_json(&p)))
 }
 
-async fn create_person(ctx: Ctx, Json(input): Json<PersonInput>) -> AppResult<(StatusCode, Json<Value>)> {
+async fn create_person(ctx: Ctx, JsonBody(input): JsonBody<PersonInput>) -> AppResult<(StatusCode, Json<Value>)> {
     ctx.account()?;
     let id = people_store::create(ctx.db(), &ctx.viewer, &input, ctx.now).await?;
     let Json(v) = get_person(ctx, Path(id)).await?;
     Ok((StatusCode::CREATED, Json(v)))
 }
 
-async fn update_person(ctx: Ctx, Path(id): Path<i64>, Json(v): Json<Versioned<PersonInput>>) -> AppResult<Json<Value>> {
+async fn update_person(ctx: Ctx, Path(id): Path<i64>, JsonBody(v): JsonBody<Versioned<PersonInput>>) -> AppResult<Json<Value>> {
     ctx.account()?;
     people_store::update(ctx.db(), &ctx.viewer, id, v.version, &v.input, ctx.now).await?;
     get_person(ctx, Path(id)).await
 }
 
-async fn archive_person(ctx: Ctx, Path(id): Path<i64>, Json(v): Json<VersionBody>) -> AppResult<Json<Value>> {
+async fn archive_person(ctx: Ctx, Path(id): Path<i64>, JsonBody(v): JsonBody<VersionBody>) -> AppResult<Json<Value>> {
     ctx.account()?;
     people_store::set_archived(ctx.db(), &ctx.viewer, id, v.version, true, ctx.now).await?;
     get_person(ctx, Path(id)).await
 }
 
-async fn restore_person(ctx: Ctx, Path(id): Path<i64>, Json(v): Json<VersionBody>) -> AppResult<Json<Value>> {
+async fn restore_person(ctx: Ctx, Path(id): Path<i64>, JsonBody(v): JsonBody<VersionBody>) -> AppResult<Json<Value>> {
     ctx.account()?;
     people_store::set_archived(ctx.db(), &ctx.viewer, id, v.version, false, ctx.now).await?;
     get_person(ctx, Path(id)).await

@@ -258,7 +258,7 @@ pub async fn update_in_tx(
     let v = audit::update(tx, actor, ENTITY, "organisations", id, expected_version, &fields, action, before, &after).await?;
     if let Some(np) = new_path {
         // Descendants keep their place under the moved organisation.
-        sqlx::query("UPDATE organisations SET path = $1 || substr(path, $2) WHERE path LIKE $3 AND id <> $4")
+        sqlx::query("UPDATE organisations SET path = $1 || substr(path, CAST($2 AS INTEGER)) WHERE path LIKE $3 AND id <> $4")
             .bind(np)
             .bind(org.path.len() as i64 + 1)
             .bind(format!("{}%", org.path))

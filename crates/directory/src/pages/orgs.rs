@@ -7,7 +7,6 @@ use crate::org::{OrgInput, Organisation};
 use crate::people::store::{PeopleQuery, list as list_people};
 use crate::people::Person;
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -16,7 +15,7 @@ use kumiai_platform::audit;
 use kumiai_platform::reach::can_edit;
 use kumiai_platform::web::layout::history_html;
 use kumiai_platform::web::pages::redirect_with_flash;
-use kumiai_platform::web::{Crumb, Ctx, FormErrors, layout::render_page};
+use kumiai_platform::web::{FormBody, Crumb, Ctx, FormErrors, layout::render_page};
 use kumiai_platform::{AppError, AppResult, FieldError};
 use serde::Deserialize;
 
@@ -241,7 +240,7 @@ pub async fn detail(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
 
 #[derive(Template)]
 #[template(path = "org_form.html")]
-struct FormBody<'a> {
+struct FormPage<'a> {
     l: Lang,
     csrf: &'a str,
     f: &'a OrgInput,
@@ -253,7 +252,7 @@ struct FormBody<'a> {
 
 fn form_page(ctx: &Ctx, title: &str, crumbs_v: Vec<Crumb>, f: &OrgInput, action: String, version: Option<i64>, errs: Vec<FieldError>) -> Response {
     let status = if errs.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let body = FormBody {
+    let body = FormPage {
         l: ctx.lang,
         csrf: &ctx.csrf,
         f,
@@ -282,7 +281,7 @@ pub async fn new_form(ctx: Ctx, Query(nq): Query<NewQuery>) -> AppResult<Respons
     Ok(form_page(&ctx, title, vec![crumbs(&ctx), Crumb::here(title)], &f, "/directory/organisations/new".into(), None, vec![]))
 }
 
-pub async fn create(ctx: Ctx, Form(f): Form<OrgInput>) -> AppResult<Response> {
+pub async fn create(ctx: Ctx, FormBody(f): FormBody<OrgInput>) -> AppResult<Response> {
     ctx.require_role(Role::Editor)?;
     match store::create(ctx.db(), &ctx.viewer, &f, ctx.now).await {
         Ok(id) => Ok(redirect_with_flash(&ctx.state, &format!("/directory/organisations/{id}"), Msg::new("組織を登録しました。", "Organisation created."))),
@@ -308,6 +307,7 @@ pub async fn edit_form(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
 
 #[derive(Deserialize)]
 pub struct Versioned<T> {
+    #[serde(default)]
     version: i64,
     #[serde(flatten)]
     input: T,
@@ -319,7 +319,7 @@ impl<T> Versioned<T> {
     }
 }
 
-pub async fn update(ctx: Ctx, Path(id): Path<i64>, Form(v): Form<Versioned<OrgInput>>) -> AppResult<Response> {
+pub async fn update(ctx: Ctx, Path(id): Path<i64>, FormBody(v): FormBody<Versioned<OrgInput>>) -> AppResult<Response> {
     match store::update(ctx.db(), &ctx.viewer, id, v.version, &v.input, ctx.now).await {
         Ok(_) => Ok(redirect_with_flash(&ctx.state, &format!("/directory/organisations/{id}"), Msg::new("保存しました。", "Saved."))),
         Err(AppError::Validation(errs)) => {
@@ -331,13 +331,14 @@ pub async fn update(ctx: Ctx, Path(id): Path<i64>, Form(v): Form<Versioned<OrgIn
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct MoveForm {
     version: i64,
     parent: String,
 }
 
-pub async fn move_to(ctx: Ctx, Path(id): Path<i64>, Form(m): Form<MoveForm>) -> AppResult<Response> {
+pub async fn move_to(ctx: Ctx, Path(id): Path<i64>, FormBody(m): FormBody<MoveForm>) -> AppResult<Response> {
     let (o, access) = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
     let codes = store::codes(ctx.db(), &o, &access).await?;
     let mut input = OrgInput::from_record(&o, &codes);
@@ -349,7 +350,8 @@ pub async fn move_to(ctx: Ctx, Path(id): Path<i64>, Form(m): Form<MoveForm>) -> 
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct VersionForm {
     version: i64,
 }
@@ -365,15 +367,15 @@ async fn set_archived(ctx: Ctx, id: i64, version: i64, archive: bool) -> AppResu
     }
 }
 
-pub async fn archive(ctx: Ctx, Path(id): Path<i64>, Form(v): Form<VersionForm>) -> AppResult<Response> {
+pub async fn archive(ctx: Ctx, Path(id): Path<i64>, FormBody(v): FormBody<VersionForm>) -> AppResult<Response> {
     set_archived(ctx, id, v.version, true).await
 }
 
-pub async fn restore(ctx: Ctx, Path(id): Path<i64>, Form(v): Form<VersionForm>) -> AppResult<Response> {
+pub async fn restore(ctx: Ctx, Path(id): Path<i64>, FormBody(v): FormBody<VersionForm>) -> AppResult<Response> {
     set_archived(ctx, id, v.version, false).await
 }
 
-pub async fn save_counts(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<CountInput>) -> AppResult<Response> {
+pub async fn save_counts(ctx: Ctx, Path(id): Path<i64>, FormBody(f): FormBody<CountInput>) -> AppResult<Response> {
     match counts::save(ctx.db(), &ctx.viewer, id, &f, ctx.now).await {
         Ok(_) => Ok(redirect_with_flash(&ctx.state, &format!("/directory/organisations/{id}#counts"), Msg::new("人数を記録しました。", "Counts recorded."))),
         Err(AppError::Validation(errs)) => detail_view(&ctx, id, f, errs).await,

@@ -5,7 +5,6 @@ use super::{pages, query_string, reach_label};
 use crate::people::store::{self, PeopleQuery};
 use crate::people::{Person, PersonInput};
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -14,7 +13,7 @@ use kumiai_platform::audit;
 use kumiai_platform::reach::can_edit;
 use kumiai_platform::web::layout::history_html;
 use kumiai_platform::web::pages::redirect_with_flash;
-use kumiai_platform::web::{Crumb, Ctx, FormErrors, layout::render_page};
+use kumiai_platform::web::{FormBody, Crumb, Ctx, FormErrors, layout::render_page};
 use kumiai_platform::{AppError, AppResult, FieldError};
 use serde::Deserialize;
 
@@ -114,7 +113,7 @@ pub async fn detail(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
 
 #[derive(Template)]
 #[template(path = "person_form.html")]
-struct FormBody<'a> {
+struct FormPage<'a> {
     l: Lang,
     csrf: &'a str,
     f: &'a PersonInput,
@@ -126,7 +125,7 @@ struct FormBody<'a> {
 
 fn form_page(ctx: &Ctx, title: &str, f: &PersonInput, action: String, version: Option<i64>, errs: Vec<FieldError>) -> Response {
     let status = if errs.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let body = FormBody {
+    let body = FormPage {
         l: ctx.lang,
         csrf: &ctx.csrf,
         f,
@@ -153,7 +152,7 @@ pub async fn new_form(ctx: Ctx, Query(nq): Query<NewQuery>) -> AppResult<Respons
     Ok(form_page(&ctx, ctx.t("人物の登録", "New person"), &f, "/directory/people/new".into(), None, vec![]))
 }
 
-pub async fn create(ctx: Ctx, Form(f): Form<PersonInput>) -> AppResult<Response> {
+pub async fn create(ctx: Ctx, FormBody(f): FormBody<PersonInput>) -> AppResult<Response> {
     ctx.require_role(Role::Editor)?;
     match store::create(ctx.db(), &ctx.viewer, &f, ctx.now).await {
         Ok(id) => Ok(redirect_with_flash(&ctx.state, &format!("/directory/people/{id}"), Msg::new("人物を登録しました。", "Person added."))),
@@ -173,7 +172,7 @@ pub async fn edit_form(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     Ok(form_page(&ctx, &title, &f, format!("/directory/people/{id}/edit"), Some(p.version), vec![]))
 }
 
-pub async fn update(ctx: Ctx, Path(id): Path<i64>, Form(v): Form<Versioned<PersonInput>>) -> AppResult<Response> {
+pub async fn update(ctx: Ctx, Path(id): Path<i64>, FormBody(v): FormBody<Versioned<PersonInput>>) -> AppResult<Response> {
     let (version, input) = v.into_parts();
     match store::update(ctx.db(), &ctx.viewer, id, version, &input, ctx.now).await {
         Ok(_) => Ok(redirect_with_flash(&ctx.state, &format!("/directory/people/{id}"), Msg::new("保存しました。", "Saved."))),
@@ -182,7 +181,8 @@ pub async fn update(ctx: Ctx, Path(id): Path<i64>, Form(v): Form<Versioned<Perso
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct VersionForm {
     version: i64,
 }
@@ -193,10 +193,10 @@ async fn set_archived(ctx: Ctx, id: i64, version: i64, archive: bool) -> AppResu
     Ok(redirect_with_flash(&ctx.state, &format!("/directory/people/{id}"), msg))
 }
 
-pub async fn archive(ctx: Ctx, Path(id): Path<i64>, Form(v): Form<VersionForm>) -> AppResult<Response> {
+pub async fn archive(ctx: Ctx, Path(id): Path<i64>, FormBody(v): FormBody<VersionForm>) -> AppResult<Response> {
     set_archived(ctx, id, v.version, true).await
 }
 
-pub async fn restore(ctx: Ctx, Path(id): Path<i64>, Form(v): Form<VersionForm>) -> AppResult<Response> {
+pub async fn restore(ctx: Ctx, Path(id): Path<i64>, FormBody(v): FormBody<VersionForm>) -> AppResult<Response> {
     set_archived(ctx, id, v.version, false).await
 }

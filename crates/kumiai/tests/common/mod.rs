@@ -76,6 +76,7 @@ impl TestApp {
     /// A fresh database, optionally with the demo federation in it. None when the backend is
     /// unavailable (PostgreSQL on a machine without it).
     pub async fn spawn_with(backend: Backend, with_demo: bool) -> Option<TestApp> {
+        let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
         let dir = tempdir::Dir::new();
         let mut pg_name = None;
         let url = match backend {
@@ -178,6 +179,10 @@ fn csrf_in(body: &str) -> Option<String> {
 }
 
 impl Session {
+    pub fn new(router: axum::Router) -> Session {
+        Session { router, cookies: HashMap::new(), csrf: String::new(), bearer: None }
+    }
+
     pub async fn send(&mut self, req: Request<Body>) -> Reply {
         let resp = self.router.clone().oneshot(req).await.unwrap();
         for c in resp.headers().get_all(header::SET_COOKIE) {

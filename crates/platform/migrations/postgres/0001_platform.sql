@@ -64,6 +64,7 @@ CREATE TABLE api_tokens (
     label TEXT NOT NULL,
     token_hash TEXT NOT NULL UNIQUE,
     created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
     last_used_at BIGINT,
     revoked_at BIGINT
 );

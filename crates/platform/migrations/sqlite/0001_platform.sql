@@ -64,6 +64,7 @@ CREATE TABLE api_tokens (
     label TEXT NOT NULL,
     token_hash TEXT NOT NULL UNIQUE,
     created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
     last_used_at INTEGER,
     revoked_at INTEGER
 );

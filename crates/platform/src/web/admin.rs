@@ -2,6 +2,7 @@
 //! office's admins manage everyone) and the audit log (head-office admins only).
 
 use super::ctx::Ctx;
+use super::extract::FormBody;
 use super::layout::{Crumb, FormErrors, render_page};
 use super::pages::redirect_with_flash;
 use super::{Guard, Module, NavFor, NavItem, Route};
@@ -9,7 +10,6 @@ use crate::accounts::{self, NewUser, User, password};
 use crate::audit::{self, Actor, AuditFilter, Val};
 use crate::error::{AppError, AppResult, FieldError};
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query};
 use axum::response::Response;
 use axum::routing::get;
@@ -73,6 +73,7 @@ struct NewUserBody<'a> {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 struct NewUserForm {
     login: String,
     display_name: String,
@@ -100,7 +101,7 @@ async fn new_user_form(ctx: Ctx) -> AppResult<Response> {
     Ok(new_user_page(&ctx, &NewUserForm { role: "viewer".into(), ..Default::default() }, vec![]))
 }
 
-async fn create_user(ctx: Ctx, Form(f): Form<NewUserForm>) -> AppResult<Response> {
+async fn create_user(ctx: Ctx, FormBody(f): FormBody<NewUserForm>) -> AppResult<Response> {
     let root = admin_root(&ctx)?;
     let org: Option<(i64, String)> = sqlx::query_as("SELECT id, path FROM organisations WHERE code = $1 AND archived_at IS NULL")
         .bind(f.org_code.trim().to_string())
@@ -174,7 +175,8 @@ async fn user_page(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     user_view(&ctx, &user, vec![]).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct UserUpdate {
     version: i64,
     action: String,
@@ -182,7 +184,7 @@ struct UserUpdate {
     password: Option<String>,
 }
 
-async fn update_user(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<UserUpdate>) -> AppResult<Response> {
+async fn update_user(ctx: Ctx, Path(id): Path<i64>, FormBody(f): FormBody<UserUpdate>) -> AppResult<Response> {
     let user = load_managed(&ctx, id).await?;
     let actor = Actor::of(&ctx.viewer);
     let (fields, action): (Vec<(&str, Val)>, &str) = match f.action.as_str() {

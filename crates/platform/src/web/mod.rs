@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod cookies;
+pub mod extract;
 pub mod ctx;
 pub mod layout;
 pub mod pages;
@@ -23,6 +24,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use ctx::Ctx;
+pub use extract::{FormBody, JsonBody};
 pub use layout::{Crumb, FormErrors};
 
 /// What a route may send without consulting the reach layer.

@@ -3,13 +3,13 @@
 
 use super::cookies;
 use super::ctx::Ctx;
+use super::extract::FormBody;
 use super::layout::{Crumb, FormErrors, render_page};
 use super::{AppState, Guard, Module, NavFor, NavItem, Route};
 use crate::accounts::{self, password};
 use crate::audit::Actor;
 use crate::error::{AppError, AppResult, FieldError};
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -125,14 +125,15 @@ async fn login_form(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
     render_page(&ctx, ctx.t("ログイン", "Log in"), &[], &body)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct LoginForm {
     login: String,
     password: String,
     next: Option<String>,
 }
 
-async fn login(ctx: Ctx, Form(f): Form<LoginForm>) -> Response {
+async fn login(ctx: Ctx, FormBody(f): FormBody<LoginForm>) -> Response {
     let state = ctx.state.clone();
     let login = f.login.trim().to_string();
     let keys = vec![format!("login:{}", login.to_lowercase()), format!("addr:{}", ctx.client_addr)];
@@ -227,14 +228,15 @@ async fn account_page(ctx: Ctx) -> AppResult<Response> {
     account_view(&ctx, None, vec![]).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct PasswordForm {
     current: String,
     new: String,
     confirm: String,
 }
 
-async fn change_password(ctx: Ctx, Form(f): Form<PasswordForm>) -> AppResult<Response> {
+async fn change_password(ctx: Ctx, FormBody(f): FormBody<PasswordForm>) -> AppResult<Response> {
     let acct = ctx.account()?;
     let user = accounts::by_id(ctx.db(), acct.user_id).await?.ok_or(AppError::NotFound)?;
     let mut errs = vec![];
@@ -257,12 +259,13 @@ async fn change_password(ctx: Ctx, Form(f): Form<PasswordForm>) -> AppResult<Res
     Ok(redirect_with_flash(&ctx.state, "/login", Msg::new("パスワードを変更しました。新しいパスワードでログインしてください。", "Password changed. Log in with the new password.")))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct TokenForm {
     label: String,
 }
 
-async fn create_token(ctx: Ctx, Form(f): Form<TokenForm>) -> AppResult<Response> {
+async fn create_token(ctx: Ctx, FormBody(f): FormBody<TokenForm>) -> AppResult<Response> {
     let acct = ctx.account()?;
     let label = f.label.trim();
     if label.is_empty() || label.chars().count() > 100 {

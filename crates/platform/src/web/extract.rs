@@ -1,0 +1,33 @@
+//! Body extractors whose rejections are `AppError`s, so a malformed form or JSON body gets the same
+//! bilingual error (JSON under /api, a page elsewhere) as everything else.
+
+use crate::error::AppError;
+use axum::extract::{FromRequest, Request};
+use kumiai_core::Msg;
+use serde::de::DeserializeOwned;
+
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(JsonBody(v)),
+            Err(e) => Err(AppError::BadRequest(Msg::new(format!("JSONの本文を読めません：{}", e.body_text()), format!("Cannot read the JSON body: {}", e.body_text())))),
+        }
+    }
+}
+
+pub struct FormBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for FormBody<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(v)) => Ok(FormBody(v)),
+            Err(e) => Err(AppError::BadRequest(Msg::new(format!("フォームの内容を読めません：{}", e.body_text()), format!("Cannot read the form: {}", e.body_text())))),
+        }
+    }
+}
