@@ -1,0 +1,94 @@
+//! The real binary: help in both languages, migrate, users and tokens, import errors with row
+//! numbers and a non-zero exit, export, and an online backup that opens as a database.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn kumiai(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kumiai"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("KUMIAI_DATABASE_URL")
+        .env("KUMIAI_LOG", "error")
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+fn tempdir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("kumiai-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn help_is_bilingual() {
+    let d = tempdir("help");
+    for args in [vec!["--help"], vec!["user", "--help"], vec!["org", "import", "--help"]] {
+        let o = kumiai(&d, &args);
+        assert!(o.status.success());
+        let t = text(&o);
+        assert!(t.contains("取り込") || t.contains("管理") || t.contains("金属労協"), "{t}");
+        assert!(t.to_lowercase().contains("import") || t.contains("Manage") || t.contains("federation"), "{t}");
+    }
+}
+
+#[test]
+fn users_tokens_import_export_backup() {
+    let d = tempdir("flow");
+    let o = kumiai(&d, &["demo", "--no-serve"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("hq-admin"));
+    let o = Command::new(env!("CARGO_BIN_EXE_kumiai"))
+        .arg("--data-dir")
+        .arg(&d)
+        .args(["user", "add", "--login", "yamada", "--name", "山田 花子", "--org", "JAM", "--role", "editor"])
+        .env("KUMIAI_PASSWORD", "correct horse battery")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let dup = Command::new(env!("CARGO_BIN_EXE_kumiai"))
+        .arg("--data-dir")
+        .arg(&d)
+        .args(["user", "add", "--login", "yamada", "--name", "x", "--org", "JAM", "--password", "short"])
+        .output()
+        .unwrap();
+    assert!(!dup.status.success());
+    let t = text(&dup);
+    assert!(t.contains("login") && t.contains("password") && t.contains("10"), "{t}");
+    let list = text(&kumiai(&d, &["user", "list"]));
+    assert!(list.contains("yamada") && list.contains("JAM"));
+    let tok = kumiai(&d, &["user", "token", "yamada"]);
+    assert!(tok.status.success());
+    assert!(String::from_utf8_lossy(&tok.stdout).trim().starts_with("kumiai_"));
+    assert!(kumiai(&d, &["user", "disable", "yamada"]).status.success());
+    assert!(text(&kumiai(&d, &["user", "list"])).contains("disabled"));
+
+    let bad = d.join("bad.csv");
+    std::fs::write(&bad, "code,kind,parent,name_ja\nB1,enterprise_union,JAW,良い\nB2,enterprise_union,JAW,\n").unwrap();
+    let o = kumiai(&d, &["org", "import", bad.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let t = text(&o);
+    assert!(t.contains("bad.csv:3") && t.contains("name_ja") && t.contains("nothing was saved"), "{t}");
+
+    let out = d.join("orgs.csv");
+    let o = kumiai(&d, &["org", "export", out.to_str().unwrap(), "--encoding", "sjis"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = kumiai(&d, &["org", "import", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("created 0"), "{}", text(&o));
+
+    let backup = d.join("copy.db");
+    let o = kumiai(&d, &["backup", backup.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let copy_dir = tempdir("copy");
+    std::fs::copy(&backup, copy_dir.join("kumiai.db")).unwrap();
+    let l = text(&kumiai(&copy_dir, &["user", "list"]));
+    assert!(l.contains("hq-admin") && l.contains("yamada"), "the copy is a complete database: {l}");
+    assert!(!kumiai(&d, &["backup", backup.to_str().unwrap()]).status.success(), "never overwrites");
+}

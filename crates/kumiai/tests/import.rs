@@ -1,0 +1,135 @@
+//! Spreadsheet import and export: a Shift_JIS CSV as Excel writes it imports; a file with one bad
+//! row imports nothing and names the row and column; .xlsx round-trips.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::TestApp;
+use kumiai_directory::io::{Sheet, Table, import};
+
+on_both_backends!(shift_jis_csv_imports, one_bad_row_imports_nothing, xlsx_export_imports_back, web_import_reports_rows, counts_and_people_import);
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string())).fetch_one(&app.db.pool).await.unwrap()
+}
+
+fn sjis(text: &str) -> Vec<u8> {
+    let (b, _, unmappable) = encoding_rs::SHIFT_JIS.encode(text);
+    assert!(!unmappable);
+    b.into_owned()
+}
+
+async fn shift_jis_csv_imports(app: &TestApp) {
+    // Japanese headers, CRLF, a child listed before its parent, 髙 and ① (CP932-only characters).
+    let csv = "組織コード,種別,上部組織,名称,よみ,国,公開範囲\r\n\
+               SJ-2,単組,SJ-1,髙松精機支部労働組合①,たかまつせいきしぶ,JP,傘下組合\r\n\
+               SJ-1,単組,JAM,髙松精機労働組合,たかまつせいき,JP,affiliates\r\n";
+    let table = Table::read("組織一覧.csv", &sjis(csv)).unwrap();
+    let viewer = kumiai::app::system_viewer(&app.db).await.unwrap();
+    let rep = import::run(&app.db, &viewer, Sheet::Organisations, &table, kumiai_core::time::now_ms()).await.unwrap();
+    assert_eq!((rep.created, rep.updated), (2, 0));
+    let child = kumiai_directory::org::store::by_code(&app.db, "SJ-2").await.unwrap().unwrap();
+    assert_eq!(child.name_ja, "髙松精機支部労働組合①");
+    let parent = app.org_id("SJ-1").await;
+    assert_eq!(child.parent_id, Some(parent));
+    assert!(child.path.ends_with(&format!("/{parent}/{}/", child.id)));
+    assert_eq!(count(app, "SELECT COUNT(*) FROM audit_log WHERE entity = 'organisation' AND actor = 'cli' AND action = 'create'").await, 2);
+}
+
+async fn one_bad_row_imports_nothing(app: &TestApp) {
+    let before = count(app, "SELECT COUNT(*) FROM organisations").await;
+    let csv = "code,kind,parent,name_ja,reach\n\
+               OK-1,enterprise_union,JAW,良い労組,affiliates\n\
+               BAD-2,enterprise_union,NOWHERE,悪い労組,affiliates\n\
+               OK-3,enterprise_union,JAW,良い労組三,secret\n";
+    let table = Table::read("upload.csv", csv.as_bytes()).unwrap();
+    let viewer = kumiai::app::system_viewer(&app.db).await.unwrap();
+    let err = import::run(&app.db, &viewer, Sheet::Organisations, &table, kumiai_core::time::now_ms()).await.err().unwrap();
+    let kumiai_platform::AppError::Validation(errs) = err else { panic!("expected validation errors") };
+    let located: Vec<(String, usize, String)> = errs.iter().map(|e| (e.file.clone().unwrap(), e.row.unwrap(), e.field.clone())).collect();
+    assert_eq!(located, [("upload.csv".into(), 3, "parent".into()), ("upload.csv".into(), 4, "reach".into())]);
+    assert!(errs[0].message.ja.contains("NOWHERE") && errs[0].message.en.contains("NOWHERE"));
+    assert_eq!(count(app, "SELECT COUNT(*) FROM organisations").await, before, "nothing was written");
+    // A missing required column fails the whole file at row 1.
+    let table = Table::read("nohead.csv", "code,name_ja\nX,y\n".as_bytes()).unwrap();
+    let err = import::run(&app.db, &viewer, Sheet::Organisations, &table, kumiai_core::time::now_ms()).await.err().unwrap();
+    let kumiai_platform::AppError::Validation(errs) = err else { panic!() };
+    assert_eq!((errs[0].row, errs[0].field.as_str()), (Some(1), "kind"));
+}
+
+async fn xlsx_export_imports_back(app: &TestApp) {
+    let mut s = app.login("hq-admin").await;
+    let x = s.get("/directory/export/organisations.xlsx?archived=include").await;
+    assert_eq!(x.status, StatusCode::OK);
+    assert!(x.bytes.starts_with(b"PK"));
+    let table = Table::read("export.xlsx", &x.bytes).unwrap();
+    let total = count(app, "SELECT COUNT(*) FROM organisations").await as usize;
+    assert_eq!(table.rows.len(), total);
+    let viewer = kumiai::app::system_viewer(&app.db).await.unwrap();
+    let versions = count(app, "SELECT CAST(SUM(version) AS BIGINT) FROM organisations").await;
+    let rep = import::run(&app.db, &viewer, Sheet::Organisations, &table, kumiai_core::time::now_ms()).await.unwrap();
+    assert_eq!((rep.created, rep.updated), (0, total), "every row matched an existing organisation");
+    let paths_ok = count(app, "SELECT COUNT(*) FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id WHERE o.parent_id IS NOT NULL AND o.path NOT LIKE p.path || '%'").await;
+    assert_eq!(paths_ok, 0, "the tree is intact");
+    assert!(count(app, "SELECT CAST(SUM(version) AS BIGINT) FROM organisations").await > versions);
+    // UTF-8 CSV with a BOM and a Shift_JIS CSV download too.
+    let csv = s.get("/directory/export/organisations.csv").await;
+    assert!(csv.bytes.starts_with(b"\xEF\xBB\xBF"));
+    let sj = s.get("/directory/export/organisations.csv?encoding=sjis").await;
+    assert_eq!(sj.status, StatusCode::OK, "{}", sj.body);
+    let t = Table::read("sj.csv", &sj.bytes).unwrap();
+    assert_eq!(t.headers[0], "組織コード");
+}
+
+async fn web_import_reports_rows(app: &TestApp) {
+    let mut s = app.login("hq-admin").await;
+    let page = s.get("/directory/import").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let boundary = "XkumiaiX";
+    let body = |csv: &str| {
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"sheet\"\r\n\r\norganisations\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"web.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
+        )
+    };
+    let send = |csv: String, csrf: String, cookies: String| {
+        Request::builder()
+            .method("POST")
+            .uri(format!("/directory/import?_csrf={csrf}"))
+            .header(header::HOST, "localhost")
+            .header(header::COOKIE, cookies)
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(csv))
+            .unwrap()
+    };
+    let cookies = s.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+    let bad = s.send(send(body("code,kind,parent,name_ja\nW1,enterprise_union,JAW,\n"), s.csrf.clone(), cookies.clone())).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("<td>web.csv</td><td class=\"num\">2</td><td>name_ja</td>"), "{}", bad.body);
+    let good = s.send(send(body("code,kind,parent,name_ja\nW1,enterprise_union,JAW,ウェブ労組\n"), s.csrf.clone(), cookies.clone())).await;
+    assert_eq!(good.status, StatusCode::SEE_OTHER);
+    app.org_id("W1").await;
+    // Not for anyone but head-office admins.
+    let mut jaw = app.login("jaw-admin").await;
+    assert_eq!(jaw.get("/directory/import").await.status, StatusCode::FORBIDDEN);
+}
+
+async fn counts_and_people_import(app: &TestApp) {
+    let viewer = kumiai::app::system_viewer(&app.db).await.unwrap();
+    let now = kumiai_core::time::now_ms();
+    let counts = Table::read("counts.csv", "組織コード,年度,組合員数,会費納入人員\nE00001,2031年度,\"1,500\",1480\nE00002,2031,900,\n".as_bytes()).unwrap();
+    let rep = import::run(&app.db, &viewer, Sheet::Counts, &counts, now).await.unwrap();
+    assert_eq!(rep.created, 2);
+    let again = import::run(&app.db, &viewer, Sheet::Counts, &counts, now).await.unwrap();
+    assert_eq!((again.created, again.updated), (0, 2));
+    let m: i64 = sqlx::query_scalar("SELECT members FROM member_counts mc JOIN organisations o ON o.id = mc.org_id WHERE o.code = 'E00001' AND fiscal_year = 2031")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(m, 1500);
+    let people = Table::read("people.csv", "所属組織,氏名,よみ,性別,任期開始,任期終了\nE00001,新井 花子,あらい はなこ,女性,2026-09-01,2028-08-31\nE00001,山田 一郎,やまだ,男性,2028-09-01,2026-08-31\n".as_bytes()).unwrap();
+    let err = import::run(&app.db, &viewer, Sheet::People, &people, now).await.err().unwrap();
+    let kumiai_platform::AppError::Validation(errs) = err else { panic!() };
+    assert_eq!((errs[0].row, errs[0].field.as_str()), (Some(3), "任期終了"));
+    assert_eq!(count(app, "SELECT COUNT(*) FROM people WHERE name_kanji = '新井 花子'").await, 0);
+}
