@@ -6,7 +6,7 @@
 //! | data directory | `KUMIAI_DATA_DIR` | `./kumiai-data` |
 //! | listen address | `KUMIAI_LISTEN` | `127.0.0.1:8080` |
 //! | fiscal year start month | `KUMIAI_FISCAL_START_MONTH` | `9` (JCM) |
-//! | Secure flag on cookies | `KUMIAI_COOKIE_SECURE` | `true` |
+//! | Secure flag on cookies | `KUMIAI_COOKIE_SECURE` | automatic: set when the request came over HTTPS (`X-Forwarded-Proto: https` from the TLS proxy); `true`/`false` force it |
 //! | login failures allowed per 15 min | `KUMIAI_LOGIN_LIMIT` | `5` |
 
 use std::path::PathBuf;
@@ -16,7 +16,8 @@ pub struct Config {
     pub database_url: String,
     pub data_dir: PathBuf,
     pub fiscal_start_month: i8,
-    pub cookie_secure: bool,
+    /// None: automatic (Secure when the request arrived over HTTPS through the proxy).
+    pub cookie_secure: Option<bool>,
     pub login_limit: usize,
     pub login_window_secs: u64,
 }
@@ -36,7 +37,12 @@ impl Config {
             })?,
             Err(_) => 9,
         };
-        let cookie_secure = std::env::var("KUMIAI_COOKIE_SECURE").map(|v| v != "false" && v != "0").unwrap_or(true);
+        let cookie_secure = match std::env::var("KUMIAI_COOKIE_SECURE").as_deref() {
+            Ok("true" | "1") => Some(true),
+            Ok("false" | "0") => Some(false),
+            Ok("auto") | Err(_) => None,
+            Ok(v) => anyhow::bail!("KUMIAI_COOKIE_SECURE must be auto, true or false (auto / true / false で指定してください): {v}"),
+        };
         let login_limit = std::env::var("KUMIAI_LOGIN_LIMIT").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
         Ok(Config { database_url, data_dir, fiscal_start_month, cookie_secure, login_limit, login_window_secs: 15 * 60 })
     }

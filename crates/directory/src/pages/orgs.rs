@@ -284,7 +284,7 @@ pub async fn new_form(ctx: Ctx, Query(nq): Query<NewQuery>) -> AppResult<Respons
 pub async fn create(ctx: Ctx, FormBody(f): FormBody<OrgInput>) -> AppResult<Response> {
     ctx.require_role(Role::Editor)?;
     match store::create(ctx.db(), &ctx.viewer, &f, ctx.now).await {
-        Ok(id) => Ok(redirect_with_flash(&ctx.state, &format!("/directory/organisations/{id}"), Msg::new("組織を登録しました。", "Organisation created."))),
+        Ok(id) => Ok(redirect_with_flash(&ctx, &format!("/directory/organisations/{id}"), Msg::new("組織を登録しました。", "Organisation created."))),
         Err(AppError::Validation(errs)) => {
             let title = ctx.t("組織の登録", "New organisation");
             Ok(form_page(&ctx, title, vec![crumbs(&ctx), Crumb::here(title)], &f, "/directory/organisations/new".into(), None, errs))
@@ -321,7 +321,7 @@ impl<T> Versioned<T> {
 
 pub async fn update(ctx: Ctx, Path(id): Path<i64>, FormBody(v): FormBody<Versioned<OrgInput>>) -> AppResult<Response> {
     match store::update(ctx.db(), &ctx.viewer, id, v.version, &v.input, ctx.now).await {
-        Ok(_) => Ok(redirect_with_flash(&ctx.state, &format!("/directory/organisations/{id}"), Msg::new("保存しました。", "Saved."))),
+        Ok(_) => Ok(redirect_with_flash(&ctx, &format!("/directory/organisations/{id}"), Msg::new("保存しました。", "Saved."))),
         Err(AppError::Validation(errs)) => {
             let title = ctx.t("組織の編集", "Edit organisation");
             let cr = vec![crumbs(&ctx), Crumb::here(title)];
@@ -344,7 +344,7 @@ pub async fn move_to(ctx: Ctx, Path(id): Path<i64>, FormBody(m): FormBody<MoveFo
     let mut input = OrgInput::from_record(&o, &codes);
     input.parent = m.parent.trim().to_string();
     match store::update(ctx.db(), &ctx.viewer, id, m.version, &input, ctx.now).await {
-        Ok(_) => Ok(redirect_with_flash(&ctx.state, &format!("/directory/organisations/{id}"), Msg::new("移動しました。", "Moved."))),
+        Ok(_) => Ok(redirect_with_flash(&ctx, &format!("/directory/organisations/{id}"), Msg::new("移動しました。", "Moved."))),
         Err(AppError::Validation(errs)) => detail_view(&ctx, id, CountInput::default(), errs).await,
         Err(e) => Err(e),
     }
@@ -360,7 +360,7 @@ async fn set_archived(ctx: Ctx, id: i64, version: i64, archive: bool) -> AppResu
     match store::set_archived(ctx.db(), &ctx.viewer, id, version, archive, ctx.now).await {
         Ok(_) => {
             let msg = if archive { Msg::new("アーカイブしました。", "Archived.") } else { Msg::new("元に戻しました。", "Restored.") };
-            Ok(redirect_with_flash(&ctx.state, &format!("/directory/organisations/{id}"), msg))
+            Ok(redirect_with_flash(&ctx, &format!("/directory/organisations/{id}"), msg))
         }
         Err(AppError::Validation(errs)) => detail_view(&ctx, id, CountInput::default(), errs).await,
         Err(e) => Err(e),
@@ -377,7 +377,7 @@ pub async fn restore(ctx: Ctx, Path(id): Path<i64>, FormBody(v): FormBody<Versio
 
 pub async fn save_counts(ctx: Ctx, Path(id): Path<i64>, FormBody(f): FormBody<CountInput>) -> AppResult<Response> {
     match counts::save(ctx.db(), &ctx.viewer, id, &f, ctx.now).await {
-        Ok(_) => Ok(redirect_with_flash(&ctx.state, &format!("/directory/organisations/{id}#counts"), Msg::new("人数を記録しました。", "Counts recorded."))),
+        Ok(_) => Ok(redirect_with_flash(&ctx, &format!("/directory/organisations/{id}#counts"), Msg::new("人数を記録しました。", "Counts recorded."))),
         Err(AppError::Validation(errs)) => detail_view(&ctx, id, f, errs).await,
         Err(e) => Err(e),
     }

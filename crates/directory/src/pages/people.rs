@@ -155,7 +155,7 @@ pub async fn new_form(ctx: Ctx, Query(nq): Query<NewQuery>) -> AppResult<Respons
 pub async fn create(ctx: Ctx, FormBody(f): FormBody<PersonInput>) -> AppResult<Response> {
     ctx.require_role(Role::Editor)?;
     match store::create(ctx.db(), &ctx.viewer, &f, ctx.now).await {
-        Ok(id) => Ok(redirect_with_flash(&ctx.state, &format!("/directory/people/{id}"), Msg::new("人物を登録しました。", "Person added."))),
+        Ok(id) => Ok(redirect_with_flash(&ctx, &format!("/directory/people/{id}"), Msg::new("人物を登録しました。", "Person added."))),
         Err(AppError::Validation(errs)) => Ok(form_page(&ctx, ctx.t("人物の登録", "New person"), &f, "/directory/people/new".into(), None, errs)),
         Err(e) => Err(e),
     }
@@ -175,7 +175,7 @@ pub async fn edit_form(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
 pub async fn update(ctx: Ctx, Path(id): Path<i64>, FormBody(v): FormBody<Versioned<PersonInput>>) -> AppResult<Response> {
     let (version, input) = v.into_parts();
     match store::update(ctx.db(), &ctx.viewer, id, version, &input, ctx.now).await {
-        Ok(_) => Ok(redirect_with_flash(&ctx.state, &format!("/directory/people/{id}"), Msg::new("保存しました。", "Saved."))),
+        Ok(_) => Ok(redirect_with_flash(&ctx, &format!("/directory/people/{id}"), Msg::new("保存しました。", "Saved."))),
         Err(AppError::Validation(errs)) => Ok(form_page(&ctx, ctx.t("人物の編集", "Edit person"), &input, format!("/directory/people/{id}/edit"), Some(version), errs)),
         Err(e) => Err(e),
     }
@@ -190,7 +190,7 @@ pub struct VersionForm {
 async fn set_archived(ctx: Ctx, id: i64, version: i64, archive: bool) -> AppResult<Response> {
     store::set_archived(ctx.db(), &ctx.viewer, id, version, archive, ctx.now).await?;
     let msg = if archive { Msg::new("アーカイブしました。", "Archived.") } else { Msg::new("元に戻しました。", "Restored.") };
-    Ok(redirect_with_flash(&ctx.state, &format!("/directory/people/{id}"), msg))
+    Ok(redirect_with_flash(&ctx, &format!("/directory/people/{id}"), msg))
 }
 
 pub async fn archive(ctx: Ctx, Path(id): Path<i64>, FormBody(v): FormBody<VersionForm>) -> AppResult<Response> {

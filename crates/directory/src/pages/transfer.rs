@@ -106,7 +106,7 @@ pub async fn import(ctx: Ctx, mut form: Multipart) -> AppResult<Response> {
     };
     match import::run(ctx.db(), &ctx.viewer, kind, &table, ctx.now).await {
         Ok(rep) => Ok(redirect_with_flash(
-            &ctx.state,
+            &ctx,
             "/directory/organisations",
             Msg::new(
                 format!("{name}を取り込みました：新規{}件、更新{}件。", rep.created, rep.updated),

@@ -3,6 +3,8 @@
 //! `Session` is one browser-like client: cookies, CSRF token, and requests through the router.
 #![allow(dead_code)]
 
+pub mod webdriver;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use kumiai::{app, demo};
@@ -97,7 +99,7 @@ impl TestApp {
         };
         // SAFETY of env: tests set nothing global; the config is built explicitly.
         let mut config = Config::from_env(Some(dir.0.clone()), Some(url)).unwrap();
-        config.cookie_secure = false;
+        config.cookie_secure = None;
         config.login_limit = 5;
         let db = app::open(&config).await.unwrap();
         if with_demo {

@@ -132,7 +132,7 @@ async fn create_user(ctx: Ctx, FormBody(f): FormBody<NewUserForm>) -> AppResult<
         password: &f.password,
     };
     match accounts::create(ctx.db(), &Actor::of(&ctx.viewer), new).await {
-        Ok(id) => Ok(redirect_with_flash(&ctx.state, &format!("/admin/users/{id}"), Msg::new("利用者を追加しました。", "User added."))),
+        Ok(id) => Ok(redirect_with_flash(&ctx, &format!("/admin/users/{id}"), Msg::new("利用者を追加しました。", "User added."))),
         Err(AppError::Validation(errs)) => Ok(new_user_page(&ctx, &f, errs)),
         Err(e) => Err(e),
     }
@@ -204,7 +204,7 @@ async fn update_user(ctx: Ctx, Path(id): Path<i64>, FormBody(f): FormBody<UserUp
         _ => return Err(AppError::BadRequest(Msg::new("不明な操作です。", "Unknown action."))),
     };
     accounts::update(ctx.db(), &actor, &user, f.version, &fields, action).await?;
-    Ok(redirect_with_flash(&ctx.state, &format!("/admin/users/{id}"), Msg::new("保存しました。", "Saved.")))
+    Ok(redirect_with_flash(&ctx, &format!("/admin/users/{id}"), Msg::new("保存しました。", "Saved.")))
 }
 
 #[derive(Template)]

@@ -20,11 +20,13 @@ pub struct RequestAuth {
     pub flash: Option<Msg>,
     /// The client's address (X-Forwarded-For's first entry behind a proxy), for login throttling.
     pub client_addr: String,
+    /// Whether cookies set in the response carry the Secure flag.
+    pub secure: bool,
 }
 
 impl RequestAuth {
     pub fn anonymous(lang: Lang) -> RequestAuth {
-        RequestAuth { account: None, csrf: String::new(), by_token: false, flag: Arc::default(), lang, flash: None, client_addr: String::new() }
+        RequestAuth { account: None, csrf: String::new(), by_token: false, flag: Arc::default(), lang, flash: None, client_addr: String::new(), secure: false }
     }
 }
 
@@ -38,6 +40,7 @@ pub struct Ctx {
     pub state: AppState,
     pub now: i64,
     pub client_addr: String,
+    pub secure: bool,
 }
 
 impl Ctx {
@@ -51,6 +54,7 @@ impl Ctx {
             state,
             now: time::now_ms(),
             client_addr: auth.client_addr.clone(),
+            secure: auth.secure,
         }
     }
     pub fn t<'a>(&self, ja: &'a str, en: &'a str) -> &'a str {

@@ -64,7 +64,10 @@ fn nav_for(state: &AppState, auth: &RequestAuth, uri: &str) -> Vec<NavLink> {
 
 fn render(state: &AppState, auth: &RequestAuth, uri: &str, title: &str, crumbs: &[Crumb], body: &str) -> Response {
     let l = auth.lang;
-    let who = auth.account.as_ref().map(|a| format!("{}（{}・{}）", a.display_name, a.tier.label(l), a.role.label(l)));
+    let who = auth.account.as_ref().map(|a| match l {
+        Lang::Ja => format!("{}（{}・{}）", a.display_name, a.tier.label(l), a.role.label(l)),
+        Lang::En => format!("{} ({}, {})", a.display_name, a.tier.label(l), a.role.label(l)),
+    });
     let flash = auth.flash.as_ref().map(|m| m.get(l));
     let page = Layout {
         l,
@@ -93,6 +96,7 @@ pub fn page(ctx: &Ctx, title: &str, crumbs: &[Crumb], body: String) -> Response 
         lang: ctx.lang,
         flash: ctx.flash.clone(),
         client_addr: String::new(),
+        secure: ctx.secure,
     };
     render(&ctx.state, &auth, &ctx.uri, title, crumbs, &body)
 }

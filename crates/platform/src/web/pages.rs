@@ -5,12 +5,12 @@ use super::cookies;
 use super::ctx::Ctx;
 use super::extract::FormBody;
 use super::layout::{Crumb, FormErrors, render_page};
-use super::{AppState, Guard, Module, NavFor, NavItem, Route};
+use super::{Guard, Module, NavFor, NavItem, Route};
 use crate::accounts::{self, password};
 use crate::audit::Actor;
 use crate::error::{AppError, AppResult, FieldError};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -39,10 +39,10 @@ pub fn module() -> Module {
 }
 
 /// A redirect that shows `msg` on the next page.
-pub fn redirect_with_flash(state: &AppState, to: &str, msg: Msg) -> Response {
+pub fn redirect_with_flash(ctx: &Ctx, to: &str, msg: Msg) -> Response {
     let mut resp = Redirect::to(to).into_response();
     let value = cookies::encode(&serde_json::to_string(&msg).unwrap_or_default());
-    if let Ok(v) = HeaderValue::from_str(&cookies::set(cookies::FLASH, &value, Some(60), true, state.config.cookie_secure)) {
+    if let Ok(v) = HeaderValue::from_str(&cookies::set(cookies::FLASH, &value, Some(60), true, ctx.secure)) {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }
     resp
@@ -96,10 +96,10 @@ pub fn safe_back(back: Option<&str>) -> String {
     }
 }
 
-async fn switch_lang(State(state): State<AppState>, Query(q): Query<LangQuery>) -> Response {
+async fn switch_lang(ctx: Ctx, Query(q): Query<LangQuery>) -> Response {
     let lang = Lang::parse(&q.to).unwrap_or_default();
     let mut resp = Redirect::to(&safe_back(q.back.as_deref())).into_response();
-    let c = cookies::set(cookies::LANG, lang.code(), Some(365 * 86_400), false, state.config.cookie_secure);
+    let c = cookies::set(cookies::LANG, lang.code(), Some(365 * 86_400), false, ctx.secure);
     resp.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&c).expect("ascii"));
     resp
 }
@@ -173,7 +173,7 @@ async fn login(ctx: Ctx, FormBody(f): FormBody<LoginForm>) -> Response {
         Err(e) => return AppError::from(e).into_response(),
     };
     let mut resp = Redirect::to(&next).into_response();
-    let c = cookies::set(cookies::SESSION, &session.token, Some(accounts::SESSION_DAYS * 86_400), true, state.config.cookie_secure);
+    let c = cookies::set(cookies::SESSION, &session.token, Some(accounts::SESSION_DAYS * 86_400), true, ctx.secure);
     resp.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&c).expect("hex"));
     resp
 }
@@ -182,8 +182,8 @@ async fn logout(ctx: Ctx, headers: HeaderMap) -> AppResult<Response> {
     if let Some(token) = cookies::get(&headers, cookies::SESSION) {
         accounts::close_session(ctx.db(), &token).await?;
     }
-    let mut resp = redirect_with_flash(&ctx.state, "/", Msg::new("ログアウトしました。", "You are logged out."));
-    let c = cookies::clear(cookies::SESSION, ctx.state.config.cookie_secure);
+    let mut resp = redirect_with_flash(&ctx, "/", Msg::new("ログアウトしました。", "You are logged out."));
+    let c = cookies::clear(cookies::SESSION, ctx.secure);
     resp.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&c).expect("ascii"));
     Ok(resp)
 }
@@ -256,7 +256,7 @@ async fn change_password(ctx: Ctx, FormBody(f): FormBody<PasswordForm>) -> AppRe
     let hash = password::hash(&f.new)?;
     accounts::update(ctx.db(), &Actor::of(&ctx.viewer), &user, user.version, &[("password_hash", hash.into())], "password").await?;
     // Changing the password ended every session, this one too: log in again.
-    Ok(redirect_with_flash(&ctx.state, "/login", Msg::new("パスワードを変更しました。新しいパスワードでログインしてください。", "Password changed. Log in with the new password.")))
+    Ok(redirect_with_flash(&ctx, "/login", Msg::new("パスワードを変更しました。新しいパスワードでログインしてください。", "Password changed. Log in with the new password.")))
 }
 
 #[derive(Deserialize, Default)]
@@ -278,5 +278,5 @@ async fn create_token(ctx: Ctx, FormBody(f): FormBody<TokenForm>) -> AppResult<R
 async fn revoke_token(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     let acct = ctx.account()?;
     accounts::revoke_token(ctx.db(), &Actor::of(&ctx.viewer), acct.user_id, id).await?;
-    Ok(redirect_with_flash(&ctx.state, "/account", Msg::new("トークンを失効させました。", "The token was revoked.")))
+    Ok(redirect_with_flash(&ctx, "/account", Msg::new("トークンを失効させました。", "The token was revoked.")))
 }

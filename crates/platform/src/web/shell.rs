@@ -24,12 +24,15 @@ pub async fn shell(State(state): State<AppState>, req: Request, next: Next) -> R
     let is_api = req.uri().path().starts_with("/api/");
     let uri = req.uri().to_string();
     let lang = pick_lang(req.headers());
-    let secure = state.config.cookie_secure;
+    let secure = state.config.cookie_secure.unwrap_or_else(|| {
+        req.headers().get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("https"))
+    });
     let mut set_cookies: Vec<String> = vec![];
 
     let auth = match resolve(&state, req.headers(), lang).await {
         Ok(mut a) => {
             a.client_addr = client_addr(&req);
+            a.secure = secure;
             a
         }
         Err(e) => return finish(&state, e.into_response(), is_api, lang, None, &uri, vec![]),
@@ -57,17 +60,17 @@ async fn resolve(state: &AppState, headers: &HeaderMap, lang: Lang) -> Result<Re
     let bearer = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
     if let Some(token) = bearer {
         let account = accounts::token_account(&state.db, token.trim()).await?.ok_or(AppError::Unauthorized)?;
-        return Ok(RequestAuth { account: Some(account), csrf: String::new(), by_token: true, flag, lang, flash, client_addr: String::new() });
+        return Ok(RequestAuth { account: Some(account), csrf: String::new(), by_token: true, flag, lang, flash, client_addr: String::new(), secure: false });
     }
     if let Some(token) = cookies::get(headers, cookies::SESSION)
         && let Some((account, csrf)) = accounts::session_account(&state.db, &token).await?
     {
-        return Ok(RequestAuth { account: Some(account), csrf, by_token: false, flag, lang, flash, client_addr: String::new() });
+        return Ok(RequestAuth { account: Some(account), csrf, by_token: false, flag, lang, flash, client_addr: String::new(), secure: false });
     }
     let csrf = cookies::get(headers, cookies::PRE)
         .filter(|v| v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()))
         .unwrap_or_else(|| secret::random_hex(16));
-    Ok(RequestAuth { account: None, csrf, by_token: false, flag, lang, flash, client_addr: String::new() })
+    Ok(RequestAuth { account: None, csrf, by_token: false, flag, lang, flash, client_addr: String::new(), secure: false })
 }
 
 fn client_addr(req: &Request) -> String {

@@ -1,0 +1,130 @@
+//! End to end in headless Chromium against the real server on a loopback port (Secure cookies
+//! on, as in production): each tier logs in and sees what it may; an invalid form shows its error
+//! by the field; two browsers race on one record and the second sees both versions. Screenshots of
+//! the main pages go to $KUMIAI_ARTIFACTS/screenshots.
+
+mod common;
+
+use common::webdriver::{Browser, Driver};
+use common::{Backend, TestApp};
+
+struct Server {
+    base: String,
+    hidden_id: i64,
+    hidden_name: String,
+    e1: i64,
+}
+
+/// Serves a fresh demo app on 127.0.0.1:0 from its own thread and runtime.
+fn serve() -> Server {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        rt.block_on(async move {
+            let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+            // Cookie security as in production: automatic (Secure when the request came over HTTPS).
+            let mut config = app.config.clone();
+            config.cookie_secure = None;
+            let (router, _) = kumiai::app::router(app.db.clone(), config);
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let hidden_id = app.org_id("E00014").await;
+            let hidden_name: String = sqlx::query_scalar("SELECT name_ja FROM organisations WHERE id = $1").bind(hidden_id).fetch_one(&app.db.pool).await.unwrap();
+            let e1 = app.org_id("E00001").await;
+            tx.send(Server { base: format!("http://{}", listener.local_addr().unwrap()), hidden_id, hidden_name, e1 }).unwrap();
+            axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();
+            drop(app);
+        });
+    });
+    rx.recv().unwrap()
+}
+
+fn login(b: &Browser, base: &str, who: &str) {
+    b.goto(&format!("{base}/login"));
+    b.fill_and_submit(&[("#login", who), ("#password", kumiai::demo::DEMO_PASSWORD)], "form.form button[type=submit]");
+    let text = b.wait_for_text(&format!("{who}（"));
+    assert!(text.contains(who), "{who} is shown as logged in: {text}");
+}
+
+#[test]
+fn tiers_forms_and_conflicts_in_chromium() {
+    let Some(driver) = Driver::start() else { return };
+    let s = serve();
+    let base = s.base.as_str();
+
+    // Anonymous, in Japanese: public records only.
+    let anon = driver.session("ja");
+    anon.goto(&format!("{base}/"));
+    anon.screenshot("01-home-anonymous");
+    anon.goto(&format!("{base}/directory/organisations"));
+    let text = anon.text();
+    assert!(text.contains("金属労協") && text.contains("自動車総連"));
+    assert!(!text.contains(&s.hidden_name));
+    anon.screenshot("02-organisations-anonymous");
+    anon.goto(&format!("{base}/directory/organisations/{}", s.hidden_id));
+    assert!(anon.text().contains("ページが見つかりません"));
+
+    // Each tier: the head-office-only union is visible to the head office alone.
+    for (who, sees) in [("partner-viewer", false), ("ent-viewer", false), ("jaw-viewer", false), ("hq-admin", true)] {
+        let b = driver.session("ja");
+        login(&b, base, who);
+        b.goto(&format!("{base}/directory/organisations?q={}", s.hidden_name));
+        assert_eq!(b.text().contains(&s.hidden_name), sees, "{who} list");
+        b.goto(&format!("{base}/directory/organisations/{}", s.hidden_id));
+        assert_eq!(!b.text().contains("ページが見つかりません"), sees, "{who} detail");
+        b.goto(&format!("{base}/directory/organisations"));
+        b.screenshot(&format!("03-organisations-{who}"));
+        if who == "hq-admin" {
+            b.goto(&format!("{base}/directory/organisations/{}", s.e1));
+            b.screenshot("04-organisation-detail-hq");
+            b.goto(&format!("{base}/directory/people"));
+            b.screenshot("05-people-hq");
+            b.goto(&format!("{base}/admin/users"));
+            b.screenshot("06-admin-users");
+            b.goto(&format!("{base}/admin/audit"));
+            b.screenshot("07-audit-log");
+            b.goto(&format!("{base}/directory/import"));
+            b.screenshot("08-import");
+            b.goto(&format!("{base}/account"));
+            b.screenshot("09-account");
+        }
+    }
+
+    // An invalid form: the error sits by its field, and what was typed stays.
+    let editor = driver.session("ja");
+    login(&editor, base, "hq-editor");
+    editor.goto(&format!("{base}/directory/organisations/new"));
+    editor.fill_and_submit(&[("#f-code", "bad code!"), ("#f-name_ja", ""), ("#f-parent", "JAW")], "form.form > button[type=submit]");
+    editor.wait_for_text("入力に誤りがあります");
+    let err = editor.find("#f-code-err").text();
+    assert!(err.contains("組織コードは32文字以内"), "{err}");
+    assert!(editor.find("#f-name_ja-err").text().contains("名称（日本語）"));
+    assert!(editor.source().contains("value=\"bad code!\""));
+    editor.screenshot("10-form-errors");
+
+    // Two browsers edit the same union; the second save shows both versions.
+    let other = driver.session("ja");
+    login(&other, base, "jaw-editor");
+    let edit = format!("{base}/directory/organisations/{}/edit", s.e1);
+    editor.goto(&edit);
+    other.goto(&edit);
+    editor.fill_and_submit(&[("#f-name_ja", "本部の修正労働組合")], "form.form > button[type=submit]");
+    assert!(editor.wait_for_text("保存しました").contains("保存しました"));
+    other.fill_and_submit(&[("#f-name_ja", "産別の修正労働組合")], "form.form > button[type=submit]");
+    let text = other.wait_for_text("編集の競合");
+    assert!(text.contains("編集の競合"), "{text}");
+    assert!(text.contains("本部の修正労働組合") && text.contains("産別の修正労働組合"));
+    other.screenshot("11-edit-conflict");
+
+    // English, and a phone-width page.
+    let en = driver.session("en");
+    login(&en, base, "ent-viewer");
+    en.goto(&format!("{base}/directory/organisations"));
+    assert!(en.text().contains("Organisations"));
+    en.screenshot("12-organisations-english");
+    en.resize(390, 844);
+    en.goto(&format!("{base}/directory/organisations/{}", s.e1));
+    en.screenshot("13-detail-phone");
+    // The language switch works without JavaScript.
+    en.find("a.lang").click();
+    assert!(en.wait_for_text("組織").contains("組織"));
+}
