@@ -18,6 +18,7 @@ on_both_backends!(
     member_counts_are_recorded_per_fiscal_year,
     api_tokens_authenticate_until_revoked,
     role_limits_what_a_user_may_change,
+    session_cookies_are_httponly_samesite_and_secure_over_https,
 );
 
 fn field<'a>(body: &'a str, name: &str) -> &'a str {
@@ -299,4 +300,32 @@ async fn role_limits_what_a_user_may_change(app: &TestApp) {
     assert_eq!(p.get("/account").await.status, StatusCode::SEE_OTHER, "the old session is gone");
     let mut again = app.session();
     assert_eq!(again.login("partner-viewer", "a much longer pass").await.status, StatusCode::SEE_OTHER);
+}
+
+async fn session_cookies_are_httponly_samesite_and_secure_over_https(app: &TestApp) {
+    for (proto, secure) in [("http", false), ("https", true)] {
+        let mut s = app.session();
+        let page = s.get("/login").await;
+        let csrf = s.csrf.clone();
+        let cookies = s.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+        let _ = page;
+        let req = axum::http::Request::builder()
+            .method("POST")
+            .uri("/login")
+            .header("host", "localhost")
+            .header("x-forwarded-proto", proto)
+            .header("cookie", cookies)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(format!("_csrf={csrf}&login=hq-viewer&password={}", kumiai::demo::DEMO_PASSWORD)))
+            .unwrap();
+        let r = s.send(req).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let set: Vec<&str> = r.headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap()).filter(|c| c.starts_with("kumiai_session=")).collect();
+        assert_eq!(set.len(), 1);
+        assert!(set[0].contains("HttpOnly") && set[0].contains("SameSite=Lax"), "{}", set[0]);
+        assert_eq!(set[0].contains("Secure"), secure, "{proto}: {}", set[0]);
+        let token = set[0].trim_start_matches("kumiai_session=").split(';').next().unwrap();
+        let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE id_hash = $1").bind(token.to_string()).fetch_one(&app.db.pool).await.unwrap();
+        assert_eq!(stored, 0, "only a hash of the session id is stored");
+    }
 }
