@@ -19,6 +19,7 @@ CREATE TABLE people (
     name_kanji TEXT NOT NULL,
     name_kana TEXT NOT NULL DEFAULT '',
     name_latin TEXT NOT NULL DEFAULT '',
+    sort_key TEXT NOT NULL DEFAULT '',
     gender TEXT NOT NULL,
     position_ja TEXT NOT NULL DEFAULT '',
     position_en TEXT NOT NULL DEFAULT '',
@@ -36,4 +37,4 @@ CREATE TABLE people (
     updated_at INTEGER NOT NULL
 );
 CREATE INDEX people_org ON people (org_id);
-CREATE INDEX people_kana ON people (name_kana, id);
+CREATE INDEX people_sort ON people (sort_key, id);

@@ -175,24 +175,9 @@ pub fn check_fields(input: &OrgInput) -> Result<Checked, Vec<FieldError>> {
     if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
         errs.push(FieldError::new("country", "国はISO 3166の2文字コード（JP、TH、IDなど）で入力してください。", "Country is a two-letter ISO 3166 code (JP, TH, ID…)."));
     }
-    let reach = if input.reach.trim().is_empty() { Some(Reach::Affiliates) } else { Reach::parse(&input.reach) };
-    if reach.is_none() {
-        errs.push(FieldError::new("reach", "公開範囲を選んでください（本部内・産別・傘下組合・組織外）。", "Choose a reach (hq, industrial, affiliates, public)."));
-    }
-    let embargo_until = if input.embargo_until.trim().is_empty() {
-        None
-    } else {
-        let t = time::parse_ms(&input.embargo_until);
-        if t.is_none() {
-            errs.push(FieldError::new("embargo_until", "解禁日時は 2026-03-12T10:00 の形で入力してください。", "Write the embargo lift time as 2026-03-12T10:00."));
-        }
-        t
-    };
+    let (reach, embargo_until) = crate::reach_fields::check(&input.reach, &input.scope, &input.embargo_until, &mut errs);
     if input.note.chars().count() > 5000 {
         errs.push(FieldError::new("note", "備考は5000文字以内です。", "The note is up to 5,000 characters."));
-    }
-    if reach == Some(Reach::Public) && !input.scope.trim().is_empty() {
-        errs.push(FieldError::new("scope", "組織外公開の記録は範囲を限定できません。範囲を空にするか、公開範囲を変えてください。", "A public record cannot be limited to a subtree: clear the subtree or narrow the reach."));
     }
     match (kind, reach) {
         (Some(kind), Some(reach)) if errs.is_empty() => Ok(Checked { kind, reach, embargo_until, country }),

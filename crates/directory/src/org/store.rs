@@ -97,11 +97,17 @@ fn fields_of(input: &OrgInput, c: &Checked) -> Vec<(&'static str, Val)> {
         ("name_ja", input.name_ja.trim().into()),
         ("name_kana", input.name_kana.trim().into()),
         ("name_en", input.name_en.trim().into()),
+        ("sort_key", sort_key(&input.name_kana, &input.name_ja).into()),
         ("country", c.country.clone().into()),
         ("note", input.note.trim().into()),
         ("reach", c.reach.as_str().into()),
         ("embargo_until", c.embargo_until.into()),
     ]
+}
+
+/// What Japanese lists sort by: the reading, or the name when there is none.
+pub fn sort_key(kana: &str, name: &str) -> String {
+    if kana.trim().is_empty() { name.trim().to_string() } else { kana.trim().to_string() }
 }
 
 /// Whether the viewer may add an organisation of `kind` under `parent`.
@@ -397,11 +403,15 @@ pub async fn list(db: &Db, viewer: &Viewer, q: &ListQuery, fiscal_year: i32, now
         "updated" => "o.updated_at",
         "country" => "o.country",
         // Japanese sorts by reading; a record without one sorts by its name.
-        _ => "COALESCE(NULLIF(o.name_kana, ''), o.name_ja)",
+        _ => "o.sort_key",
     };
     let dir = if q.dir == "desc" { "DESC" } else { "ASC" };
-    // NULLs (unknown counts) go last either way, as both backends agree on with this CASE.
-    let order_sql = format!("CASE WHEN {order} IS NULL THEN 1 ELSE 0 END, {order} {dir}, o.name_ja {dir}, o.id");
+    // Unknown member counts go last either way (NULL ordering differs between the backends).
+    let order_sql = if order == "mc.members" {
+        format!("CASE WHEN mc.members IS NULL THEN 1 ELSE 0 END, mc.members {dir}, o.sort_key, o.id")
+    } else {
+        format!("{order} {dir}, o.id {dir}")
+    };
     let parent_vis = visible_sql(viewer, "p", ENTITY, now);
     binds.push(i64::from(fiscal_year).into());
     let fy = format!("${}", binds.len());

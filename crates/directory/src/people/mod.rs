@@ -177,22 +177,7 @@ pub fn check_fields(i: &PersonInput) -> Result<CheckedPerson, Vec<FieldError>> {
     if !email.is_empty() && (!email.contains('@') || email.contains(' ') || email.len() > 254) {
         errs.push(FieldError::new("email", "メールアドレスの形式が正しくありません。", "This is not an e-mail address."));
     }
-    let reach = if i.reach.trim().is_empty() { Some(Reach::Affiliates) } else { Reach::parse(&i.reach) };
-    if reach.is_none() {
-        errs.push(FieldError::new("reach", "公開範囲を選んでください。", "Choose a reach."));
-    }
-    if reach == Some(Reach::Public) && !i.scope.trim().is_empty() {
-        errs.push(FieldError::new("scope", "組織外公開の記録は範囲を限定できません。", "A public record cannot be limited to a subtree."));
-    }
-    let embargo_until = if i.embargo_until.trim().is_empty() {
-        None
-    } else {
-        let t = time::parse_ms(&i.embargo_until);
-        if t.is_none() {
-            errs.push(FieldError::new("embargo_until", "解禁日時は 2026-03-12T10:00 の形で入力してください。", "Write the embargo lift time as 2026-03-12T10:00."));
-        }
-        t
-    };
+    let (reach, embargo_until) = crate::reach_fields::check(&i.reach, &i.scope, &i.embargo_until, &mut errs);
     match (gender, reach) {
         (Some(gender), Some(reach)) if errs.is_empty() => Ok(CheckedPerson { gender, reach, term_start, term_end, embargo_until }),
         _ => Err(errs),

@@ -93,6 +93,7 @@ fn fields_of<'a>(i: &'a PersonInput, c: &'a CheckedPerson) -> Vec<(&'static str,
         ("name_kanji", i.name_kanji.trim().into()),
         ("name_kana", i.name_kana.trim().into()),
         ("name_latin", i.name_latin.trim().into()),
+        ("sort_key", crate::org::store::sort_key(&i.name_kana, &i.name_kanji).into()),
         ("gender", c.gender.as_str().into()),
         ("position_ja", i.position_ja.trim().into()),
         ("position_en", i.position_en.trim().into()),
@@ -262,11 +263,11 @@ pub async fn list(db: &Db, viewer: &Viewer, q: &PeopleQuery, now: i64) -> sqlx::
         "position" => "x.position_ja",
         "term" => "x.term_start",
         "updated" => "x.updated_at",
-        _ => "COALESCE(NULLIF(x.name_kana, ''), x.name_kanji)",
+        _ => "x.sort_key",
     };
     let dir = if q.dir == "desc" { "DESC" } else { "ASC" };
     let sql = format!(
-        "{} WHERE {filter} ORDER BY {order} {dir}, x.name_kanji, x.id LIMIT {} OFFSET {}",
+        "{} WHERE {filter} ORDER BY {order} {dir}, x.id {dir} LIMIT {} OFFSET {}",
         select(viewer, now),
         q.per_page(),
         (q.page() - 1) * q.per_page()

@@ -10,6 +10,8 @@ CREATE TABLE organisations (
     name_ja TEXT NOT NULL,
     name_kana TEXT NOT NULL DEFAULT '',
     name_en TEXT NOT NULL DEFAULT '',
+    -- The reading, or the name when there is none: Japanese lists sort by it.
+    sort_key TEXT NOT NULL DEFAULT '',
     country TEXT NOT NULL DEFAULT 'JP',
     note TEXT NOT NULL DEFAULT '',
     reach TEXT NOT NULL,
@@ -23,8 +25,8 @@ CREATE TABLE organisations (
 );
 CREATE INDEX organisations_parent ON organisations (parent_id);
 CREATE INDEX organisations_path ON organisations (path);
-CREATE INDEX organisations_kind_kana ON organisations (kind, name_kana);
-CREATE INDEX organisations_kana ON organisations (name_kana, id);
+CREATE INDEX organisations_kind_sort ON organisations (kind, sort_key, id);
+CREATE INDEX organisations_sort ON organisations (sort_key, id);
 
 CREATE TABLE record_shares (
     entity TEXT NOT NULL,
