@@ -7,12 +7,12 @@ use crate::org::{OrgInput, Organisation};
 use crate::people::store::{self as people_store, PeopleQuery};
 use crate::people::{Person, PersonInput};
 use axum::Json;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use kumiai_core::{Access, time};
 use kumiai_platform::reach::can_edit;
-use kumiai_platform::web::{JsonBody, Ctx, Guard, Route};
+use kumiai_platform::web::{QueryParams, JsonBody, Ctx, Guard, Route};
 use kumiai_platform::AppResult;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -58,7 +58,7 @@ async fn org_json(ctx: &Ctx, o: &Organisation, access: &Access) -> AppResult<Val
     Ok(v)
 }
 
-async fn list_orgs(ctx: Ctx, Query(q): Query<ListQuery>) -> AppResult<Json<Value>> {
+async fn list_orgs(ctx: Ctx, QueryParams(q): QueryParams<ListQuery>) -> AppResult<Json<Value>> {
     let (rows, total) = store::list(ctx.db(), &ctx.viewer, &q, ctx.fiscal_year().0, ctx.now).await?;
     Ok(Json(json!({"total": total, "page": q.page(), "per_page": q.per_page(), "fiscal_year": ctx.fiscal_year().0, "items": rows})))
 }
@@ -128,7 +128,7 @@ fn person_json(p: &Person) -> Value {
     })
 }
 
-async fn list_people(ctx: Ctx, Query(q): Query<PeopleQuery>) -> AppResult<Json<Value>> {
+async fn list_people(ctx: Ctx, QueryParams(q): QueryParams<PeopleQuery>) -> AppResult<Json<Value>> {
     let (rows, total) = people_store::list(ctx.db(), &ctx.viewer, &q, ctx.now).await?;
     Ok(Json(json!({"total": total, "page": q.page(), "per_page": q.per_page(), "items": rows.iter().map(person_json).collect::<Vec<_>>()})))
 }

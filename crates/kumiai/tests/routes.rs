@@ -9,7 +9,7 @@ use axum::routing::get;
 use common::TestApp;
 use kumiai_platform::web::{Guard, Module, Route, build_router, route_table};
 
-on_both_backends!(every_route_as_every_tier, openapi_lists_every_api_route);
+on_both_backends!(every_route_as_every_tier, openapi_lists_every_api_route, malformed_input_gets_a_bilingual_error);
 
 async fn every_route_as_every_tier(app: &TestApp) {
     let hidden_org = app.org_id("E00014").await; // head office only
@@ -79,6 +79,21 @@ async fn openapi_lists_every_api_route(app: &TestApp) {
         assert!(op.is_object(), "{method} {path} is not in /api/openapi.json");
         assert!(op["responses"].is_object(), "{method} {path} has no responses");
     }
+}
+
+async fn malformed_input_gets_a_bilingual_error(app: &TestApp) {
+    let mut s = app.login("jaw-viewer").await;
+    // An empty filter, as a GET form sends it, is no filter.
+    assert_eq!(s.get("/directory/organisations?q=&parent=&page=").await.status, StatusCode::OK);
+    let bad = s.get("/api/v1/organisations?page=abc").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let e = bad.json();
+    assert_eq!(e["error"]["code"], "bad_request");
+    assert!(e["error"]["message_ja"].as_str().unwrap().contains("URL"));
+    let mut hq = app.login("hq-editor").await;
+    let broken = hq.json("POST", "/api/v1/organisations", &serde_json::json!("not an object")).await;
+    assert_eq!(broken.status, StatusCode::BAD_REQUEST);
+    assert_eq!(broken.json()["error"]["code"], "bad_request");
 }
 
 /// A module whose route shows "records" without asking the reach layer.

@@ -232,7 +232,9 @@ pub struct AuditFilter {
     pub entity: Option<String>,
     pub actor: Option<String>,
     pub action: Option<String>,
+    #[serde(deserialize_with = "crate::web::empty_as_none", default)]
     pub record_id: Option<i64>,
+    #[serde(deserialize_with = "crate::web::empty_as_none", default)]
     pub page: Option<i64>,
 }
 

@@ -324,13 +324,16 @@ pub async fn set_archived(db: &Db, viewer: &Viewer, id: i64, expected_version: i
 pub struct ListQuery {
     pub q: String,
     pub kind: String,
+    #[serde(deserialize_with = "kumiai_platform::web::empty_as_none", default)]
     pub parent: Option<i64>,
     pub country: String,
     /// "" = active only, "include" = all, "only" = archived only.
     pub archived: String,
     pub sort: String,
     pub dir: String,
+    #[serde(deserialize_with = "kumiai_platform::web::empty_as_none", default)]
     pub page: Option<i64>,
+    #[serde(deserialize_with = "kumiai_platform::web::empty_as_none", default)]
     pub per_page: Option<i64>,
 }
 

@@ -7,7 +7,7 @@ use crate::org::{OrgInput, Organisation};
 use crate::people::store::{PeopleQuery, list as list_people};
 use crate::people::Person;
 use askama::Template;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use kumiai_core::{Lang, Msg, OrgKind, Role, time};
@@ -15,7 +15,7 @@ use kumiai_platform::audit;
 use kumiai_platform::reach::can_edit;
 use kumiai_platform::web::layout::history_html;
 use kumiai_platform::web::pages::redirect_with_flash;
-use kumiai_platform::web::{FormBody, Crumb, Ctx, FormErrors, layout::render_page};
+use kumiai_platform::web::{QueryParams, FormBody, Crumb, Ctx, FormErrors, layout::render_page};
 use kumiai_platform::{AppError, AppResult, FieldError};
 use serde::Deserialize;
 
@@ -96,7 +96,7 @@ fn filter_pairs(q: &ListQuery) -> Vec<(&'static str, String)> {
     ]
 }
 
-pub async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> AppResult<Response> {
+pub async fn list(ctx: Ctx, QueryParams(q): QueryParams<ListQuery>) -> AppResult<Response> {
     let fy = ctx.fiscal_year();
     let (rows, total) = store::list(ctx.db(), &ctx.viewer, &q, fy.0, ctx.now).await?;
     let parent_name = match q.parent {
@@ -273,7 +273,7 @@ pub struct NewQuery {
     kind: String,
 }
 
-pub async fn new_form(ctx: Ctx, Query(nq): Query<NewQuery>) -> AppResult<Response> {
+pub async fn new_form(ctx: Ctx, QueryParams(nq): QueryParams<NewQuery>) -> AppResult<Response> {
     ctx.require_role(Role::Editor)?;
     ctx.viewer.mark_checked();
     let f = OrgInput { parent: nq.parent, kind: if nq.kind.is_empty() { "enterprise_union".into() } else { nq.kind }, reach: "affiliates".into(), country: "JP".into(), ..Default::default() };

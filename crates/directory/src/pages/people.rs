@@ -5,7 +5,7 @@ use super::{pages, query_string, reach_label};
 use crate::people::store::{self, PeopleQuery};
 use crate::people::{Person, PersonInput};
 use askama::Template;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use kumiai_core::{Gender, Lang, Msg, Role, time};
@@ -13,7 +13,7 @@ use kumiai_platform::audit;
 use kumiai_platform::reach::can_edit;
 use kumiai_platform::web::layout::history_html;
 use kumiai_platform::web::pages::redirect_with_flash;
-use kumiai_platform::web::{FormBody, Crumb, Ctx, FormErrors, layout::render_page};
+use kumiai_platform::web::{QueryParams, FormBody, Crumb, Ctx, FormErrors, layout::render_page};
 use kumiai_platform::{AppError, AppResult, FieldError};
 use serde::Deserialize;
 
@@ -45,7 +45,7 @@ impl ListBody<'_> {
     }
 }
 
-pub async fn list(ctx: Ctx, Query(q): Query<PeopleQuery>) -> AppResult<Response> {
+pub async fn list(ctx: Ctx, QueryParams(q): QueryParams<PeopleQuery>) -> AppResult<Response> {
     let (rows, total) = store::list(ctx.db(), &ctx.viewer, &q, ctx.now).await?;
     let pairs = vec![
         ("q", q.q.clone()),
@@ -145,7 +145,7 @@ pub struct NewQuery {
     org: String,
 }
 
-pub async fn new_form(ctx: Ctx, Query(nq): Query<NewQuery>) -> AppResult<Response> {
+pub async fn new_form(ctx: Ctx, QueryParams(nq): QueryParams<NewQuery>) -> AppResult<Response> {
     ctx.require_role(Role::Editor)?;
     ctx.viewer.mark_checked();
     let f = PersonInput { org: nq.org, reach: "affiliates".into(), gender: "unstated".into(), ..Default::default() };

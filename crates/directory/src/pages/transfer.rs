@@ -4,12 +4,12 @@ use crate::io::{Sheet, Table, export, import};
 use crate::org::store::ListQuery;
 use crate::people::store::PeopleQuery;
 use askama::Template;
-use axum::extract::{Multipart, Path, Query};
+use axum::extract::{Multipart, Path};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use kumiai_core::{Lang, Msg, Role};
 use kumiai_platform::web::pages::redirect_with_flash;
-use kumiai_platform::web::{Crumb, Ctx, layout::render_page};
+use kumiai_platform::web::{QueryParams, Crumb, Ctx, layout::render_page};
 use kumiai_platform::{AppError, AppResult, FieldError};
 use serde::Deserialize;
 
@@ -20,7 +20,7 @@ pub struct ExportQuery {
 }
 
 /// `/directory/export/{organisations|people|counts}.{csv|xlsx}`; `?encoding=sjis` for Shift_JIS CSV.
-pub async fn export(ctx: Ctx, Path(file): Path<String>, Query(q): Query<ExportQuery>, Query(oq): Query<ListQuery>, Query(pq): Query<PeopleQuery>) -> AppResult<Response> {
+pub async fn export(ctx: Ctx, Path(file): Path<String>, QueryParams(q): QueryParams<ExportQuery>, QueryParams(oq): QueryParams<ListQuery>, QueryParams(pq): QueryParams<PeopleQuery>) -> AppResult<Response> {
     let (name, ext) = file.rsplit_once('.').ok_or(AppError::NotFound)?;
     let sheet = Sheet::parse(name).ok_or(AppError::NotFound)?;
     let data = match sheet {

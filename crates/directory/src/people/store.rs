@@ -219,12 +219,15 @@ pub async fn set_archived(db: &Db, viewer: &Viewer, id: i64, expected_version: i
 #[serde(default)]
 pub struct PeopleQuery {
     pub q: String,
+    #[serde(deserialize_with = "kumiai_platform::web::empty_as_none", default)]
     pub org: Option<i64>,
     pub gender: String,
     pub archived: String,
     pub sort: String,
     pub dir: String,
+    #[serde(deserialize_with = "kumiai_platform::web::empty_as_none", default)]
     pub page: Option<i64>,
+    #[serde(deserialize_with = "kumiai_platform::web::empty_as_none", default)]
     pub per_page: Option<i64>,
 }
 

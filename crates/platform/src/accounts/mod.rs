@@ -198,6 +198,8 @@ pub async fn open_session(db: &Db, user_id: i64) -> sqlx::Result<NewSession> {
     let token = secret::random_hex(32);
     let csrf = secret::random_hex(16);
     let now = now_ms();
+    // Expired sessions are removed as new ones open: no background job needed.
+    sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(now).execute(&db.pool).await?;
     sqlx::query("INSERT INTO sessions (id_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(secret::sha256_hex(&token))
         .bind(user_id)

@@ -2,6 +2,7 @@
 //! office's admins manage everyone) and the audit log (head-office admins only).
 
 use super::ctx::Ctx;
+use super::extract::QueryParams;
 use super::extract::FormBody;
 use super::layout::{Crumb, FormErrors, render_page};
 use super::pages::redirect_with_flash;
@@ -10,7 +11,7 @@ use crate::accounts::{self, NewUser, User, password};
 use crate::audit::{self, Actor, AuditFilter, Val};
 use crate::error::{AppError, AppResult, FieldError};
 use askama::Template;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::response::Response;
 use axum::routing::get;
 use kumiai_core::{Lang, Msg, Role, Viewer, time};
@@ -219,7 +220,7 @@ struct AuditBody<'a> {
     query_base: String,
 }
 
-async fn audit_log(ctx: Ctx, Query(f): Query<AuditFilter>) -> AppResult<Response> {
+async fn audit_log(ctx: Ctx, QueryParams(f): QueryParams<AuditFilter>) -> AppResult<Response> {
     ctx.viewer.mark_checked();
     if !ctx.viewer.is_hq_admin() {
         return Err(if ctx.viewer.account.is_some() { AppError::NotFound } else { AppError::Unauthorized });

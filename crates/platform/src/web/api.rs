@@ -3,11 +3,12 @@
 //! `code` (see `AppError::code`), rendered by the shell.
 
 use super::ctx::Ctx;
+use super::extract::QueryParams;
 use super::{AppState, Guard, Module, Route};
 use crate::audit::{self, AuditFilter};
 use crate::error::{AppError, AppResult};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::routing::get;
 use serde_json::{Value, json};
 
@@ -96,7 +97,7 @@ async fn me(ctx: Ctx) -> AppResult<Json<Value>> {
     })))
 }
 
-async fn audit_api(ctx: Ctx, Query(f): Query<AuditFilter>) -> AppResult<Json<Value>> {
+async fn audit_api(ctx: Ctx, QueryParams(f): QueryParams<AuditFilter>) -> AppResult<Json<Value>> {
     ctx.viewer.mark_checked();
     if !ctx.viewer.is_hq_admin() {
         return Err(if ctx.viewer.account.is_some() { AppError::NotFound } else { AppError::Unauthorized });

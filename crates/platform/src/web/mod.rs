@@ -24,7 +24,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use ctx::Ctx;
-pub use extract::{FormBody, JsonBody};
+pub use extract::{FormBody, JsonBody, QueryParams, empty_as_none};
 pub use layout::{Crumb, FormErrors};
 
 /// What a route may send without consulting the reach layer.

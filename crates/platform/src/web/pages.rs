@@ -3,6 +3,7 @@
 
 use super::cookies;
 use super::ctx::Ctx;
+use super::extract::QueryParams;
 use super::extract::FormBody;
 use super::layout::{Crumb, FormErrors, render_page};
 use super::{Guard, Module, NavFor, NavItem, Route};
@@ -10,7 +11,7 @@ use crate::accounts::{self, password};
 use crate::audit::Actor;
 use crate::error::{AppError, AppResult, FieldError};
 use askama::Template;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -96,7 +97,7 @@ pub fn safe_back(back: Option<&str>) -> String {
     }
 }
 
-async fn switch_lang(ctx: Ctx, Query(q): Query<LangQuery>) -> Response {
+async fn switch_lang(ctx: Ctx, QueryParams(q): QueryParams<LangQuery>) -> Response {
     let lang = Lang::parse(&q.to).unwrap_or_default();
     let mut resp = Redirect::to(&safe_back(q.back.as_deref())).into_response();
     let c = cookies::set(cookies::LANG, lang.code(), Some(365 * 86_400), false, ctx.secure);
@@ -119,7 +120,7 @@ struct NextQuery {
     next: Option<String>,
 }
 
-async fn login_form(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
+async fn login_form(ctx: Ctx, QueryParams(q): QueryParams<NextQuery>) -> Response {
     let next = safe_back(q.next.as_deref());
     let body = LoginBody { l: ctx.lang, csrf: &ctx.csrf, login: "", next: &next, error: None };
     render_page(&ctx, ctx.t("ログイン", "Log in"), &[], &body)
