@@ -24,6 +24,7 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 cargo build --release -p kumiai --quiet
 BIN=target/release/kumiai
 WORK=$(mktemp -d /tmp/kumiai-bench.XXXXXX)
+chmod 755 "$WORK"   # nginx's worker (nobody) reads the saved pages
 trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true' EXIT
 
 rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
@@ -39,6 +40,7 @@ ms() { # wrk latency "1.23ms" / "850.00us" / "1.2s" → milliseconds
 
 start_nginx() {
   mkdir -p "$WORK/www" "$WORK/nginx-tmp"
+  chmod 755 "$WORK/www"
   cat > "$WORK/nginx.conf" <<CONF
 worker_processes 1;
 pid $WORK/nginx.pid;
@@ -83,7 +85,9 @@ run_backend() {
     [ "$page" = detail ] && path=/directory/organisations/$id
     curl -s -H "Cookie: kumiai_session=$session" "http://127.0.0.1:$PORT$path" > "$WORK/www/$page.html"
     wrk -t2 -c"$CONNS" -d"$DURATION" --latency -H "Cookie: kumiai_session=$session" "http://127.0.0.1:$PORT$path" > "$WORK/$name-$page.wrk"
+    curl -sf -o /dev/null "http://127.0.0.1:$NGINX_PORT/$page.html" || { echo "nginx cannot serve $page.html" >&2; exit 1; }
     wrk -t2 -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$NGINX_PORT/$page.html" > "$WORK/$name-$page-nginx.wrk"
+    ! grep -q "Non-2xx" "$WORK/$name-$page.wrk" "$WORK/$name-$page-nginx.wrk" || { echo "non-2xx answers in the $page run" >&2; exit 1; }
     local k=$(rps "$WORK/$name-$page.wrk") n=$(rps "$WORK/$name-$page-nginx.wrk")
     local kp=$(ms "$(p99 "$WORK/$name-$page.wrk")") np=$(ms "$(p99 "$WORK/$name-$page-nginx.wrk")")
     local bytes=$(wc -c < "$WORK/www/$page.html")

@@ -60,7 +60,7 @@ async fn org_json(ctx: &Ctx, o: &Organisation, access: &Access) -> AppResult<Val
 
 async fn list_orgs(ctx: Ctx, QueryParams(q): QueryParams<ListQuery>) -> AppResult<Json<Value>> {
     let (rows, total) = store::list(ctx.db(), &ctx.viewer, &q, ctx.fiscal_year().0, ctx.now).await?;
-    Ok(Json(json!({"total": total, "page": q.page(), "per_page": q.per_page(), "fiscal_year": ctx.fiscal_year().0, "items": rows})))
+    Ok(Json(json!({"total": total.count, "total_is_lower_bound": total.capped, "page": q.page(), "per_page": q.per_page(), "fiscal_year": ctx.fiscal_year().0, "items": rows})))
 }
 
 async fn get_org(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Json<Value>> {
@@ -130,7 +130,7 @@ fn person_json(p: &Person) -> Value {
 
 async fn list_people(ctx: Ctx, QueryParams(q): QueryParams<PeopleQuery>) -> AppResult<Json<Value>> {
     let (rows, total) = people_store::list(ctx.db(), &ctx.viewer, &q, ctx.now).await?;
-    Ok(Json(json!({"total": total, "page": q.page(), "per_page": q.per_page(), "items": rows.iter().map(person_json).collect::<Vec<_>>()})))
+    Ok(Json(json!({"total": total.count, "total_is_lower_bound": total.capped, "page": q.page(), "per_page": q.per_page(), "items": rows.iter().map(person_json).collect::<Vec<_>>()})))
 }
 
 async fn get_person(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Json<Value>> {
@@ -217,7 +217,7 @@ pub fn openapi() -> Value {
             "/api/v1/people/{id}/restore": {"post": {"summary": "Restore", "operationId": "restorePerson", "parameters": [id_param], "requestBody": body("Version"), "responses": {"200": ok("Person"), "404": err, "409": err}}}
         },
         "schemas": {
-            "Page": {"type": "object", "properties": {"total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}, "items": {"type": "array", "items": {"type": "object"}}}},
+            "Page": {"type": "object", "properties": {"total": {"type": "integer", "description": "Exact up to 10,000; beyond, 10,000 with total_is_lower_bound"}, "total_is_lower_bound": {"type": "boolean"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}, "items": {"type": "array", "items": {"type": "object"}}}},
             "Version": {"type": "object", "required": ["version"], "properties": {"version": {"type": "integer"}}},
             "OrganisationInput": {"type": "object", "required": ["code", "kind", "name_ja"], "properties": str_props(&org_fields),
                 "description": "Other organisations are named by code. reach: hq | industrial | affiliates | public. embargo_until: 2026-03-12T10:00 (Japan time)."},

@@ -24,6 +24,10 @@ pub async fn open(config: &Config) -> anyhow::Result<Db> {
     }
     let db = Db::connect(&config.database_url).await?;
     web::migrate_all(&db, &modules()).await?;
+    if db.backend == kumiai_platform::db::Backend::Sqlite {
+        // SQLite gathers statistics only when asked; this refreshes what is stale, cheaply.
+        sqlx::raw_sql("PRAGMA optimize=0x10002").execute(&db.pool).await?;
+    }
     Ok(db)
 }
 

@@ -119,3 +119,51 @@ pub fn bind_all_scalar<'q, T>(
     }
     q
 }
+
+/// Counts stop here: beyond it a list says "10,000 or more". Exact totals below, and always fresh,
+/// without scanning every visible row of a large table on every page view.
+pub const COUNT_CAP: i64 = 10_000;
+
+/// A list's total, possibly capped at [`COUNT_CAP`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Total {
+    pub count: i64,
+    /// True when there are more than `count` rows.
+    pub capped: bool,
+}
+
+impl Total {
+    pub fn label(&self, lang: impl std::borrow::Borrow<kumiai_core::Lang>) -> String {
+        let n = group_digits(self.count);
+        match (*lang.borrow(), self.capped) {
+            (kumiai_core::Lang::Ja, false) => format!("{n} 件"),
+            (kumiai_core::Lang::Ja, true) => format!("{n} 件以上"),
+            (kumiai_core::Lang::En, false) => format!("{n} items"),
+            (kumiai_core::Lang::En, true) => format!("{n}+ items"),
+        }
+    }
+    /// Pages to offer; when capped, one more than the current page while pages are full.
+    pub fn pages(&self, per_page: i64) -> i64 {
+        ((self.count + per_page - 1) / per_page).max(1) + i64::from(self.capped)
+    }
+}
+
+/// `SELECT COUNT(*)` over `from_where` ("FROM … WHERE …"), stopping at [`COUNT_CAP`] + 1 rows.
+pub async fn count_capped(db: &Db, from_where: &str, binds: &[Val]) -> sqlx::Result<Total> {
+    let sql = format!("SELECT COUNT(*) FROM (SELECT 1 AS one {from_where} LIMIT {}) AS capped", COUNT_CAP + 1);
+    let n = bind_all_scalar(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)), binds).fetch_one(&db.pool).await?;
+    Ok(Total { count: n.min(COUNT_CAP), capped: n > COUNT_CAP })
+}
+
+/// 1234567 → "1,234,567"
+pub fn group_digits(n: i64) -> String {
+    let s = n.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}

@@ -37,4 +37,5 @@ CREATE TABLE people (
     updated_at BIGINT NOT NULL
 );
 CREATE INDEX people_org ON people (org_id);
+CREATE INDEX people_reach ON people (archived_at, reach, scope_org_id, embargo_until, owner_org_id);
 CREATE INDEX people_sort ON people (sort_key, id);

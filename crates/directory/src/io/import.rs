@@ -26,11 +26,16 @@ pub async fn run(db: &Db, viewer: &Viewer, sheet: Sheet, table: &Table, now: i64
         return Err(AppError::Forbidden);
     }
     let cols = columns(sheet, table)?;
-    match sheet {
+    let report = match sheet {
         Sheet::Organisations => import_orgs(db, viewer, table, &cols, now).await,
         Sheet::People => import_people(db, viewer, table, &cols, now).await,
         Sheet::Counts => import_counts(db, viewer, table, &cols, now).await,
+    }?;
+    if report.created + report.updated > 1000 {
+        // A bulk load changes the data's shape: refresh the planners' statistics.
+        sqlx::raw_sql("ANALYZE").execute(&db.pool).await?;
     }
+    Ok(report)
 }
 
 /// Column code name → index, for the columns the file has. Missing required columns fail the file.

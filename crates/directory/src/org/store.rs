@@ -4,7 +4,7 @@
 use super::model::{COLS, Checked, Codes, ENTITY, FROM, OrgInput, OrgRef, Organisation, check_fields, check_refs};
 use kumiai_core::{Access, OrgKind, Role, Viewer};
 use kumiai_platform::audit::{self, Actor, UpdateError, Val};
-use kumiai_platform::db::{Db, Tx, bind_all, bind_all_scalar, like_pattern};
+use kumiai_platform::db::{Db, Total, Tx, bind_all, count_capped, like_pattern};
 use kumiai_platform::reach::{self, can_edit, can_see, visible_sql};
 use kumiai_platform::{AppError, AppResult, FieldError};
 use sqlx::AssertSqlSafe;
@@ -397,7 +397,7 @@ pub fn list_filter(db: &Db, viewer: &Viewer, q: &ListQuery, now: i64) -> (String
 }
 
 /// One page of the organisations the viewer may see, with the total count under the same filter.
-pub async fn list(db: &Db, viewer: &Viewer, q: &ListQuery, fiscal_year: i32, now: i64) -> sqlx::Result<(Vec<ListRow>, i64)> {
+pub async fn list(db: &Db, viewer: &Viewer, q: &ListQuery, fiscal_year: i32, now: i64) -> sqlx::Result<(Vec<ListRow>, Total)> {
     let (filter, mut binds) = list_filter(db, viewer, q, now);
     let order = match q.sort.as_str() {
         "code" => "o.code",
@@ -428,12 +428,10 @@ pub async fn list(db: &Db, viewer: &Viewer, q: &ListQuery, fiscal_year: i32, now
         q.per_page(),
         (q.page() - 1) * q.per_page()
     );
-    let count_sql = format!("SELECT COUNT(*) FROM organisations o WHERE {filter}");
     let rows = bind_all(sqlx::query_as::<_, ListRow>(AssertSqlSafe(sql)), &binds);
-    // The count query has no fiscal-year placeholder (the last one).
-    let count = bind_all_scalar(sqlx::query_scalar::<_, i64>(AssertSqlSafe(count_sql)), &binds[..binds.len() - 1]);
     let rows = rows.fetch_all(&db.pool).await?;
-    let total = count.fetch_one(&db.pool).await?;
+    // The count query has no fiscal-year placeholder (the last one).
+    let total = count_capped(db, &format!("FROM organisations o WHERE {filter}"), &binds[..binds.len() - 1]).await?;
     Ok((rows, total))
 }
 

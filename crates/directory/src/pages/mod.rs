@@ -52,7 +52,3 @@ pub fn query_string(pairs: &[(&str, String)]) -> String {
 pub fn reach_label(reach: &str, l: Lang) -> &'static str {
     Reach::parse(reach).map(|r| r.label(l)).unwrap_or("?")
 }
-
-pub fn pages(total: i64, per_page: i64) -> i64 {
-    ((total + per_page - 1) / per_page).max(1)
-}

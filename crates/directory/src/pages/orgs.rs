@@ -1,6 +1,6 @@
 //! Organisation pages: list, detail, create, edit, move, archive/restore, member counts.
 
-use super::{pages, query_string, reach_label};
+use super::{query_string, reach_label};
 use crate::counts::{self, CountInput, MemberCount};
 use crate::org::store::{self, ListQuery, ListRow};
 use crate::org::{OrgInput, Organisation};
@@ -29,7 +29,7 @@ struct ListBody<'a> {
     l: Lang,
     q: &'a ListQuery,
     rows: &'a [ListRow],
-    total: i64,
+    total: String,
     page: i64,
     pages: i64,
     base: String,
@@ -74,17 +74,7 @@ impl ListBody<'_> {
     }
 }
 
-pub fn group_digits(n: i64) -> String {
-    let s = n.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
+pub use kumiai_platform::db::group_digits;
 
 fn filter_pairs(q: &ListQuery) -> Vec<(&'static str, String)> {
     vec![
@@ -111,9 +101,9 @@ pub async fn list(ctx: Ctx, QueryParams(q): QueryParams<ListQuery>) -> AppResult
         l,
         q: &q,
         rows: &rows,
-        total,
+        total: total.label(l),
         page: q.page(),
-        pages: pages(total, q.per_page()),
+        pages: total.pages(q.per_page()),
         base: format!("/directory/organisations{}", query_string(&with_sort)),
         sort_base: format!("/directory/organisations{}", query_string(&filters)),
         export_qs: query_string(&with_sort),
@@ -137,10 +127,10 @@ struct DetailBody<'a> {
     parent: Option<(i64, String)>,
     company: Option<(i64, String)>,
     children: Vec<ListRow>,
-    children_total: i64,
+    children_total: kumiai_platform::db::Total,
     linked: Vec<ListRow>,
     people: Vec<Person>,
-    people_total: i64,
+    people_total: kumiai_platform::db::Total,
     counts: Vec<MemberCount>,
     can_edit: bool,
     codes: crate::org::model::Codes,

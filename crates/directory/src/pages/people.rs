@@ -1,7 +1,7 @@
 //! People pages: list, detail, create, edit, archive/restore.
 
 use super::orgs::Versioned;
-use super::{pages, query_string, reach_label};
+use super::{query_string, reach_label};
 use crate::people::store::{self, PeopleQuery};
 use crate::people::{Person, PersonInput};
 use askama::Template;
@@ -27,7 +27,7 @@ struct ListBody<'a> {
     l: Lang,
     q: &'a PeopleQuery,
     rows: &'a [Person],
-    total: i64,
+    total: String,
     page: i64,
     pages: i64,
     base: String,
@@ -60,9 +60,9 @@ pub async fn list(ctx: Ctx, QueryParams(q): QueryParams<PeopleQuery>) -> AppResu
         l,
         q: &q,
         rows: &rows,
-        total,
+        total: total.label(l),
         page: q.page(),
-        pages: pages(total, q.per_page()),
+        pages: total.pages(q.per_page()),
         base: format!("/directory/people{}", query_string(&pairs)),
         export_qs: query_string(&pairs),
         can_create: ctx.viewer.has_role(Role::Editor),

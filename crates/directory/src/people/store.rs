@@ -5,7 +5,7 @@ use super::{CheckedPerson, ENTITY, Person, PersonInput, check_fields};
 use crate::org::{self, store::ref_map};
 use kumiai_core::{Access, Role, Viewer};
 use kumiai_platform::audit::{self, Actor, UpdateError, Val};
-use kumiai_platform::db::{Db, Tx, bind_all, bind_all_scalar, like_pattern};
+use kumiai_platform::db::{Db, Total, Tx, bind_all, count_capped, like_pattern};
 use kumiai_platform::reach::{self, can_edit, can_see, visible_sql};
 use kumiai_platform::{AppError, AppResult, FieldError};
 use sqlx::AssertSqlSafe;
@@ -240,7 +240,7 @@ impl PeopleQuery {
     }
 }
 
-pub async fn list(db: &Db, viewer: &Viewer, q: &PeopleQuery, now: i64) -> sqlx::Result<(Vec<Person>, i64)> {
+pub async fn list(db: &Db, viewer: &Viewer, q: &PeopleQuery, now: i64) -> sqlx::Result<(Vec<Person>, Total)> {
     let mut conds = vec![visible_sql(viewer, "x", ENTITY, now)];
     let mut binds: Vec<Val> = vec![];
     if !q.q.trim().is_empty() {
@@ -276,8 +276,6 @@ pub async fn list(db: &Db, viewer: &Viewer, q: &PeopleQuery, now: i64) -> sqlx::
         (q.page() - 1) * q.per_page()
     );
     let rows = bind_all(sqlx::query_as::<_, Person>(AssertSqlSafe(sql)), &binds).fetch_all(&db.pool).await?;
-    let total = bind_all_scalar(sqlx::query_scalar::<_, i64>(AssertSqlSafe(format!("SELECT COUNT(*) FROM people x WHERE {filter}"))), &binds)
-        .fetch_one(&db.pool)
-        .await?;
+    let total = count_capped(db, &format!("FROM people x WHERE {filter}"), &binds).await?;
     Ok((rows, total))
 }
