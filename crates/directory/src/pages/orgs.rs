@@ -189,7 +189,7 @@ async fn detail_view(ctx: &Ctx, id: i64, count_form: CountInput, errs: Vec<Field
     };
     let (people, people_total) = list_people(ctx.db(), &ctx.viewer, &PeopleQuery { org: Some(id), per_page: Some(100), ..Default::default() }, ctx.now).await?;
     let codes = if editable { store::codes(ctx.db(), &o, &access).await? } else { Default::default() };
-    let history = if editable { history_html(ctx.lang, &audit::history(ctx.db(), crate::org::ENTITY, id).await?) } else { String::new() };
+    let history = history_html(ctx.lang, &audit::history(ctx.db(), crate::org::ENTITY, id).await?, editable);
     let status = if errs.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let body = DetailBody {
         l: ctx.lang,

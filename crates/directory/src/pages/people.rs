@@ -95,7 +95,7 @@ pub async fn detail(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     } else {
         (None, vec![])
     };
-    let history = if editable { history_html(ctx.lang, &audit::history(ctx.db(), crate::people::ENTITY, id).await?) } else { String::new() };
+    let history = history_html(ctx.lang, &audit::history(ctx.db(), crate::people::ENTITY, id).await?, editable);
     let body = DetailBody {
         l: ctx.lang,
         csrf: &ctx.csrf,

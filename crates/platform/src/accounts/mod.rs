@@ -213,14 +213,24 @@ pub async fn open_session(db: &Db, user_id: i64) -> sqlx::Result<NewSession> {
 
 /// The account behind a session cookie and the session's CSRF token.
 pub async fn session_account(db: &Db, token: &str) -> sqlx::Result<Option<(Account, String)>> {
-    let row: Option<(i64, String)> =
-        sqlx::query_as("SELECT s.user_id, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL")
-            .bind(secret::sha256_hex(token))
-            .bind(now_ms())
-            .fetch_optional(&db.pool)
-            .await?;
-    let Some((user_id, csrf)) = row else { return Ok(None) };
-    Ok(by_id(db, user_id).await?.and_then(|u| u.account()).map(|a| (a, csrf)))
+    // One query per request: the session, its user and the user's organisation together.
+    let row: Option<(User, String)> = sqlx::query_as::<_, SessionRow>(sqlx::AssertSqlSafe(format!(
+        "SELECT {USER_COLS}, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.org_id \
+         WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL"
+    )))
+    .bind(secret::sha256_hex(token))
+    .bind(now_ms())
+    .fetch_optional(&db.pool)
+    .await?
+    .map(|r| (r.user, r.csrf));
+    Ok(row.and_then(|(u, csrf)| u.account().map(|a| (a, csrf))))
+}
+
+#[derive(FromRow)]
+struct SessionRow {
+    #[sqlx(flatten)]
+    user: User,
+    csrf: String,
 }
 
 pub async fn close_session(db: &Db, token: &str) -> sqlx::Result<()> {

@@ -158,7 +158,7 @@ async fn load_managed(ctx: &Ctx, id: i64) -> AppResult<User> {
 }
 
 async fn user_view(ctx: &Ctx, user: &User, errs: Vec<FieldError>) -> AppResult<Response> {
-    let history = super::layout::history_html(ctx.lang, &audit::history(ctx.db(), "user", user.id).await?);
+    let history = super::layout::history_html(ctx.lang, &audit::history(ctx.db(), "user", user.id).await?, true);
     let title = user.display_name.clone();
     let status = if errs.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
     let mut r = render_page(

@@ -215,14 +215,17 @@ impl FormErrors {
 struct HistoryBody<'a> {
     l: Lang,
     rows: Vec<(String, &'a str, &'a str, Vec<crate::audit::FieldChange>)>,
+    with_values: bool,
 }
 
-/// A record's history (from the audit log) as an HTML fragment for its page. The caller has
-/// already decided that the reader may see it.
-pub fn history_html(l: Lang, entries: &[crate::audit::AuditEntry]) -> String {
+/// A record's history (from the audit log) as an HTML fragment for its page; the caller has
+/// decided that the reader may see the record. Who changed what and when is shown to every such
+/// reader; the old and new values only `with_values` (editors), because an earlier version may have
+/// had a narrower reach than the record has now.
+pub fn history_html(l: Lang, entries: &[crate::audit::AuditEntry], with_values: bool) -> String {
     let rows = entries
         .iter()
         .map(|e| (kumiai_core::time::format_ms(e.at), e.actor.as_str(), e.action.as_str(), e.changes()))
         .collect();
-    HistoryBody { l, rows }.render().unwrap_or_default()
+    HistoryBody { l, rows, with_values }.render().unwrap_or_default()
 }
