@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs and starts what the tests need on a fresh Debian machine: Chromium and its driver for
-# the browser tests, Japanese fonts for readable screenshots, and PostgreSQL (started if it is
-# installed but stopped). Safe to run again: it only does what is missing.
+# Installs and starts what Kumiai and its tests need on a fresh Debian machine: the IPADIC source
+# (mecab-ipadic) the search dictionary is compiled from, Chromium and its driver for the browser
+# tests, Japanese fonts for readable screenshots, and PostgreSQL (started if installed but stopped). Safe to run again: it only does what is missing.
 set -euo pipefail
 
 need=()
@@ -9,6 +9,7 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need+=(fonts-noto-cjk)
 command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
+[ -e /usr/share/mecab/dic/ipadic/matrix.def ] || need+=(mecab-ipadic)   # source of the Japanese search dictionary
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -1,0 +1,11 @@
+//! One full-text index for every module. Japanese is analysed twice — morphologically with IPADIC
+//! (built offline from Debian's mecab-ipadic) and as character bigrams — after width, case and
+//! ヴ-row normalisation; English words are stemmed. Documents carry their record's `Access`, and the
+//! reader's reach is part of every query.
+
+pub mod dictionary;
+pub mod index;
+pub mod normalize;
+pub mod tokenize;
+
+pub use index::{Document, Facets, Hit, Results, SearchIndex, SearchQuery, Sort};

@@ -1,0 +1,142 @@
+//! The two Japanese analysers the index uses side by side: morphological (IPADIC via lindera:
+//! precise, good for ranking, finds 労使 and 紛争 in 労使紛争) and character bigrams with positions
+//! (recall for unknown words, names, katakana and parts of compounds). Both normalise first and
+//! report offsets in the original text.
+
+use crate::normalize::{is_cjk, normalize, stem_katakana};
+use lindera::segmenter::Segmenter;
+use std::borrow::Cow;
+use std::sync::Arc;
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+/// Precomputed tokens for one text.
+pub struct Tokens {
+    tokens: Vec<Token>,
+    next: usize,
+}
+
+impl TokenStream for Tokens {
+    fn advance(&mut self) -> bool {
+        self.next += 1;
+        self.next <= self.tokens.len()
+    }
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+fn token(text: String, from: usize, to: usize, position: usize) -> Token {
+    Token { offset_from: from, offset_to: to, position, text, position_length: 1 }
+}
+
+#[derive(Clone)]
+pub struct MorphTokenizer {
+    seg: Arc<Segmenter>,
+}
+
+impl MorphTokenizer {
+    pub fn new(seg: Arc<Segmenter>) -> MorphTokenizer {
+        MorphTokenizer { seg }
+    }
+
+    /// The tokens' texts, for building queries.
+    pub fn words(&self, text: &str) -> Vec<String> {
+        self.tokens(text).into_iter().map(|t| t.text).collect()
+    }
+
+    fn tokens(&self, text: &str) -> Vec<Token> {
+        let n = normalize(text);
+        let Ok(segments) = self.seg.segment(Cow::Borrowed(n.text.as_str())) else { return vec![] };
+        let mut out = vec![];
+        for s in segments {
+            let surface = s.surface.trim();
+            if surface.is_empty() || !surface.chars().any(char::is_alphanumeric) {
+                continue;
+            }
+            let pos = out.len();
+            out.push(token(stem_katakana(surface).to_string(), n.to_original(s.byte_start), n.to_original(s.byte_end), pos));
+        }
+        out
+    }
+}
+
+impl Tokenizer for MorphTokenizer {
+    type TokenStream<'a> = Tokens;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
+        Tokens { tokens: self.tokens(text), next: 0 }
+    }
+}
+
+/// Overlapping character bigrams over runs of Japanese characters (a run of one character is
+/// kept as a unigram), and whole words over other letters and digits. Positions advance one per
+/// token, so a phrase of bigrams matches exactly the substring.
+#[derive(Clone, Default)]
+pub struct BigramTokenizer;
+
+impl BigramTokenizer {
+    pub fn words(text: &str) -> Vec<String> {
+        bigrams(text).into_iter().map(|t| t.text).collect()
+    }
+}
+
+fn bigrams(text: &str) -> Vec<Token> {
+    let n = normalize(text);
+    let chars: Vec<(usize, char)> = n.text.char_indices().collect();
+    let end_of = |i: usize| chars.get(i + 1).map(|c| c.0).unwrap_or(n.text.len());
+    let mut out: Vec<Token> = vec![];
+    let mut i = 0;
+    while i < chars.len() {
+        let (start, c) = chars[i];
+        if is_cjk(c) {
+            let mut j = i;
+            while j + 1 < chars.len() && is_cjk(chars[j + 1].1) {
+                j += 1;
+            }
+            if i == j {
+                out.push(token(c.to_string(), n.to_original(start), n.to_original(end_of(i)), out.len()));
+            }
+            for k in i..j {
+                let text: String = [chars[k].1, chars[k + 1].1].iter().collect();
+                out.push(token(text, n.to_original(chars[k].0), n.to_original(end_of(k + 1)), out.len()));
+            }
+            i = j + 1;
+        } else if c.is_alphanumeric() {
+            let mut j = i;
+            while j + 1 < chars.len() && chars[j + 1].1.is_alphanumeric() && !is_cjk(chars[j + 1].1) {
+                j += 1;
+            }
+            let word = &n.text[start..end_of(j)];
+            out.push(token(word.to_string(), n.to_original(start), n.to_original(end_of(j)), out.len()));
+            i = j + 1;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+impl Tokenizer for BigramTokenizer {
+    type TokenStream<'a> = Tokens;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
+        Tokens { tokens: bigrams(text), next: 0 }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bigrams_with_positions_and_offsets() {
+        let text = "東京都のＪＣＭ労組";
+        let t = bigrams(text);
+        let words: Vec<&str> = t.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(words, ["東京", "京都", "都の", "jcm", "労組"]);
+        assert_eq!(t.iter().map(|t| t.position).collect::<Vec<_>>(), [0, 1, 2, 3, 4]);
+        assert_eq!(&text[t[3].offset_from..t[3].offset_to], "ＪＣＭ");
+        assert_eq!(BigramTokenizer::words("列"), ["列"]);
+    }
+}

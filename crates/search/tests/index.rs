@@ -1,0 +1,114 @@
+//! The analysers and the index against IPADIC compiled from Debian's mecab-ipadic (built once into
+//! the shared test directory). Reach in the index query agrees with `can_see` on every document.
+
+use kumiai_core::{Access, Account, Reach, Role, Tier, Viewer, reach::can_see};
+use kumiai_search::{Document, SearchIndex, SearchQuery, Sort, dictionary, tokenize::MorphTokenizer};
+use std::path::PathBuf;
+
+fn segmenter() -> std::sync::Arc<lindera::segmenter::Segmenter> {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ipadic");
+    let source = std::env::var("KUMIAI_IPADIC_SOURCE").unwrap_or_else(|_| dictionary::DEFAULT_SOURCE.into());
+    dictionary::open(&dir, std::path::Path::new(&source)).expect("IPADIC (run scripts/setup.sh)")
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("kumiai-search-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+fn access(reach: Reach) -> Access {
+    Access { reach, scope_org: None, embargo_until: None, owner_org: 1, owner_path: vec![1], shared_with: vec![] }
+}
+
+fn doc(key: &str, title: &str, body: &str, access: Access) -> Document {
+    Document {
+        key: key.into(),
+        module: "wiki".into(),
+        kind: "topic".into(),
+        title: title.into(),
+        body: body.into(),
+        url: format!("/x/{key}"),
+        org_id: None,
+        year: Some(2025),
+        updated_at: 0,
+        access,
+    }
+}
+
+fn hq() -> Viewer {
+    Viewer::new(Some(Account { user_id: 1, login: "hq".into(), display_name: "hq".into(), org_id: 1, org_path: vec![1], tier: Tier::Hq, role: Role::Viewer }))
+}
+
+#[test]
+fn morphology_splits_compounds() {
+    let m = MorphTokenizer::new(segmenter());
+    assert_eq!(m.words("労使紛争の解決"), ["労使", "紛争", "の", "解決"]);
+    assert!(m.words("関西国際空港").contains(&"空港".to_string()), "{:?}", m.words("関西国際空港"));
+    assert_eq!(m.words("サーバー"), ["サーバ"], "long-vowel stem");
+}
+
+#[test]
+fn japanese_search_finds_words_in_context_and_ranks_titles() {
+    let (idx, fresh) = SearchIndex::open(&tempdir("ja"), segmenter()).unwrap();
+    assert!(fresh);
+    idx.upsert(&doc("a", "タイの労使紛争", "現地法人で労使紛争が起きた。団体交渉は決裂した。", access(Reach::Public))).unwrap();
+    idx.upsert(&doc("b", "東京都の会議", "東京都で定期協議を開いた。", access(Reach::Public))).unwrap();
+    idx.upsert(&doc("c", "インドネシア", "紛争はなかった。ヴァイオリンの演奏会。ＦＳＰＭＩと協議。", access(Reach::Public))).unwrap();
+    idx.upsert(&doc("d", "Global framework agreements", "Unions negotiated agreements with companies.", access(Reach::Public))).unwrap();
+    idx.commit(7).unwrap();
+    assert_eq!(idx.position(), 7);
+    let find = |text: &str| -> Vec<String> {
+        idx.search(&hq(), &SearchQuery { text: text.into(), limit: 10, ..Default::default() }, 0).unwrap().hits.into_iter().map(|h| h.key).collect()
+    };
+    assert_eq!(find("紛争"), ["a", "c"], "the title match ranks first");
+    assert_eq!(find("労使"), ["a"]);
+    assert_eq!(find("労使紛争"), ["a"]);
+    assert_eq!(find("京都"), ["b"], "bigrams still find a name inside 東京都");
+    assert_eq!(find("バイオリン"), ["c"], "ヴァ folds into バ");
+    assert_eq!(find("fspmi"), ["c"], "full-width letters match");
+    assert_eq!(find("agreement negotiating"), ["d"], "English stems");
+    assert!(find("団体交渉 決裂").contains(&"a".to_string()));
+    assert!(find("存在しない語").is_empty());
+    let r = idx.search(&hq(), &SearchQuery { text: "紛争".into(), limit: 10, sort: Sort::Newest, ..Default::default() }, 0).unwrap();
+    assert_eq!(r.total, 2);
+    assert!(r.hits.iter().any(|h| h.snippet.contains("<b>紛争</b>")), "{:?}", r.hits);
+    assert_eq!(r.facets.year, [(2025, 2)]);
+    // Replacing and deleting.
+    idx.upsert(&doc("a", "タイの会議", "平穏。", access(Reach::Public))).unwrap();
+    idx.delete("c");
+    idx.commit(8).unwrap();
+    assert!(find("紛争").is_empty());
+}
+
+#[test]
+fn reach_in_the_query_agrees_with_can_see() {
+    let (idx, _) = SearchIndex::open(&tempdir("reach"), segmenter()).unwrap();
+    let now = 1_000_000;
+    // Orgs: 1 HQ, 2 JAW (under 1), 3 DENKI (under 1), 20 under 2, 90 a partner.
+    let mut all = vec![];
+    let mut n = 0;
+    for reach in Reach::ALL {
+        for scope in [None, Some(2), Some(3), Some(20)] {
+            for embargo in [None, Some(now + 1), Some(now - 1)] {
+                for (owner, path, shared) in [(1, vec![1], vec![]), (20, vec![1, 2, 20], vec![]), (3, vec![1, 3], vec![90])] {
+                    n += 1;
+                    let a = Access { reach, scope_org: scope, embargo_until: embargo, owner_org: owner, owner_path: path, shared_with: shared };
+                    idx.upsert(&doc(&format!("k{n:03}"), "共通の題", "本文", a.clone())).unwrap();
+                    all.push((format!("k{n:03}"), a));
+                }
+            }
+        }
+    }
+    idx.commit(1).unwrap();
+    let acct = |org: i64, path: Vec<i64>, tier: Tier| Viewer::new(Some(Account { user_id: 9, login: "v".into(), display_name: "v".into(), org_id: org, org_path: path, tier, role: Role::Viewer }));
+    for v in [Viewer::anonymous(), hq(), acct(2, vec![1, 2], Tier::Industrial), acct(3, vec![1, 3], Tier::Industrial), acct(20, vec![1, 2, 20], Tier::Enterprise), acct(90, vec![90], Tier::Partner)] {
+        let by_index = idx.visible_keys(&v, now).unwrap();
+        let mut by_rule: Vec<String> = all.iter().filter(|(_, a)| can_see(&v, a, now)).map(|(k, _)| k.clone()).collect();
+        by_rule.sort();
+        assert_eq!(by_index, by_rule, "{:?}", v.account.as_ref().map(|a| a.org_id));
+        // Counts come from the same filtered query.
+        let r = idx.search(&v, &SearchQuery { text: "共通".into(), limit: 5, ..Default::default() }, now).unwrap();
+        assert_eq!(r.total, by_rule.len());
+    }
+}
