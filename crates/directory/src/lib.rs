@@ -7,6 +7,7 @@ pub mod io;
 pub mod org;
 pub mod pages;
 pub mod people;
+pub mod search;
 mod reach_fields;
 
 use kumiai_platform::migrate::Migration;

@@ -4,13 +4,16 @@
 use kumiai_core::{Account, Role, Tier, Viewer};
 use kumiai_platform::web::{self, AppState, Module};
 use kumiai_platform::{Config, Db};
+use kumiai_search::Search;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 /// Every module, in navigation order. A new module adds one line here.
 pub fn modules() -> Vec<Module> {
     vec![
         web::pages::module(),
         kumiai_directory::module(),
+        kumiai_search::web::module(),
         web::admin::module(),
         web::api::module(),
     ]
@@ -31,12 +34,27 @@ pub async fn open(config: &Config) -> anyhow::Result<Db> {
     Ok(db)
 }
 
-pub fn router(db: Db, config: Config) -> (axum::Router, AppState) {
-    web::build_router(db, config, modules())
+/// Every module's search sources. A new module adds its sources here.
+pub fn search_sources() -> Vec<Arc<dyn kumiai_search::Source>> {
+    kumiai_directory::search::sources()
+}
+
+/// Opens the search index (compiling the dictionary and rebuilding the index if needed).
+pub async fn open_search(db: &Db, config: &Config) -> anyhow::Result<Arc<Search>> {
+    Search::open(db.clone(), config, search_sources()).await
+}
+
+/// The application: services started (the search index follows the audit log), routes mounted.
+pub async fn start(db: Db, config: Config) -> anyhow::Result<(axum::Router, AppState)> {
+    let search = open_search(&db, &config).await?;
+    search.spawn_follower();
+    let mut services = axum::http::Extensions::new();
+    services.insert(search);
+    Ok(web::build_router(db, config, modules(), services))
 }
 
 pub async fn serve(db: Db, config: Config, listen: SocketAddr, banner: impl FnOnce(SocketAddr)) -> anyhow::Result<()> {
-    let (router, _) = router(db, config);
+    let (router, _) = start(db, config).await?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {listen} (待ち受けできません): {e}"))?;

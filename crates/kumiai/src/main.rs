@@ -60,6 +60,9 @@ enum Command {
         /// 書き出し先のファイル / Destination file
         file: PathBuf,
     },
+    /// 全文検索を管理する / Manage the full-text search index
+    #[command(subcommand)]
+    Search(SearchCommand),
     /// ベンチマーク用の大規模データを作る / Generate the benchmark data set
     Generate {
         /// 組織の数 / Number of organisations
@@ -69,6 +72,14 @@ enum Command {
         #[arg(long, default_value_t = 200_000)]
         people: usize,
     },
+}
+
+#[derive(Subcommand)]
+enum SearchCommand {
+    /// 索引を作り直す / Rebuild the index from the database
+    Reindex,
+    /// 日本語辞書（IPADIC）を用意する / Compile the Japanese dictionary (IPADIC) if missing
+    Dictionary,
 }
 
 #[derive(Subcommand)]
@@ -227,6 +238,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(cmd) => user(&db, &actor, cmd).await?,
         Command::Org(cmd) => org(&db, cmd).await?,
         Command::Backup { file } => backup(&db, &config, &file).await?,
+        Command::Search(SearchCommand::Dictionary) => {
+            kumiai_search::dictionary::open(&config.dictionary_dir, &config.ipadic_source)?;
+            println!("辞書を用意しました / dictionary ready: {}", config.dictionary_dir.display());
+        }
+        Command::Search(SearchCommand::Reindex) => {
+            let search = app::open_search(&db, &config).await?;
+            let n = search
+                .reindex(|n| {
+                    if n % 1000 == 0 {
+                        eprint!("\r{n} 件 / documents");
+                    }
+                })
+                .await?;
+            eprintln!();
+            println!("索引を作り直しました / index rebuilt: {n} documents in {:.1} s", started.elapsed().as_secs_f64());
+        }
     }
     Ok(())
 }

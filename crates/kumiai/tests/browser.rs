@@ -25,7 +25,8 @@ fn serve() -> Server {
             // Cookie security as in production: automatic (Secure when the request came over HTTPS).
             let mut config = app.config.clone();
             config.cookie_secure = None;
-            let (router, _) = kumiai::app::router(app.db.clone(), config);
+            let router = app.router.clone();
+            let _ = config;
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             let hidden_id = app.org_id("E00014").await;
             let hidden_name: String = sqlx::query_scalar("SELECT name_ja FROM organisations WHERE id = $1").bind(hidden_id).fetch_one(&app.db.pool).await.unwrap();

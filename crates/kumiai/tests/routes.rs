@@ -115,7 +115,7 @@ async fn reach_guard_refuses_a_route_that_never_asked() {
     let app = TestApp::spawn_with(common::Backend::Sqlite, false).await.unwrap();
     let mut modules = kumiai::app::modules();
     modules.push(leaky_module());
-    let (router, _) = build_router(app.db.clone(), app.config.clone(), modules);
+    let (router, _) = build_router(app.db.clone(), app.config.clone(), modules, Default::default());
     let mut s = common::Session::new(router);
     let leak = s.get("/leaky").await;
     assert_eq!(leak.status, StatusCode::INTERNAL_SERVER_ERROR);

@@ -8,6 +8,9 @@
 //! | fiscal year start month | `KUMIAI_FISCAL_START_MONTH` | `9` (JCM) |
 //! | Secure flag on cookies | `KUMIAI_COOKIE_SECURE` | automatic: set when the request came over HTTPS (`X-Forwarded-Proto: https` from the TLS proxy); `true`/`false` force it |
 //! | login failures allowed per 15 min | `KUMIAI_LOGIN_LIMIT` | `5` |
+//! | compiled search dictionary | `KUMIAI_DICTIONARY_DIR` | `<data-dir>/dictionary/ipadic` |
+//! | IPADIC source it is compiled from | `KUMIAI_IPADIC_SOURCE` | `/usr/share/mecab/dic/ipadic` (Debian `mecab-ipadic`) |
+//! | search index | — | `<data-dir>/search` |
 
 use std::path::PathBuf;
 
@@ -20,6 +23,8 @@ pub struct Config {
     pub cookie_secure: Option<bool>,
     pub login_limit: usize,
     pub login_window_secs: u64,
+    pub dictionary_dir: PathBuf,
+    pub ipadic_source: PathBuf,
 }
 
 impl Config {
@@ -44,7 +49,13 @@ impl Config {
             Ok(v) => anyhow::bail!("KUMIAI_COOKIE_SECURE must be auto, true or false (auto / true / false で指定してください): {v}"),
         };
         let login_limit = std::env::var("KUMIAI_LOGIN_LIMIT").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
-        Ok(Config { database_url, data_dir, fiscal_start_month, cookie_secure, login_limit, login_window_secs: 15 * 60 })
+        let dictionary_dir = std::env::var_os("KUMIAI_DICTIONARY_DIR").map(PathBuf::from).unwrap_or_else(|| data_dir.join("dictionary").join("ipadic"));
+        let ipadic_source = std::env::var_os("KUMIAI_IPADIC_SOURCE").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/usr/share/mecab/dic/ipadic"));
+        Ok(Config { database_url, data_dir, fiscal_start_month, cookie_secure, login_limit, login_window_secs: 15 * 60, dictionary_dir, ipadic_source })
+    }
+
+    pub fn search_dir(&self) -> PathBuf {
+        self.data_dir.join("search")
     }
 
     pub fn is_sqlite(&self) -> bool {

@@ -101,11 +101,13 @@ impl TestApp {
         let mut config = Config::from_env(Some(dir.0.clone()), Some(url)).unwrap();
         config.cookie_secure = None;
         config.login_limit = 5;
+        // One compiled dictionary for every test process (scripts/test.sh builds it first).
+        config.dictionary_dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ipadic");
         let db = app::open(&config).await.unwrap();
         if with_demo {
             demo::build(&db, small_scale(), config.fiscal_start_month, true).await.unwrap();
         }
-        let (router, state) = app::router(db.clone(), config.clone());
+        let (router, state) = app::start(db.clone(), config.clone()).await.unwrap();
         Some(TestApp { router, state, db, config, _dir: dir, pg_name })
     }
 

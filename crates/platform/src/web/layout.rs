@@ -41,6 +41,7 @@ struct Layout<'a> {
     csrf: &'a str,
     flash: Option<&'a str>,
     switch_href: String,
+    has_search: bool,
 }
 
 fn nav_for(state: &AppState, auth: &RequestAuth, uri: &str) -> Vec<NavLink> {
@@ -79,6 +80,7 @@ fn render(state: &AppState, auth: &RequestAuth, uri: &str, title: &str, crumbs: 
         csrf: &auth.csrf,
         flash,
         switch_href: format!("/lang?to={}&back={}", l.other().code(), super::cookies::encode(uri)),
+        has_search: state.guards.contains_key(&(axum::http::Method::GET, "/search".to_string())),
     };
     match page.render() {
         Ok(html) => Html(html).into_response(),

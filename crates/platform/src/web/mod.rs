@@ -89,6 +89,8 @@ pub struct Inner {
     pub nav: Vec<NavItem>,
     pub guards: HashMap<(Method, String), Guard>,
     pub openapi: serde_json::Value,
+    /// Shared services modules provide to each other's handlers (e.g. the search index), by type.
+    pub services: axum::http::Extensions,
 }
 
 #[derive(Clone)]
@@ -112,7 +114,7 @@ pub async fn migrate_all(db: &Db, modules: &[Module]) -> anyhow::Result<usize> {
     crate::migrate::run(db, &steps).await
 }
 
-pub fn build_router(db: Db, config: Config, modules: Vec<Module>) -> (Router, AppState) {
+pub fn build_router(db: Db, config: Config, modules: Vec<Module>, services: axum::http::Extensions) -> (Router, AppState) {
     let mut guards = HashMap::new();
     let mut nav = vec![];
     let mut router: Router<AppState> = Router::new();
@@ -126,7 +128,7 @@ pub fn build_router(db: Db, config: Config, modules: Vec<Module>) -> (Router, Ap
         }
     }
     let throttle = Throttle::new(config.login_limit, Duration::from_secs(config.login_window_secs));
-    let state = AppState(Arc::new(Inner { db, config, throttle, nav, guards, openapi: api::openapi_document(&openapi_parts) }));
+    let state = AppState(Arc::new(Inner { db, config, throttle, nav, guards, openapi: api::openapi_document(&openapi_parts), services }));
     let router = router
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), shell::reach_guard))
         .fallback(|| async { crate::AppError::NotFound })

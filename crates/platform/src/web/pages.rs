@@ -26,6 +26,7 @@ pub fn module() -> Module {
         routes: vec![
             Route::get("/", Guard::Open, get(home)),
             Route::get("/static/kumiai.css", Guard::Open, get(stylesheet)),
+            Route::get("/static/kumiai.js", Guard::Open, get(script)),
             Route::get("/lang", Guard::Open, get(switch_lang)),
             Route::get("/login", Guard::Open, get(login_form)),
             Route::post("/login", Guard::Open, post(login)),
@@ -80,6 +81,13 @@ async fn stylesheet() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
         include_str!("../../static/kumiai.css"),
+    )
+}
+
+async fn script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../../static/kumiai.js"),
     )
 }
 

@@ -1,0 +1,244 @@
+//! The search page, `GET /api/v1/search` and title suggestions. Every query runs with the
+//! reader's reach inside the index query; organisation facet names are resolved through the
+//! reach layer too, so a facet never names an organisation the reader may not see.
+
+use crate::index::{Results, SearchQuery, Sort};
+use crate::service::Search;
+use askama::Template;
+use axum::Json;
+use axum::response::Response;
+use axum::routing::get;
+use kumiai_core::{Lang, OrgKind, time};
+use kumiai_platform::reach::visible_sql;
+use kumiai_platform::web::layout::render_page;
+use kumiai_platform::web::{Crumb, Ctx, Guard, Module, NavFor, NavItem, QueryParams, Route, empty_as_none};
+use kumiai_platform::{AppError, AppResult};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+pub const PER_PAGE: usize = 20;
+
+pub fn module() -> Module {
+    Module {
+        name: "search",
+        migrations: &[],
+        nav: vec![NavItem { href: "/search", ja: "検索", en: "Search", shown_to: NavFor::Everyone }],
+        routes: vec![
+            Route::get("/search", Guard::Reach, get(page)),
+            Route::get("/api/v1/search", Guard::Reach, get(api)),
+            Route::get("/api/v1/search/suggest", Guard::Reach, get(suggest)),
+        ],
+        openapi: json!({
+            "paths": {
+                "/api/v1/search": {"get": {"summary": "Full-text search across modules, filtered by the caller's reach", "operationId": "search",
+                    "parameters": [
+                        {"name": "q", "in": "query", "required": true, "schema": {"type": "string"}, "description": "Words, all of which must match (Japanese is analysed morphologically and by bigrams)"},
+                        {"name": "module", "in": "query", "schema": {"type": "string"}},
+                        {"name": "kind", "in": "query", "schema": {"type": "string"}},
+                        {"name": "org", "in": "query", "schema": {"type": "integer"}},
+                        {"name": "year", "in": "query", "schema": {"type": "integer"}},
+                        {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["relevance", "newest"]}},
+                        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}],
+                    "responses": {"200": {"description": "Hits with HTML snippets (matches in <b>), total and facets"}}}},
+                "/api/v1/search/suggest": {"get": {"summary": "Titles matching what was typed so far", "operationId": "searchSuggest",
+                    "parameters": [{"name": "q", "in": "query", "required": true, "schema": {"type": "string"}}],
+                    "responses": {"200": {"description": "Up to 8 titles with their URLs"}}}}
+            },
+            "schemas": {}
+        }),
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Params {
+    pub q: String,
+    pub module: String,
+    pub kind: String,
+    #[serde(deserialize_with = "empty_as_none")]
+    pub org: Option<i64>,
+    #[serde(deserialize_with = "empty_as_none")]
+    pub year: Option<i64>,
+    pub sort: String,
+    #[serde(deserialize_with = "empty_as_none")]
+    pub page: Option<i64>,
+}
+
+impl Params {
+    fn query(&self, limit: usize) -> SearchQuery {
+        let page = self.page.unwrap_or(1).clamp(1, 500) as usize;
+        SearchQuery {
+            text: self.q.chars().take(200).collect(),
+            module: Some(self.module.clone()).filter(|s| !s.is_empty()),
+            kind: Some(self.kind.clone()).filter(|s| !s.is_empty()),
+            org_id: self.org,
+            year: self.year,
+            sort: if self.sort == "newest" { Sort::Newest } else { Sort::Relevance },
+            offset: (page - 1) * limit,
+            limit,
+        }
+    }
+}
+
+fn service(ctx: &Ctx) -> AppResult<Arc<Search>> {
+    ctx.state.services.get::<Arc<Search>>().cloned().ok_or_else(|| AppError::Internal(anyhow::anyhow!("search service not started")))
+}
+
+async fn run(ctx: &Ctx, p: &Params, limit: usize) -> AppResult<Results> {
+    let search = service(ctx)?;
+    let (viewer, q, now) = (ctx.viewer.clone(), p.query(limit), ctx.now);
+    // Searching reads the index files: keep it off the async workers.
+    tokio::task::spawn_blocking(move || search.index.search(&viewer, &q, now))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(AppError::Internal)
+}
+
+/// Names of the facet organisations the reader may see (the others are left out).
+async fn org_names(ctx: &Ctx, ids: &[i64]) -> AppResult<Vec<(i64, String)>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    let sql = format!(
+        "SELECT o.id, o.name_ja, o.name_en FROM organisations o WHERE o.id IN ({}) AND {}",
+        list.join(", "),
+        visible_sql(&ctx.viewer, "o", "organisation", ctx.now)
+    );
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&ctx.db().pool).await?;
+    Ok(rows.into_iter().map(|(id, ja, en)| (id, if ctx.lang == Lang::En && !en.is_empty() { en } else { ja })).collect())
+}
+
+pub fn kind_label(kind: &str, l: Lang) -> String {
+    match (OrgKind::parse(kind), kind) {
+        (Some(k), _) => k.label(l).to_string(),
+        (None, "person") => l.t("人物", "Person").to_string(),
+        _ => kind.to_string(),
+    }
+}
+
+pub fn module_label(module: &str, l: Lang) -> String {
+    match module {
+        "directory" => l.t("組織・人物", "Directory").to_string(),
+        "wiki" => l.t("JCMpedia", "JCMpedia").to_string(),
+        _ => module.to_string(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchBody<'a> {
+    l: Lang,
+    p: &'a Params,
+    r: &'a Results,
+    orgs: Vec<(i64, String, u64)>,
+    base: String,
+    page: i64,
+    pages: i64,
+    searched: bool,
+}
+
+impl SearchBody<'_> {
+    fn kind_label(&self, k: &str) -> String {
+        kind_label(k, self.l)
+    }
+    fn module_label(&self, m: &str) -> String {
+        module_label(m, self.l)
+    }
+    fn when(&self, ms: &i64) -> String {
+        time::format_ms(*ms)
+    }
+    /// The current search with one parameter changed (and paging reset).
+    fn with(&self, key: &str, value: &str) -> String {
+        let mut pairs: Vec<(&str, String)> = vec![
+            ("q", self.p.q.clone()),
+            ("module", self.p.module.clone()),
+            ("kind", self.p.kind.clone()),
+            ("org", self.p.org.map(|o| o.to_string()).unwrap_or_default()),
+            ("year", self.p.year.map(|o| o.to_string()).unwrap_or_default()),
+            ("sort", self.p.sort.clone()),
+        ];
+        for pair in pairs.iter_mut() {
+            if pair.0 == key {
+                pair.1 = value.to_string();
+            }
+        }
+        let mut s = String::from("/search?");
+        for (k, v) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
+            s.push_str(k);
+            s.push('=');
+            s.extend(form_urlencoded_byte(v));
+            s.push('&');
+        }
+        s
+    }
+}
+
+fn form_urlencoded_byte(v: &str) -> impl Iterator<Item = char> + '_ {
+    v.bytes().flat_map(|b| {
+        let keep = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~');
+        let s = if keep { (b as char).to_string() } else { format!("%{b:02X}") };
+        s.chars().collect::<Vec<_>>()
+    })
+}
+
+async fn page(ctx: Ctx, QueryParams(p): QueryParams<Params>) -> AppResult<Response> {
+    ctx.viewer.mark_checked();
+    let searched = !p.q.trim().is_empty();
+    let r = if searched { run(&ctx, &p, PER_PAGE).await? } else { Results::default() };
+    let org_ids: Vec<i64> = r.facets.org_id.iter().map(|(o, _)| *o).collect();
+    let names = org_names(&ctx, &org_ids).await?;
+    let orgs = r.facets.org_id.iter().filter_map(|(o, n)| names.iter().find(|(id, _)| id == o).map(|(_, name)| (*o, name.clone(), *n))).collect();
+    let title = ctx.t("検索", "Search");
+    let body = SearchBody {
+        l: ctx.lang,
+        p: &p,
+        r: &r,
+        orgs,
+        base: String::new(),
+        page: p.page.unwrap_or(1).max(1),
+        pages: ((r.total + PER_PAGE - 1) / PER_PAGE).max(1) as i64,
+        searched,
+    };
+    let base = body.with("", "");
+    let body = SearchBody { base, ..body };
+    Ok(render_page(&ctx, title, &[Crumb::here(title)], &body))
+}
+
+async fn api(ctx: Ctx, QueryParams(p): QueryParams<Params>) -> AppResult<Json<Value>> {
+    ctx.viewer.mark_checked();
+    if p.q.trim().is_empty() {
+        return Err(AppError::BadRequest(kumiai_core::Msg::new("検索語 q を指定してください。", "Give the search words in q.")));
+    }
+    let r = run(&ctx, &p, PER_PAGE).await?;
+    let org_ids: Vec<i64> = r.facets.org_id.iter().map(|(o, _)| *o).collect();
+    let names = org_names(&ctx, &org_ids).await?;
+    let orgs: Vec<Value> = r
+        .facets
+        .org_id
+        .iter()
+        .filter_map(|(o, n)| names.iter().find(|(id, _)| id == o).map(|(_, name)| json!({"id": o, "name": name, "count": n})))
+        .collect();
+    Ok(Json(json!({
+        "total": r.total,
+        "page": p.page.unwrap_or(1).max(1),
+        "per_page": PER_PAGE,
+        "hits": r.hits,
+        "facets": {
+            "module": r.facets.module.iter().map(|(m, n)| json!({"value": m, "count": n})).collect::<Vec<_>>(),
+            "kind": r.facets.kind.iter().map(|(m, n)| json!({"value": m, "count": n})).collect::<Vec<_>>(),
+            "organisation": orgs,
+            "year": r.facets.year.iter().map(|(m, n)| json!({"value": m, "count": n})).collect::<Vec<_>>(),
+        }
+    })))
+}
+
+async fn suggest(ctx: Ctx, QueryParams(p): QueryParams<Params>) -> AppResult<Json<Value>> {
+    ctx.viewer.mark_checked();
+    if p.q.trim().is_empty() {
+        return Ok(Json(json!([])));
+    }
+    let r = run(&ctx, &p, 8).await?;
+    Ok(Json(json!(r.hits.iter().map(|h| json!({"title": h.title, "url": h.url})).collect::<Vec<_>>())))
+}
