@@ -3,13 +3,17 @@
 # (mecab-ipadic) the search dictionary is compiled from, Chromium and its driver for the browser
 # tests, Japanese fonts for readable screenshots, and PostgreSQL (started if installed but stopped). Safe to run again: it only does what is missing.
 set -euo pipefail
+# `setup.sh runtime` installs only what running Kumiai needs (the dictionary source).
+mode="${1:-all}"
 
 need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
-[ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need+=(fonts-noto-cjk)
-command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
 [ -e /usr/share/mecab/dic/ipadic/matrix.def ] || need+=(mecab-ipadic)   # source of the Japanese search dictionary
+if [ "$mode" != runtime ]; then
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+  [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need+=(fonts-noto-cjk)
+  command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
+fi
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -22,6 +26,8 @@ if [ ${#need[@]} -gt 0 ]; then
     echo "setup: please install: ${need[*]}" >&2
   fi
 fi
+
+[ "$mode" = runtime ] && exit 0
 
 # PostgreSQL on 127.0.0.1:5432 with a database "test" that user postgres (password postgres) can use.
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then

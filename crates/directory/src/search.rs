@@ -31,7 +31,9 @@ pub async fn organisation_document(db: &Db, id: i64) -> anyhow::Result<Option<Do
         title: o.name_ja.clone(),
         body: join(&[&o.name_kana, &o.name_en, &o.code, &o.country, &o.note]),
         url: format!("/directory/organisations/{id}"),
-        org_id: Some(id),
+        // Faceted under the organisation it belongs to (an enterprise union under its industrial
+        // union, a site under its company); the facet's name is checked against reach at query time.
+        org_id: o.parent_id.or(o.company_id),
         year: None,
         updated_at: o.updated_at,
         access,

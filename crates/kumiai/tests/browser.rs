@@ -22,11 +22,9 @@ fn serve() -> Server {
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         rt.block_on(async move {
             let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
-            // Cookie security as in production: automatic (Secure when the request came over HTTPS).
-            let mut config = app.config.clone();
-            config.cookie_secure = None;
+            // Cookie security as in production (automatic: Secure when the request came over HTTPS).
+            assert_eq!(app.config.cookie_secure, None);
             let router = app.router.clone();
-            let _ = config;
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             let hidden_id = app.org_id("E00014").await;
             let hidden_name: String = sqlx::query_scalar("SELECT name_ja FROM organisations WHERE id = $1").bind(hidden_id).fetch_one(&app.db.pool).await.unwrap();
@@ -115,6 +113,22 @@ fn tiers_forms_and_conflicts_in_chromium() {
     assert!(text.contains("編集の競合"), "{text}");
     assert!(text.contains("本部の修正労働組合") && text.contains("産別の修正労働組合"));
     other.screenshot("11-edit-conflict");
+
+    // Search from the box in the header, as the head office and as an enterprise union.
+    let hq = driver.session("ja");
+    login(&hq, base, "hq-viewer");
+    // Typing then Enter (WebDriver's U+E007) submits the search form without JavaScript.
+    hq.find("header .site-search input").type_text(&format!("{}\u{E007}", s.hidden_name));
+    let text = hq.wait_for_text("件");
+    assert!(text.contains(&s.hidden_name), "the head office finds the HQ-only union: {text}");
+    hq.goto(&format!("{base}/search?q=精機"));
+    hq.wait_for_text("件");
+    hq.screenshot("14-search-hq");
+    let ent = driver.session("ja");
+    login(&ent, base, "ent-viewer");
+    ent.goto(&format!("{base}/search?q={}", s.hidden_name));
+    let text = ent.wait_for_text("件");
+    assert!(!text.contains(&format!("{}\n", s.hidden_name)) && text.contains("見つかりませんでした"), "{text}");
 
     // English, and a phone-width page.
     let en = driver.session("en");

@@ -92,3 +92,30 @@ fn users_tokens_import_export_backup() {
     assert!(l.contains("hq-admin") && l.contains("yamada"), "the copy is a complete database: {l}");
     assert!(!kumiai(&d, &["backup", backup.to_str().unwrap()]).status.success(), "never overwrites");
 }
+
+#[test]
+fn a_missing_dictionary_is_a_clear_startup_error() {
+    let d = tempdir("nodict");
+    let o = Command::new(env!("CARGO_BIN_EXE_kumiai"))
+        .arg("--data-dir")
+        .arg(&d)
+        .args(["search", "dictionary"])
+        .env("KUMIAI_IPADIC_SOURCE", d.join("no-such-source"))
+        .env("KUMIAI_DICTIONARY_DIR", d.join("dict"))
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let t = text(&o);
+    assert!(t.contains("apt-get install mecab-ipadic") && t.contains("日本語辞書"), "{t}");
+    // serve refuses to start the same way rather than running without Japanese analysis.
+    let o = Command::new(env!("CARGO_BIN_EXE_kumiai"))
+        .arg("--data-dir")
+        .arg(&d)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("KUMIAI_IPADIC_SOURCE", d.join("no-such-source"))
+        .env("KUMIAI_DICTIONARY_DIR", d.join("dict"))
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(text(&o).contains("mecab-ipadic"));
+}
