@@ -8,7 +8,6 @@ pub mod org;
 pub mod pages;
 pub mod people;
 pub mod search;
-mod reach_fields;
 
 use kumiai_platform::migrate::Migration;
 use kumiai_platform::web::{Module, NavFor, NavItem};

@@ -175,7 +175,7 @@ pub fn check_fields(input: &OrgInput) -> Result<Checked, Vec<FieldError>> {
     if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
         errs.push(FieldError::new("country", "国はISO 3166の2文字コード（JP、TH、IDなど）で入力してください。", "Country is a two-letter ISO 3166 code (JP, TH, ID…)."));
     }
-    let (reach, embargo_until) = crate::reach_fields::check(&input.reach, &input.scope, &input.embargo_until, &mut errs);
+    let (reach, embargo_until) = kumiai_platform::reach::check_fields(&input.reach, &input.scope, &input.embargo_until, &mut errs);
     if input.note.chars().count() > 5000 {
         errs.push(FieldError::new("note", "備考は5000文字以内です。", "The note is up to 5,000 characters."));
     }

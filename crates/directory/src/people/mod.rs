@@ -177,7 +177,7 @@ pub fn check_fields(i: &PersonInput) -> Result<CheckedPerson, Vec<FieldError>> {
     if !email.is_empty() && (!email.contains('@') || email.contains(' ') || email.len() > 254) {
         errs.push(FieldError::new("email", "メールアドレスの形式が正しくありません。", "This is not an e-mail address."));
     }
-    let (reach, embargo_until) = crate::reach_fields::check(&i.reach, &i.scope, &i.embargo_until, &mut errs);
+    let (reach, embargo_until) = kumiai_platform::reach::check_fields(&i.reach, &i.scope, &i.embargo_until, &mut errs);
     match (gender, reach) {
         (Some(gender), Some(reach)) if errs.is_empty() => Ok(CheckedPerson { gender, reach, term_start, term_end, embargo_until }),
         _ => Err(errs),

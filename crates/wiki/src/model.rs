@@ -1,0 +1,193 @@
+//! Pages, revisions and their input, with validation. Titles are compared by a normalised key
+//! (NFKC, spaces folded, `_` as space, ASCII case ignored), as MediaWiki users expect.
+
+use kumiai_core::{Access, Lang, Reach};
+use kumiai_platform::FieldError;
+use kumiai_platform::reach::AccessRow;
+use serde::{Deserialize, Serialize};
+use sqlx::FromRow;
+use unicode_normalization::UnicodeNormalization;
+
+pub const ENTITY: &str = "wiki_page";
+pub const REVISION: &str = "wiki_revision";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageKind {
+    Union,
+    Company,
+    Person,
+    Dispute,
+    Topic,
+}
+
+impl PageKind {
+    pub const ALL: [PageKind; 5] = [PageKind::Union, PageKind::Company, PageKind::Person, PageKind::Dispute, PageKind::Topic];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PageKind::Union => "union",
+            PageKind::Company => "company",
+            PageKind::Person => "person",
+            PageKind::Dispute => "dispute",
+            PageKind::Topic => "topic",
+        }
+    }
+    pub fn parse(s: &str) -> Option<PageKind> {
+        PageKind::ALL.into_iter().find(|k| k.as_str() == s.trim())
+    }
+    pub fn label(self, l: Lang) -> &'static str {
+        match self {
+            PageKind::Union => l.t("労働組合", "Union"),
+            PageKind::Company => l.t("企業", "Company"),
+            PageKind::Person => l.t("人物", "Person"),
+            PageKind::Dispute => l.t("労使紛争の記録", "Dispute history"),
+            PageKind::Topic => l.t("トピック", "Topic"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, FromRow, Serialize)]
+pub struct Page {
+    pub id: i64,
+    pub title: String,
+    pub title_key: String,
+    pub kind: String,
+    pub org_id: Option<i64>,
+    pub person_id: Option<i64>,
+    pub redirect_to: Option<i64>,
+    pub body: String,
+    pub revision_id: Option<i64>,
+    pub reach: String,
+    pub scope_org_id: Option<i64>,
+    pub embargo_until: Option<i64>,
+    pub owner_org_id: Option<i64>,
+    pub deleted_at: Option<i64>,
+    pub version: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    #[serde(skip)]
+    pub owner_path: Option<String>,
+}
+
+pub const COLS: &str = "p.id, p.title, p.title_key, p.kind, p.org_id, p.person_id, p.redirect_to, p.body, p.revision_id, p.reach, \
+    p.scope_org_id, p.embargo_until, p.owner_org_id, p.deleted_at, p.version, p.created_at, p.updated_at, ow.path AS owner_path";
+pub const FROM: &str = "wiki_pages p LEFT JOIN organisations ow ON ow.id = p.owner_org_id";
+
+impl Page {
+    pub fn access(&self, shared_with: Vec<i64>) -> Access {
+        AccessRow {
+            reach: self.reach.clone(),
+            scope_org_id: self.scope_org_id,
+            embargo_until: self.embargo_until,
+            owner_org_id: self.owner_org_id,
+            owner_path: self.owner_path.clone(),
+        }
+        .into_access(shared_with)
+    }
+    pub fn kind(&self) -> PageKind {
+        PageKind::parse(&self.kind).unwrap_or(PageKind::Topic)
+    }
+    pub fn url(&self) -> String {
+        format!("/wiki/page/{}", self.id)
+    }
+    pub fn snapshot(&self) -> serde_json::Value {
+        serde_json::json!({
+            "title": self.title, "kind": self.kind, "org_id": self.org_id, "person_id": self.person_id,
+            "reach": self.reach, "scope_org_id": self.scope_org_id, "embargo_until": self.embargo_until,
+            "revision_id": self.revision_id, "deleted": self.deleted_at.is_some(), "redirect_to": self.redirect_to,
+        })
+    }
+}
+
+#[derive(Clone, Debug, FromRow, Serialize)]
+pub struct Revision {
+    pub id: i64,
+    pub page_id: i64,
+    pub title: String,
+    pub body: String,
+    pub summary: String,
+    pub author: String,
+    pub created_at: i64,
+}
+
+/// A title's comparison key.
+pub fn title_key(title: &str) -> String {
+    let n: String = title.nfkc().collect::<String>().replace('_', " ");
+    n.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// The title as stored: NFKC-normalised, spaces folded.
+pub fn clean_title(title: &str) -> String {
+    let n: String = title.nfkc().collect::<String>().replace('_', " ");
+    n.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// What a form or API call says about a page. Codes name directory records.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct PageInput {
+    pub title: String,
+    pub kind: String,
+    pub org: String,
+    pub person: String,
+    pub body: String,
+    pub summary: String,
+    pub reach: String,
+    pub scope: String,
+    pub embargo_until: String,
+    pub shared_with: String,
+}
+
+impl PageInput {
+    pub fn shared_codes(&self) -> Vec<String> {
+        self.shared_with.split([',', '、', ' ']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+    }
+}
+
+pub const MAX_BODY: usize = 500_000;
+
+pub struct Checked {
+    pub title: String,
+    pub kind: PageKind,
+    pub reach: Reach,
+    pub embargo_until: Option<i64>,
+}
+
+pub fn check(i: &PageInput) -> Result<Checked, Vec<FieldError>> {
+    let mut errs = vec![];
+    let title = clean_title(&i.title);
+    if title.is_empty() || title.chars().count() > 200 {
+        errs.push(FieldError::new("title", "題名を200文字以内で入力してください。", "Enter a title of up to 200 characters."));
+    } else if title.contains(['[', ']', '|', '#', '<', '>', '{', '}']) {
+        errs.push(FieldError::new("title", "題名に [ ] | # < > { } は使えません。", "A title cannot contain [ ] | # < > { }."));
+    }
+    let kind = if i.kind.trim().is_empty() { Some(PageKind::Topic) } else { PageKind::parse(&i.kind) };
+    if kind.is_none() {
+        errs.push(FieldError::new("kind", "ページの種類を選んでください。", "Choose the kind of page."));
+    }
+    if i.body.len() > MAX_BODY {
+        errs.push(FieldError::new("body", "本文が長すぎます（500KBまで）。", "The text is too long (500 KB at most)."));
+    }
+    if i.summary.chars().count() > 300 {
+        errs.push(FieldError::new("summary", "要約は300文字以内です。", "The summary is up to 300 characters."));
+    }
+    let (reach, embargo_until) = kumiai_platform::reach::check_fields(&i.reach, &i.scope, &i.embargo_until, &mut errs);
+    match (kind, reach) {
+        (Some(kind), Some(reach)) if errs.is_empty() => Ok(Checked { title, kind, reach, embargo_until }),
+        _ => Err(errs),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_compare_by_key() {
+        assert_eq!(title_key("  ＴＥＡＭ_タイ   労組 "), "team タイ 労組");
+        assert_eq!(clean_title("ＴＥＡＭ_タイ"), "TEAM タイ");
+        let bad = PageInput { title: "a[b]".into(), kind: "novel".into(), ..Default::default() };
+        let fields: Vec<String> = check(&bad).err().unwrap().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["title", "kind"]);
+    }
+}
