@@ -13,6 +13,7 @@ pub fn modules() -> Vec<Module> {
     vec![
         web::pages::module(),
         kumiai_directory::module(),
+        kumiai_wiki::module(),
         kumiai_search::web::module(),
         web::admin::module(),
         web::api::module(),
@@ -36,7 +37,9 @@ pub async fn open(config: &Config) -> anyhow::Result<Db> {
 
 /// Every module's search sources. A new module adds its sources here.
 pub fn search_sources() -> Vec<Arc<dyn kumiai_search::Source>> {
-    kumiai_directory::search::sources()
+    let mut sources = kumiai_directory::search::sources();
+    sources.extend(kumiai_wiki::search::sources());
+    sources
 }
 
 /// Opens the search index (compiling the dictionary and rebuilding the index if needed).

@@ -16,6 +16,8 @@ async fn every_route_as_every_tier(app: &TestApp) {
     let visible_org = app.org_id("E00001").await;
     let hidden_person: i64 = sqlx::query_scalar("SELECT id FROM people WHERE reach = 'hq' ORDER BY id LIMIT 1").fetch_one(&app.db.pool).await.unwrap();
     let hq_admin = kumiai_platform::accounts::by_login(&app.db, "hq-admin").await.unwrap().unwrap().id;
+    let hidden_page: i64 = sqlx::query_scalar("SELECT id FROM wiki_pages WHERE reach = 'hq' ORDER BY id LIMIT 1").fetch_one(&app.db.pool).await.unwrap();
+    let visible_page: i64 = sqlx::query_scalar("SELECT id FROM wiki_pages WHERE reach = 'public' ORDER BY id LIMIT 1").fetch_one(&app.db.pool).await.unwrap();
     let routes = route_table(&kumiai::app::modules());
     assert!(routes.len() > 40, "route table looks incomplete: {}", routes.len());
     let mut checked = 0;
@@ -25,7 +27,9 @@ async fn every_route_as_every_tier(app: &TestApp) {
         for (method, path, guard) in &routes {
             // Each {id} is a record hidden from this tier (for the head office, one it sees).
             let hides = path.contains("{id}") && !is_hq;
-            let id = if path.starts_with("/directory/people") || path.starts_with("/api/v1/people") {
+            let id = if path.starts_with("/wiki/page") || path.starts_with("/api/v1/wiki") {
+                if is_hq { visible_page } else { hidden_page }
+            } else if path.starts_with("/directory/people") || path.starts_with("/api/v1/people") {
                 if is_hq { visible_org } else { hidden_person }
             } else if path.starts_with("/admin/users") || path.starts_with("/account/tokens") {
                 hq_admin
@@ -34,7 +38,7 @@ async fn every_route_as_every_tier(app: &TestApp) {
             } else {
                 hidden_org
             };
-            let url = path.replace("{id}", &id.to_string()).replace("{file}", "organisations.csv");
+            let url = path.replace("{id}", &id.to_string()).replace("{file}", "organisations.csv").replace("{rev}", "1");
             if url == "/logout" {
                 continue; // would end the session the walk goes on with
             }

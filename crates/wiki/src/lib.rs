@@ -1,7 +1,34 @@
 //! The knowledge base (JCMpedia): pages in Markdown with revisions, diffs, links and categories,
-//! each page at its own reach. Depends on the platform and, for infoboxes, on the directory's
-//! public API.
+//! each page at its own reach. Depends on the platform, the search service (as a source) and, for
+//! infoboxes, the directory's public API.
 
-pub mod model;
+pub mod api;
 pub mod diff;
+pub mod model;
+pub mod pages;
 pub mod render;
+pub mod search;
+pub mod store;
+
+use kumiai_platform::migrate::Migration;
+use kumiai_platform::web::{Module, NavFor, NavItem};
+
+pub static MIGRATIONS: &[Migration] = &[Migration {
+    module: "wiki",
+    version: 1,
+    name: "pages, revisions, links, categories",
+    sqlite: include_str!("../migrations/sqlite/0001_wiki.sql"),
+    postgres: include_str!("../migrations/postgres/0001_wiki.sql"),
+}];
+
+pub fn module() -> Module {
+    let mut routes = pages::routes();
+    routes.extend(api::routes());
+    Module {
+        name: "wiki",
+        migrations: MIGRATIONS,
+        nav: vec![NavItem { href: "/wiki", ja: "JCMpedia", en: "JCMpedia", shown_to: NavFor::Everyone }],
+        routes,
+        openapi: api::openapi(),
+    }
+}

@@ -116,10 +116,9 @@ pub fn title_key(title: &str) -> String {
     n.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
-/// The title as stored: NFKC-normalised, spaces folded.
+/// The title as stored: as written (full-width brackets stay), spaces folded, `_` as space.
 pub fn clean_title(title: &str) -> String {
-    let n: String = title.nfkc().collect::<String>().replace('_', " ");
-    n.split_whitespace().collect::<Vec<_>>().join(" ")
+    title.replace('_', " ").split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// What a form or API call says about a page. Codes name directory records.
@@ -185,7 +184,8 @@ mod tests {
     #[test]
     fn titles_compare_by_key() {
         assert_eq!(title_key("  ＴＥＡＭ_タイ   労組 "), "team タイ 労組");
-        assert_eq!(clean_title("ＴＥＡＭ_タイ"), "TEAM タイ");
+        assert_eq!(clean_title("TEAM（タイ）_労組"), "TEAM（タイ） 労組");
+        assert_eq!(title_key("TEAM（タイ）"), title_key("team(タイ)"));
         let bad = PageInput { title: "a[b]".into(), kind: "novel".into(), ..Default::default() };
         let fields: Vec<String> = check(&bad).err().unwrap().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["title", "kind"]);

@@ -6,6 +6,7 @@
 //! data is validated and audited like any other.
 
 mod names;
+mod wiki;
 
 use kumiai_core::{FiscalYear, Role, Viewer, time};
 use kumiai_directory::org::model::check_fields;
@@ -286,6 +287,10 @@ pub async fn build(db: &Db, scale: Scale, fiscal_start_month: i8, with_logins: b
     }
     let orgs = b.orgs;
     b.tx.commit().await?;
+    if scale.enterprise_unions <= 1000 {
+        // The head office exists now: write the pages as its admin.
+        wiki::build(db, &crate::app::system_viewer(db).await?).await?;
+    }
     // Fresh statistics, so both planners use the indexes on a freshly filled database.
     sqlx::raw_sql("ANALYZE").execute(&db.pool).await?;
     let _ = b.viewer;

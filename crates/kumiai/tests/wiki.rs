@@ -1,0 +1,123 @@
+//! The knowledge base as each tier meets it: pages at their reach, links to hidden pages as plain
+//! text, revisions, diffs, revert, rename with redirect, delete and restore, conflicts, categories
+//! and "what links here" filtered, and search finding pages by reach.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{Session, TestApp};
+
+on_both_backends!(pages_follow_reach_everywhere, revisions_diff_revert_rename_delete, edit_conflicts_keep_both_texts);
+
+async fn page_id(app: &TestApp, title: &str) -> i64 {
+    kumiai_wiki::store::by_key(&app.db, &kumiai_wiki::model::title_key(title)).await.unwrap().unwrap_or_else(|| panic!("no page {title}")).id
+}
+
+fn version_of(body: &str) -> String {
+    let key = "name=\"version\" value=\"";
+    let i = body.find(key).unwrap() + key.len();
+    body[i..i + body[i..].find('"').unwrap()].to_string()
+}
+
+async fn pages_follow_reach_everywhere(app: &TestApp) {
+    let team = page_id(app, "TEAM（タイ）").await; // public
+    let dispute = page_id(app, "タイの労使紛争の記録").await; // affiliates
+    let memo = page_id(app, "本部内メモ：定期協議の準備").await; // head office only
+    for (who, sees_dispute, sees_memo) in [("anonymous", false, false), ("partner-viewer", false, false), ("ent-viewer", true, false), ("hq-viewer", true, true)] {
+        let mut s: Session = if who == "anonymous" { app.visitor().await } else { app.login(who).await };
+        assert_eq!(s.get(&format!("/wiki/page/{team}")).await.status, StatusCode::OK, "{who}");
+        assert_eq!(s.get(&format!("/wiki/page/{dispute}")).await.status == StatusCode::OK, sees_dispute, "{who}");
+        assert_eq!(s.get(&format!("/wiki/page/{memo}")).await.status == StatusCode::OK, sees_memo, "{who}");
+        assert_eq!(s.get(&format!("/api/v1/wiki/pages/{memo}")).await.status == StatusCode::OK, sees_memo, "{who} API");
+        // On the public page, the link to the dispute record is a link only for those who see it.
+        let page = s.get(&format!("/wiki/page/{team}")).await.body;
+        assert_eq!(page.contains(&format!("href=\"/wiki/page/{dispute}\"")), sees_dispute, "{who} link");
+        assert!(page.contains("タイの労使紛争の記録"), "the words stay as text");
+        assert!(page.contains("<strong>「友誼組織」</strong>"), "CJK emphasis");
+        // Index, category, what-links-here and the API list filter the same way.
+        let index = s.get("/wiki").await.body;
+        assert_eq!(index.contains("本部内メモ"), sees_memo, "{who} index");
+        let cat = s.get("/wiki?category=%E3%82%BF%E3%82%A4").await.body;
+        assert!(cat.contains("TEAM（タイ）"));
+        assert_eq!(cat.contains("タイの労使紛争の記録"), sees_dispute, "{who} category");
+        let here = s.get(&format!("/wiki/page/{team}/links")).await.body;
+        assert_eq!(here.contains("本部内メモ"), sees_memo, "{who} what links here");
+        let api = s.get("/api/v1/wiki/pages").await.json();
+        assert_eq!(api["items"].as_array().unwrap().iter().any(|p| p["id"] == memo), sees_memo, "{who} API list");
+        // Search as well (the index is built from the same pages).
+        let hits = s.get("/api/v1/search?q=%E5%AE%9A%E6%9C%9F%E5%8D%94%E8%AD%B0%E3%81%AE%E6%BA%96%E5%82%99").await.json();
+        assert_eq!(hits["hits"].as_array().unwrap().iter().any(|h| h["url"] == format!("/wiki/page/{memo}")), sees_memo, "{who} search");
+    }
+    // The infobox shows the directory record's facts.
+    let mut hq = app.login("hq-viewer").await;
+    let page = hq.get(&format!("/wiki/page/{team}")).await.body;
+    assert!(page.contains("class=\"infobox\"") && page.contains("TEAM（タイ電機"), "infobox from the directory");
+    assert!(page.contains("class=\"toc\""), "table of contents");
+}
+
+async fn revisions_diff_revert_rename_delete(app: &TestApp) {
+    let mut s = app.login("hq-editor").await;
+    s.get("/wiki/new").await;
+    let r = s.post("/wiki/new", &[("title", "改訂テスト"), ("kind", "topic"), ("reach", "affiliates"), ("body", "一行目\n団体交渉は決裂した。\n")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = page_id(app, "改訂テスト").await;
+    let form = s.get(&format!("/wiki/page/{id}/edit")).await.body;
+    let v = version_of(&form);
+    let r = s
+        .post(&format!("/wiki/page/{id}/edit"), &[("version", &v), ("title", "改訂テスト"), ("kind", "topic"), ("reach", "affiliates"), ("body", "一行目\n団体交渉は妥結した。\n"), ("summary", "妥結")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let history = s.get(&format!("/wiki/page/{id}/history")).await.body;
+    assert!(history.contains("妥結") && history.matches("/revisions/").count() == 2);
+    let diff = s.get(&format!("/wiki/page/{id}/diff")).await.body;
+    assert!(diff.contains("団体交渉は<del>決裂</del>した。") && diff.contains("団体交渉は<ins>妥結</ins>した。"), "{diff}");
+    // Revert to the first revision: a third revision with the first text.
+    let first: i64 = sqlx::query_scalar("SELECT MIN(id) FROM wiki_revisions WHERE page_id = $1").bind(id).fetch_one(&app.db.pool).await.unwrap();
+    let v = version_of(&s.get(&format!("/wiki/page/{id}")).await.body);
+    assert_eq!(s.post(&format!("/wiki/page/{id}/revert"), &[("version", &v), ("rev", &first.to_string())]).await.status, StatusCode::SEE_OTHER);
+    let body: String = sqlx::query_scalar("SELECT body FROM wiki_pages WHERE id = $1").bind(id).fetch_one(&app.db.pool).await.unwrap();
+    assert!(body.contains("決裂"));
+    assert_eq!(sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM wiki_revisions WHERE page_id = $1").bind(id).fetch_one(&app.db.pool).await.unwrap(), 3);
+    // Rename: the old title redirects.
+    let v = version_of(&s.get(&format!("/wiki/page/{id}/edit")).await.body);
+    let r = s.post(&format!("/wiki/page/{id}/edit"), &[("version", &v), ("title", "改訂テスト（新）"), ("kind", "topic"), ("reach", "affiliates"), ("body", &body)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let redirect = page_id(app, "改訂テスト").await;
+    assert_ne!(redirect, id);
+    let go = s.get(&format!("/wiki/page/{redirect}")).await;
+    assert_eq!(go.location.as_deref(), Some(format!("/wiki/page/{id}").as_str()));
+    // A reader who cannot see the target gets nothing from the redirect either.
+    let mut partner = app.login("partner-viewer").await;
+    assert_eq!(partner.get(&format!("/wiki/page/{redirect}")).await.status, StatusCode::NOT_FOUND);
+    // Delete and restore: gone for readers, kept for editors, nothing lost.
+    let v = version_of(&s.get(&format!("/wiki/page/{id}")).await.body);
+    assert_eq!(s.post(&format!("/wiki/page/{id}/delete"), &[("version", &v)]).await.status, StatusCode::SEE_OTHER);
+    let mut reader = app.login("jaw-viewer").await;
+    assert_eq!(reader.get(&format!("/wiki/page/{id}")).await.status, StatusCode::NOT_FOUND);
+    assert!(s.get(&format!("/wiki/page/{id}")).await.body.contains("このページは削除されています"));
+    let v = version_of(&s.get(&format!("/wiki/page/{id}")).await.body);
+    assert_eq!(s.post(&format!("/wiki/page/{id}/restore"), &[("version", &v)]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(reader.get(&format!("/wiki/page/{id}")).await.status, StatusCode::OK);
+}
+
+async fn edit_conflicts_keep_both_texts(app: &TestApp) {
+    let id = page_id(app, "国際枠組み協定（GFA）").await;
+    let mut a = app.login("hq-editor").await;
+    let mut b = app.login("hq-admin").await;
+    let va = version_of(&a.get(&format!("/wiki/page/{id}/edit")).await.body);
+    let vb = version_of(&b.get(&format!("/wiki/page/{id}/edit")).await.body);
+    let save = |v: String, text: &'static str| {
+        vec![("version", v), ("title", "国際枠組み協定（GFA）".to_string()), ("kind", "topic".to_string()), ("reach", "public".to_string()), ("body", text.to_string())]
+    };
+    let fa = save(va, "一人目の変更");
+    let fa: Vec<(&str, &str)> = fa.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(a.post(&format!("/wiki/page/{id}/edit"), &fa).await.status, StatusCode::SEE_OTHER);
+    let fb = save(vb, "二人目の変更");
+    let fb: Vec<(&str, &str)> = fb.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = b.post(&format!("/wiki/page/{id}/edit"), &fb).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("一人目の変更") && r.body.contains("二人目の変更"));
+    let api = b.json("PUT", &format!("/api/v1/wiki/pages/{id}"), &serde_json::json!({"version": 1, "title": "国際枠組み協定（GFA）", "body": "x"})).await;
+    assert_eq!(api.status, StatusCode::CONFLICT);
+    assert_eq!(api.json()["error"]["current"]["body"], "一人目の変更");
+}

@@ -1,0 +1,362 @@
+//! Knowledge-base pages: index and categories, view (with infobox and table of contents), create,
+//! edit, history, diff between any two revisions, old revisions, revert, delete and restore,
+//! "what links here". Handlers translate HTTP to `store` calls; rules live there.
+
+use crate::diff::diff_html;
+use crate::model::{PageInput, PageKind};
+use crate::render::{Rendered, render};
+use crate::store::{self, ListQuery, PageRow};
+use askama::Template;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use kumiai_core::{Lang, Msg, Reach, Role, time};
+use kumiai_platform::db::Total;
+use kumiai_platform::reach::can_edit;
+use kumiai_platform::web::layout::render_page;
+use kumiai_platform::web::pages::redirect_with_flash;
+use kumiai_platform::web::{Crumb, Ctx, FormBody, FormErrors, Guard, QueryParams, Route};
+use kumiai_platform::{AppError, AppResult, FieldError};
+use serde::Deserialize;
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/wiki", Guard::Reach, get(index)),
+        Route::get("/wiki/new", Guard::Reach, get(new_form)),
+        Route::post("/wiki/new", Guard::Reach, post(create)),
+        Route::get("/wiki/page/{id}", Guard::Reach, get(view)),
+        Route::get("/wiki/page/{id}/edit", Guard::Reach, get(edit_form)),
+        Route::post("/wiki/page/{id}/edit", Guard::Reach, post(save)),
+        Route::get("/wiki/page/{id}/history", Guard::Reach, get(history)),
+        Route::get("/wiki/page/{id}/diff", Guard::Reach, get(diff)),
+        Route::get("/wiki/page/{id}/revisions/{rev}", Guard::Reach, get(old_revision)),
+        Route::post("/wiki/page/{id}/revert", Guard::Reach, post(revert)),
+        Route::post("/wiki/page/{id}/delete", Guard::Reach, post(delete)),
+        Route::post("/wiki/page/{id}/restore", Guard::Reach, post(restore)),
+        Route::get("/wiki/page/{id}/links", Guard::Reach, get(links_here)),
+    ]
+}
+
+fn crumb(_: &Ctx) -> Crumb {
+    Crumb::link("JCMpedia", "/wiki")
+}
+
+fn kind_label(kind: &str, l: Lang) -> &'static str {
+    PageKind::parse(kind).unwrap_or(PageKind::Topic).label(l)
+}
+
+/// Renders Markdown for this reader: links only to pages they may see; editors get links that
+/// create missing pages.
+pub async fn render_for(ctx: &Ctx, body: &str) -> AppResult<Rendered> {
+    let (titles, _) = crate::render::references(body);
+    let visible = store::visible_links(ctx.db(), &ctx.viewer, &titles, ctx.now).await?;
+    let resolve = |t: &str| visible.get(&crate::model::title_key(t)).cloned();
+    let create = |t: &str| format!("/wiki/new?title={}", form_urlencoded_encode(t));
+    let editor = ctx.viewer.has_role(Role::Editor);
+    Ok(if editor { render(body, &resolve, Some(&create)) } else { render(body, &resolve, None) })
+}
+
+fn form_urlencoded_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "wiki_index.html")]
+struct IndexBody<'a> {
+    l: Lang,
+    q: &'a ListQuery,
+    rows: Vec<PageRow>,
+    total: Total,
+    can_create: bool,
+    kinds: Vec<(&'static str, &'static str)>,
+}
+
+impl IndexBody<'_> {
+    fn kind_label(&self, k: &str) -> &'static str {
+        kind_label(k, self.l)
+    }
+    fn when(&self, ms: &i64) -> String {
+        time::format_ms(*ms)
+    }
+}
+
+async fn index(ctx: Ctx, QueryParams(q): QueryParams<ListQuery>) -> AppResult<Response> {
+    let (rows, total) = store::list(ctx.db(), &ctx.viewer, &q, ctx.now).await?;
+    let l = ctx.lang;
+    let title = if q.category.is_empty() { "JCMpedia".to_string() } else { format!("{}: {}", l.t("カテゴリ", "Category"), q.category) };
+    let body = IndexBody { l, q: &q, rows, total, can_create: ctx.viewer.has_role(Role::Editor), kinds: PageKind::ALL.iter().map(|k| (k.as_str(), k.label(l))).collect() };
+    let crumbs = if q.category.is_empty() { vec![Crumb::here("JCMpedia")] } else { vec![crumb(&ctx), Crumb::here(&title)] };
+    Ok(render_page(&ctx, &title, &crumbs, &body))
+}
+
+struct Infobox {
+    rows: Vec<(&'static str, String)>,
+    link: Option<(String, String)>,
+}
+
+async fn infobox(ctx: &Ctx, page: &crate::model::Page) -> AppResult<Option<Infobox>> {
+    let l = ctx.lang;
+    if let Some(org_id) = page.org_id {
+        let Ok((o, _)) = kumiai_directory::org::store::load_visible(ctx.db(), &ctx.viewer, org_id, ctx.now).await else { return Ok(None) };
+        let mut rows = vec![(l.t("種別", "Kind"), o.kind_label(l).to_string()), (l.t("名称", "Name"), o.name_ja.clone())];
+        if !o.name_en.is_empty() {
+            rows.push((l.t("英語名", "English name"), o.name_en.clone()));
+        }
+        rows.push((l.t("国", "Country"), o.country.clone()));
+        if let Some(c) = kumiai_directory::counts::of_org(ctx.db(), org_id).await?.first() {
+            rows.push((l.t("組合員数", "Members"), format!("{}（{}）", kumiai_platform::db::group_digits(c.members), kumiai_core::FiscalYear(c.fiscal_year as i32).label(l))));
+        }
+        return Ok(Some(Infobox { rows, link: Some((format!("/directory/organisations/{org_id}"), l.t("名簿で見る", "Open in the directory").into())) }));
+    }
+    if let Some(pid) = page.person_id {
+        let Ok((p, _)) = kumiai_directory::people::store::load_visible(ctx.db(), &ctx.viewer, pid, ctx.now).await else { return Ok(None) };
+        let mut rows = vec![(l.t("氏名", "Name"), p.name_kanji.clone())];
+        if !p.position(l).is_empty() {
+            rows.push((l.t("役職", "Position"), p.position(l).to_string()));
+        }
+        if let Some(org) = &p.org_name_ja {
+            rows.push((l.t("所属", "Organisation"), org.clone()));
+        }
+        return Ok(Some(Infobox { rows, link: Some((format!("/directory/people/{pid}"), l.t("名簿で見る", "Open in the directory").into())) }));
+    }
+    Ok(None)
+}
+
+#[derive(Template)]
+#[template(path = "wiki_page.html")]
+struct ViewBody<'a> {
+    l: Lang,
+    csrf: &'a str,
+    p: &'a crate::model::Page,
+    r: Rendered,
+    categories: Vec<String>,
+    can_edit: bool,
+    reach: &'static str,
+    infobox: Option<Infobox>,
+    updated: String,
+    old_revision: Option<crate::model::Revision>,
+}
+
+async fn view(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let (page, access) = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
+    if let Some(target) = page.redirect_to {
+        // A redirect leads on only to a page the reader may see.
+        store::load_visible(ctx.db(), &ctx.viewer, target, ctx.now).await?;
+        return Ok(Redirect::to(&format!("/wiki/page/{target}")).into_response());
+    }
+    let editable = can_edit(&ctx.viewer, &access, ctx.now);
+    let r = render_for(&ctx, &page.body).await?;
+    let body = ViewBody {
+        l: ctx.lang,
+        csrf: &ctx.csrf,
+        categories: store::categories(ctx.db(), id).await?,
+        can_edit: editable,
+        reach: Reach::parse(&page.reach).unwrap_or(Reach::Hq).label(ctx.lang),
+        infobox: infobox(&ctx, &page).await?,
+        updated: time::format_ms(page.updated_at),
+        old_revision: None,
+        r,
+        p: &page,
+    };
+    Ok(render_page(&ctx, &page.title, &[crumb(&ctx), Crumb::here(&page.title)], &body))
+}
+
+async fn old_revision(ctx: Ctx, Path((id, rev)): Path<(i64, i64)>) -> AppResult<Response> {
+    let (page, access) = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
+    let old = store::revision(ctx.db(), id, rev).await?.ok_or(AppError::NotFound)?;
+    let r = render_for(&ctx, &old.body).await?;
+    let title = format!("{}（{} #{rev}）", old.title, ctx.t("版", "revision"));
+    let body = ViewBody {
+        l: ctx.lang,
+        csrf: &ctx.csrf,
+        categories: vec![],
+        can_edit: can_edit(&ctx.viewer, &access, ctx.now),
+        reach: Reach::parse(&page.reach).unwrap_or(Reach::Hq).label(ctx.lang),
+        infobox: None,
+        updated: time::format_ms(old.created_at),
+        old_revision: Some(old),
+        r,
+        p: &page,
+    };
+    Ok(render_page(&ctx, &title, &[crumb(&ctx), Crumb::link(&page.title, page.url()), Crumb::here(ctx.t("過去の版", "Old revision"))], &body))
+}
+
+#[derive(Template)]
+#[template(path = "wiki_form.html")]
+struct FormPage<'a> {
+    l: Lang,
+    csrf: &'a str,
+    f: &'a PageInput,
+    action: String,
+    version: Option<i64>,
+    kinds: Vec<(&'static str, &'static str)>,
+    errs: FormErrors,
+}
+
+fn form_page(ctx: &Ctx, title: &str, f: &PageInput, action: String, version: Option<i64>, errs: Vec<FieldError>) -> Response {
+    let status = if errs.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let body = FormPage {
+        l: ctx.lang,
+        csrf: &ctx.csrf,
+        f,
+        action,
+        version,
+        kinds: PageKind::ALL.iter().map(|k| (k.as_str(), k.label(ctx.lang))).collect(),
+        errs: FormErrors::new(errs, ctx.lang),
+    };
+    let mut r = render_page(ctx, title, &[crumb(ctx), Crumb::here(title)], &body);
+    *r.status_mut() = status;
+    r
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct NewQuery {
+    title: String,
+    kind: String,
+    org: String,
+}
+
+async fn new_form(ctx: Ctx, QueryParams(q): QueryParams<NewQuery>) -> AppResult<Response> {
+    ctx.require_role(Role::Editor)?;
+    ctx.viewer.mark_checked();
+    let f = PageInput { title: q.title, kind: if q.kind.is_empty() { "topic".into() } else { q.kind }, org: q.org, reach: "affiliates".into(), ..Default::default() };
+    Ok(form_page(&ctx, ctx.t("ページの作成", "New page"), &f, "/wiki/new".into(), None, vec![]))
+}
+
+async fn create(ctx: Ctx, FormBody(f): FormBody<PageInput>) -> AppResult<Response> {
+    ctx.require_role(Role::Editor)?;
+    match store::create(ctx.db(), &ctx.viewer, &f, ctx.now).await {
+        Ok(id) => Ok(redirect_with_flash(&ctx, &format!("/wiki/page/{id}"), Msg::new("ページを作成しました。", "Page created."))),
+        Err(AppError::Validation(e)) => Ok(form_page(&ctx, ctx.t("ページの作成", "New page"), &f, "/wiki/new".into(), None, e)),
+        Err(e) => Err(e),
+    }
+}
+
+async fn edit_form(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let (page, access) = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
+    if !can_edit(&ctx.viewer, &access, ctx.now) {
+        return Err(if ctx.viewer.account.is_some() { AppError::Forbidden } else { AppError::Unauthorized });
+    }
+    let f = store::input_of(ctx.db(), &page, &access).await?;
+    let title = format!("{}: {}", ctx.t("編集", "Edit"), page.title);
+    Ok(form_page(&ctx, &title, &f, format!("/wiki/page/{id}/edit"), Some(page.version), vec![]))
+}
+
+#[derive(Deserialize)]
+struct Versioned {
+    #[serde(default)]
+    version: i64,
+    #[serde(flatten)]
+    input: PageInput,
+}
+
+async fn save(ctx: Ctx, Path(id): Path<i64>, FormBody(v): FormBody<Versioned>) -> AppResult<Response> {
+    match store::save(ctx.db(), &ctx.viewer, id, v.version, &v.input, ctx.now).await {
+        Ok(_) => Ok(redirect_with_flash(&ctx, &format!("/wiki/page/{id}"), Msg::new("保存しました。", "Saved."))),
+        Err(AppError::Validation(e)) => Ok(form_page(&ctx, ctx.t("ページの編集", "Edit page"), &v.input, format!("/wiki/page/{id}/edit"), Some(v.version), e)),
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "wiki_history.html")]
+struct HistoryBody<'a> {
+    l: Lang,
+    p: &'a crate::model::Page,
+    revisions: Vec<(crate::model::Revision, String)>,
+}
+
+async fn history(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let (page, _) = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
+    let revisions = store::history(ctx.db(), id).await?.into_iter().map(|r| {
+        let at = time::format_ms(r.created_at);
+        (r, at)
+    }).collect();
+    let title = format!("{}: {}", ctx.t("履歴", "History"), page.title);
+    let body = HistoryBody { l: ctx.lang, p: &page, revisions };
+    Ok(render_page(&ctx, &title, &[crumb(&ctx), Crumb::link(&page.title, page.url()), Crumb::here(ctx.t("履歴", "History"))], &body))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DiffQuery {
+    #[serde(deserialize_with = "kumiai_platform::web::empty_as_none")]
+    from: Option<i64>,
+    #[serde(deserialize_with = "kumiai_platform::web::empty_as_none")]
+    to: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "wiki_diff.html")]
+struct DiffBody<'a> {
+    l: Lang,
+    p: &'a crate::model::Page,
+    from: crate::model::Revision,
+    to: crate::model::Revision,
+    rows: String,
+    from_at: String,
+    to_at: String,
+}
+
+async fn diff(ctx: Ctx, Path(id): Path<i64>, QueryParams(q): QueryParams<DiffQuery>) -> AppResult<Response> {
+    let (page, _) = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
+    let revs = store::history(ctx.db(), id).await?;
+    let to_id = q.to.or(page.revision_id).ok_or(AppError::NotFound)?;
+    // Without `from`, compare with the revision before `to`.
+    let from_id = match q.from {
+        Some(f) => f,
+        None => revs.iter().map(|r| r.id).filter(|r| *r < to_id).max().ok_or(AppError::NotFound)?,
+    };
+    let from = revs.iter().find(|r| r.id == from_id).cloned().ok_or(AppError::NotFound)?;
+    let to = revs.iter().find(|r| r.id == to_id).cloned().ok_or(AppError::NotFound)?;
+    let rows = diff_html(&from.body, &to.body);
+    let title = format!("{}: {}", ctx.t("差分", "Diff"), page.title);
+    let body = DiffBody { l: ctx.lang, p: &page, from_at: time::format_ms(from.created_at), to_at: time::format_ms(to.created_at), from, to, rows };
+    Ok(render_page(&ctx, &title, &[crumb(&ctx), Crumb::link(&page.title, page.url()), Crumb::here(ctx.t("差分", "Diff"))], &body))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RevertForm {
+    version: i64,
+    rev: i64,
+}
+
+async fn revert(ctx: Ctx, Path(id): Path<i64>, FormBody(f): FormBody<RevertForm>) -> AppResult<Response> {
+    store::revert(ctx.db(), &ctx.viewer, id, f.version, f.rev, ctx.now).await?;
+    Ok(redirect_with_flash(&ctx, &format!("/wiki/page/{id}"), Msg::new(format!("版 #{} に戻しました。", f.rev), format!("Reverted to revision #{}.", f.rev))))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct VersionForm {
+    version: i64,
+}
+
+async fn delete(ctx: Ctx, Path(id): Path<i64>, FormBody(f): FormBody<VersionForm>) -> AppResult<Response> {
+    store::set_deleted(ctx.db(), &ctx.viewer, id, f.version, true, ctx.now).await?;
+    Ok(redirect_with_flash(&ctx, &format!("/wiki/page/{id}"), Msg::new("削除しました（元に戻せます）。", "Deleted (it can be restored).")))
+}
+
+async fn restore(ctx: Ctx, Path(id): Path<i64>, FormBody(f): FormBody<VersionForm>) -> AppResult<Response> {
+    store::set_deleted(ctx.db(), &ctx.viewer, id, f.version, false, ctx.now).await?;
+    Ok(redirect_with_flash(&ctx, &format!("/wiki/page/{id}"), Msg::new("元に戻しました。", "Restored.")))
+}
+
+#[derive(Template)]
+#[template(path = "wiki_links.html")]
+struct LinksBody {
+    l: Lang,
+    rows: Vec<PageRow>,
+}
+
+async fn links_here(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let (page, _) = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
+    let rows = store::links_here(ctx.db(), &ctx.viewer, &page, ctx.now).await?;
+    let title = format!("{}: {}", ctx.t("リンク元", "What links here"), page.title);
+    Ok(render_page(&ctx, &title, &[crumb(&ctx), Crumb::link(&page.title, page.url()), Crumb::here(ctx.t("リンク元", "What links here"))], &LinksBody { l: ctx.lang, rows }))
+}

@@ -1,0 +1,70 @@
+//! The knowledge base's documents for the search index: one per live page (not redirects or
+//! deleted pages), with the page's reach.
+
+use crate::model::{ENTITY, REVISION};
+use crate::store;
+use kumiai_platform::db::Db;
+use kumiai_platform::reach;
+use kumiai_search::{BoxFuture, Document, Source};
+
+pub async fn document(db: &Db, id: i64) -> anyhow::Result<Option<Document>> {
+    let Some(p) = store::get(db, id).await? else { return Ok(None) };
+    if p.deleted_at.is_some() || p.redirect_to.is_some() {
+        return Ok(None);
+    }
+    let access = p.access(reach::shares(db, ENTITY, id).await?);
+    let year = jiff_year(p.updated_at);
+    Ok(Some(Document {
+        key: format!("{ENTITY}:{id}"),
+        module: "wiki".into(),
+        kind: p.kind.clone(),
+        title: p.title.clone(),
+        body: p.body.clone(),
+        url: p.url(),
+        org_id: p.org_id,
+        year,
+        updated_at: p.updated_at,
+        access,
+    }))
+}
+
+fn jiff_year(ms: i64) -> Option<i64> {
+    kumiai_core::time::format_ms(ms).get(0..4).and_then(|y| y.parse().ok())
+}
+
+pub struct Pages;
+
+impl Source for Pages {
+    fn entities(&self) -> &'static [&'static str] {
+        &[ENTITY, REVISION]
+    }
+
+    fn documents<'a>(&'a self, db: &'a Db, entity: &'a str, id: i64) -> BoxFuture<'a, anyhow::Result<Vec<(String, Option<Document>)>>> {
+        Box::pin(async move {
+            let page = if entity == REVISION {
+                match sqlx::query_scalar::<_, i64>("SELECT page_id FROM wiki_revisions WHERE id = $1").bind(id).fetch_optional(&db.pool).await? {
+                    Some(p) => p,
+                    None => return Ok(vec![]),
+                }
+            } else {
+                id
+            };
+            Ok(vec![(format!("{ENTITY}:{page}"), document(db, page).await?)])
+        })
+    }
+
+    fn batch<'a>(&'a self, db: &'a Db, after_id: i64, limit: i64) -> BoxFuture<'a, anyhow::Result<(Vec<Document>, Option<i64>)>> {
+        Box::pin(async move {
+            let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM wiki_pages WHERE id > $1 ORDER BY id LIMIT $2").bind(after_id).bind(limit).fetch_all(&db.pool).await?;
+            let mut docs = vec![];
+            for id in &ids {
+                docs.extend(document(db, *id).await?);
+            }
+            Ok((docs, (ids.len() as i64 == limit).then(|| *ids.last().unwrap())))
+        })
+    }
+}
+
+pub fn sources() -> Vec<std::sync::Arc<dyn Source>> {
+    vec![std::sync::Arc::new(Pages)]
+}
