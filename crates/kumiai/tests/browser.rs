@@ -10,6 +10,8 @@ use common::{Backend, TestApp};
 
 struct Server {
     base: String,
+    team_page: i64,
+    dispute_page: i64,
     hidden_id: i64,
     hidden_name: String,
     e1: i64,
@@ -29,7 +31,10 @@ fn serve() -> Server {
             let hidden_id = app.org_id("E00014").await;
             let hidden_name: String = sqlx::query_scalar("SELECT name_ja FROM organisations WHERE id = $1").bind(hidden_id).fetch_one(&app.db.pool).await.unwrap();
             let e1 = app.org_id("E00001").await;
-            tx.send(Server { base: format!("http://{}", listener.local_addr().unwrap()), hidden_id, hidden_name, e1 }).unwrap();
+            let page = |t: &str| kumiai_wiki::model::title_key(t);
+            let team_page = kumiai_wiki::store::by_key(&app.db, &page("TEAM（タイ）")).await.unwrap().unwrap().id;
+            let dispute_page = kumiai_wiki::store::by_key(&app.db, &page("タイの労使紛争の記録")).await.unwrap().unwrap().id;
+            tx.send(Server { base: format!("http://{}", listener.local_addr().unwrap()), team_page, dispute_page, hidden_id, hidden_name, e1 }).unwrap();
             axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();
             drop(app);
         });
@@ -85,6 +90,14 @@ fn tiers_forms_and_conflicts_in_chromium() {
             b.screenshot("08-import");
             b.goto(&format!("{base}/account"));
             b.screenshot("09-account");
+            b.goto(&format!("{base}/wiki/page/{}", s.team_page));
+            assert!(b.text().contains("関係の経緯"));
+            b.screenshot("15-wiki-page");
+            b.goto(&format!("{base}/wiki/page/{}/diff", s.dispute_page));
+            assert!(b.text().contains("ストライキを通告"));
+            b.screenshot("16-wiki-diff");
+            b.goto(&format!("{base}/wiki/page/{}/edit", s.dispute_page));
+            b.screenshot("17-wiki-edit");
         }
     }
 
