@@ -35,6 +35,11 @@ pub fn parse_ms(s: &str) -> Option<i64> {
     JST.to_timestamp(dt).ok().map(|t| t.as_millisecond())
 }
 
+/// RFC 3339 in UTC to the second ("2026-03-12T01:30:00Z"), as Atom wants.
+pub fn rfc3339(ms: i64) -> String {
+    Timestamp::from_second(ms.div_euclid(1000)).map(|t| t.to_string()).unwrap_or_default()
+}
+
 /// A calendar date "YYYY-MM-DD", validated.
 pub fn parse_date(s: &str) -> Option<civil::Date> {
     s.trim().parse::<civil::Date>().ok()
@@ -55,5 +60,7 @@ mod tests {
         assert_eq!(format_input_ms(ms), "2026-03-12T10:00");
         assert_eq!(format_ms(ms), "2026-03-12 10:00");
         assert_eq!(parse_ms("12 March"), None);
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_773_279_000_123), "2026-03-12T01:30:00Z");
     }
 }

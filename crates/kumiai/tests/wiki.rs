@@ -7,7 +7,7 @@ mod common;
 use axum::http::StatusCode;
 use common::{Session, TestApp};
 
-on_both_backends!(pages_follow_reach_everywhere, revisions_diff_revert_rename_delete, edit_conflicts_keep_both_texts);
+on_both_backends!(pages_follow_reach_everywhere, revisions_diff_revert_rename_delete, edit_conflicts_keep_both_texts, recent_changes_watch_list_and_feed);
 
 async fn page_id(app: &TestApp, title: &str) -> i64 {
     kumiai_wiki::store::by_key(&app.db, &kumiai_wiki::model::title_key(title)).await.unwrap().unwrap_or_else(|| panic!("no page {title}")).id
@@ -120,4 +120,36 @@ async fn edit_conflicts_keep_both_texts(app: &TestApp) {
     let api = b.json("PUT", &format!("/api/v1/wiki/pages/{id}"), &serde_json::json!({"version": 1, "title": "国際枠組み協定（GFA）", "body": "x"})).await;
     assert_eq!(api.status, StatusCode::CONFLICT);
     assert_eq!(api.json()["error"]["current"]["body"], "一人目の変更");
+}
+
+async fn recent_changes_watch_list_and_feed(app: &TestApp) {
+    let memo = page_id(app, "本部内メモ：定期協議の準備").await;
+    let dispute = page_id(app, "タイの労使紛争の記録").await;
+    let mut partner = app.login("partner-viewer").await;
+    let recent = partner.get("/wiki/recent").await.body;
+    assert!(recent.contains("TEAM（タイ）") && !recent.contains("本部内メモ") && !recent.contains("タイの労使紛争の記録"));
+    let mut hq = app.login("hq-viewer").await;
+    assert!(hq.get("/wiki/recent").await.body.contains("本部内メモ"));
+    // An enterprise-union officer watches the dispute record and takes a feed address.
+    let mut ent = app.login("ent-viewer").await;
+    assert_eq!(ent.post(&format!("/wiki/page/{memo}/watch"), &[]).await.status, StatusCode::NOT_FOUND, "cannot watch a hidden page");
+    assert_eq!(ent.post(&format!("/wiki/page/{dispute}/watch"), &[]).await.status, StatusCode::SEE_OTHER);
+    assert!(ent.get("/wiki/watchlist").await.body.contains("タイの労使紛争の記録"));
+    let issued = ent.post("/wiki/feed-token", &[]).await.body;
+    let i = issued.find("/wiki/feed.atom?token=").unwrap();
+    let url: String = issued[i..].chars().take_while(|c| *c != '<').collect();
+    let mut reader = app.session();
+    let feed = reader.get(&url).await;
+    assert_eq!(feed.status, StatusCode::OK);
+    assert!(feed.headers["content-type"].to_str().unwrap().starts_with("application/atom+xml"));
+    assert!(feed.body.contains("<title>タイの労使紛争の記録</title>") && feed.body.contains("経緯を補足"));
+    // The head office narrows the page to itself: it leaves the feed at once.
+    let mut editor = app.login("hq-editor").await;
+    let v = version_of(&editor.get(&format!("/wiki/page/{dispute}/edit")).await.body);
+    let body: String = sqlx::query_scalar("SELECT body FROM wiki_pages WHERE id = $1").bind(dispute).fetch_one(&app.db.pool).await.unwrap();
+    let r = editor.post(&format!("/wiki/page/{dispute}/edit"), &[("version", &v), ("title", "タイの労使紛争の記録"), ("kind", "dispute"), ("reach", "hq"), ("body", &body)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let feed = reader.get(&url).await;
+    assert!(!feed.body.contains("タイの労使紛争の記録"), "{}", feed.body);
+    assert_eq!(reader.get("/wiki/feed.atom?token=00000000").await.status, StatusCode::NOT_FOUND);
 }

@@ -3,6 +3,7 @@
 //! infoboxes, the directory's public API.
 
 pub mod api;
+pub mod changes;
 pub mod diff;
 pub mod model;
 pub mod pages;
@@ -13,16 +14,26 @@ pub mod store;
 use kumiai_platform::migrate::Migration;
 use kumiai_platform::web::{Module, NavFor, NavItem};
 
-pub static MIGRATIONS: &[Migration] = &[Migration {
-    module: "wiki",
-    version: 1,
-    name: "pages, revisions, links, categories",
-    sqlite: include_str!("../migrations/sqlite/0001_wiki.sql"),
-    postgres: include_str!("../migrations/postgres/0001_wiki.sql"),
-}];
+pub static MIGRATIONS: &[Migration] = &[
+    Migration {
+        module: "wiki",
+        version: 1,
+        name: "pages, revisions, links, categories",
+        sqlite: include_str!("../migrations/sqlite/0001_wiki.sql"),
+        postgres: include_str!("../migrations/postgres/0001_wiki.sql"),
+    },
+    Migration {
+        module: "wiki",
+        version: 2,
+        name: "watch list and feed tokens",
+        sqlite: include_str!("../migrations/sqlite/0002_watch.sql"),
+        postgres: include_str!("../migrations/postgres/0002_watch.sql"),
+    },
+];
 
 pub fn module() -> Module {
     let mut routes = pages::routes();
+    routes.extend(changes::routes());
     routes.extend(api::routes());
     Module {
         name: "wiki",

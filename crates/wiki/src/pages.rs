@@ -138,6 +138,8 @@ struct ViewBody<'a> {
     infobox: Option<Infobox>,
     updated: String,
     old_revision: Option<crate::model::Revision>,
+    /// None for anonymous readers.
+    watched: Option<bool>,
 }
 
 async fn view(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
@@ -158,6 +160,10 @@ async fn view(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
         infobox: infobox(&ctx, &page).await?,
         updated: time::format_ms(page.updated_at),
         old_revision: None,
+        watched: match &ctx.viewer.account {
+            Some(a) => Some(crate::changes::is_watched(ctx.db(), a.user_id, id).await?),
+            None => None,
+        },
         r,
         p: &page,
     };
@@ -178,6 +184,7 @@ async fn old_revision(ctx: Ctx, Path((id, rev)): Path<(i64, i64)>) -> AppResult<
         infobox: None,
         updated: time::format_ms(old.created_at),
         old_revision: Some(old),
+        watched: None,
         r,
         p: &page,
     };
