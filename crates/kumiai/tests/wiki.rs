@@ -7,7 +7,7 @@ mod common;
 use axum::http::StatusCode;
 use common::{Session, TestApp};
 
-on_both_backends!(pages_follow_reach_everywhere, revisions_diff_revert_rename_delete, edit_conflicts_keep_both_texts, recent_changes_watch_list_and_feed);
+on_both_backends!(pages_follow_reach_everywhere, revisions_diff_revert_rename_delete, edit_conflicts_keep_both_texts, recent_changes_watch_list_and_feed, english_copies_are_marked_stale);
 
 async fn page_id(app: &TestApp, title: &str) -> i64 {
     kumiai_wiki::store::by_key(&app.db, &kumiai_wiki::model::title_key(title)).await.unwrap().unwrap_or_else(|| panic!("no page {title}")).id
@@ -152,4 +152,40 @@ async fn recent_changes_watch_list_and_feed(app: &TestApp) {
     let feed = reader.get(&url).await;
     assert!(!feed.body.contains("タイの労使紛争の記録"), "{}", feed.body);
     assert_eq!(reader.get("/wiki/feed.atom?token=00000000").await.status, StatusCode::NOT_FOUND);
+}
+
+async fn english_copies_are_marked_stale(app: &TestApp) {
+    let master = page_id(app, "人権デュー・ディリジェンス").await;
+    let mut s = app.login("hq-editor").await;
+    let form = s.get(&format!("/wiki/new?master={master}")).await;
+    assert!(form.body.contains("人権デュー・ディリジェンス (English)"), "prefilled from the master");
+    let r = s
+        .post("/wiki/new", &[("title", "Human rights due diligence"), ("kind", "topic"), ("reach", "public"), ("master", &master.to_string()), ("body", "Companies identify and address their human-rights impacts.")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let copy = page_id(app, "Human rights due diligence").await;
+    let mut anon = app.visitor().await;
+    assert!(anon.get(&format!("/wiki/page/{master}")).await.body.contains(&format!("href=\"/wiki/page/{copy}\"")), "the master links its copy");
+    let page = anon.get(&format!("/wiki/page/{copy}")).await.body;
+    assert!(page.contains("English copy of") && !page.contains("has changed since"), "fresh copy");
+    // The master changes: the copy says so and links the master's diff since.
+    let v = version_of(&s.get(&format!("/wiki/page/{master}/edit")).await.body);
+    let r = s.post(&format!("/wiki/page/{master}/edit"), &[("version", &v), ("title", "人権デュー・ディリジェンス"), ("kind", "topic"), ("reach", "public"), ("body", "企業が人権への負の影響を特定し、防止・軽減する手続き。改訂。")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = anon.get(&format!("/wiki/page/{copy}")).await.body;
+    assert!(page.contains("has changed since"), "{page}");
+    let i = page.find(&format!("/wiki/page/{master}/diff?from=")).expect("a link to the master's diff");
+    let link: String = page[i..].chars().take_while(|c| *c != '"').collect::<String>().replace("&amp;", "&");
+    let diff = anon.get(&link).await;
+    assert_eq!(diff.status, StatusCode::OK);
+    assert!(diff.body.contains("改訂"));
+    // Updating the copy brings it up to date.
+    let v = version_of(&s.get(&format!("/wiki/page/{copy}/edit")).await.body);
+    let r = s.post(&format!("/wiki/page/{copy}/edit"), &[("version", &v), ("title", "Human rights due diligence"), ("kind", "topic"), ("reach", "public"), ("body", "Updated.")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(!anon.get(&format!("/wiki/page/{copy}")).await.body.contains("has changed since"));
+    // One copy per master.
+    let again = s.post("/wiki/new", &[("title", "HRDD again"), ("master", &master.to_string()), ("body", "x")]).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("既に英語版があります"));
 }

@@ -29,6 +29,13 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_watch.sql"),
         postgres: include_str!("../migrations/postgres/0002_watch.sql"),
     },
+    Migration {
+        module: "wiki",
+        version: 3,
+        name: "English copies of Japanese pages",
+        sqlite: include_str!("../migrations/sqlite/0003_translations.sql"),
+        postgres: include_str!("../migrations/postgres/0003_translations.sql"),
+    },
 ];
 
 pub fn module() -> Module {

@@ -67,10 +67,14 @@ pub struct Page {
     pub updated_at: i64,
     #[serde(skip)]
     pub owner_path: Option<String>,
+    pub lang: String,
+    pub master_id: Option<i64>,
+    pub master_revision_id: Option<i64>,
 }
 
 pub const COLS: &str = "p.id, p.title, p.title_key, p.kind, p.org_id, p.person_id, p.redirect_to, p.body, p.revision_id, p.reach, \
-    p.scope_org_id, p.embargo_until, p.owner_org_id, p.deleted_at, p.version, p.created_at, p.updated_at, ow.path AS owner_path";
+    p.scope_org_id, p.embargo_until, p.owner_org_id, p.deleted_at, p.version, p.created_at, p.updated_at, ow.path AS owner_path, \
+    p.lang, p.master_id, p.master_revision_id";
 pub const FROM: &str = "wiki_pages p LEFT JOIN organisations ow ON ow.id = p.owner_org_id";
 
 impl Page {
@@ -135,6 +139,8 @@ pub struct PageInput {
     pub scope: String,
     pub embargo_until: String,
     pub shared_with: String,
+    /// For an English copy: the Japanese master page's id.
+    pub master: String,
 }
 
 impl PageInput {

@@ -140,6 +140,45 @@ struct ViewBody<'a> {
     old_revision: Option<crate::model::Revision>,
     /// None for anonymous readers.
     watched: Option<bool>,
+    translation: Translation,
+}
+
+/// How a page relates to its other-language version, as the reader may see it.
+#[derive(Default)]
+struct Translation {
+    /// On a master: its English copy, if the reader may see it.
+    copy: Option<(i64, String)>,
+    /// On a copy: its master, if the reader may see it.
+    master: Option<(i64, String)>,
+    /// On a stale copy: the master's diff since the copy was last brought up to date.
+    stale_diff: Option<String>,
+    can_translate: bool,
+}
+
+async fn translation(ctx: &Ctx, page: &crate::model::Page, editable: bool) -> AppResult<Translation> {
+    let visible = |id: i64| async move { store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await.ok().map(|(p, _)| (p.id, p.title)) };
+    let mut t = Translation::default();
+    match page.master_id {
+        Some(m) => {
+            t.master = visible(m).await;
+            if t.master.is_some()
+                && let Some((master, from, to)) = store::staleness(ctx.db(), page).await?
+            {
+                t.stale_diff = Some(match from {
+                    Some(f) => format!("/wiki/page/{master}/diff?from={f}&to={to}"),
+                    None => format!("/wiki/page/{master}/history"),
+                });
+            }
+        }
+        None => {
+            if let Some(c) = store::english_copy_id(ctx.db(), page.id).await? {
+                t.copy = visible(c).await;
+            } else {
+                t.can_translate = editable && page.lang == "ja";
+            }
+        }
+    }
+    Ok(t)
 }
 
 async fn view(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
@@ -164,6 +203,7 @@ async fn view(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
             Some(a) => Some(crate::changes::is_watched(ctx.db(), a.user_id, id).await?),
             None => None,
         },
+        translation: translation(&ctx, &page, editable).await?,
         r,
         p: &page,
     };
@@ -185,6 +225,7 @@ async fn old_revision(ctx: Ctx, Path((id, rev)): Path<(i64, i64)>) -> AppResult<
         updated: time::format_ms(old.created_at),
         old_revision: Some(old),
         watched: None,
+        translation: Translation::default(),
         r,
         p: &page,
     };
@@ -225,12 +266,21 @@ struct NewQuery {
     title: String,
     kind: String,
     org: String,
+    /// Start an English copy of this page.
+    #[serde(deserialize_with = "kumiai_platform::web::empty_as_none")]
+    master: Option<i64>,
 }
 
 async fn new_form(ctx: Ctx, QueryParams(q): QueryParams<NewQuery>) -> AppResult<Response> {
     ctx.require_role(Role::Editor)?;
     ctx.viewer.mark_checked();
-    let f = PageInput { title: q.title, kind: if q.kind.is_empty() { "topic".into() } else { q.kind }, org: q.org, reach: "affiliates".into(), ..Default::default() };
+    let mut f = PageInput { title: q.title, kind: if q.kind.is_empty() { "topic".into() } else { q.kind }, org: q.org, reach: "affiliates".into(), ..Default::default() };
+    if let Some(m) = q.master {
+        // An English copy starts from the master's text, kind and reach.
+        let (master, access) = store::load_visible(ctx.db(), &ctx.viewer, m, ctx.now).await?;
+        let mi = store::input_of(ctx.db(), &master, &access).await?;
+        f = PageInput { title: format!("{} (English)", master.title), summary: "English copy".into(), master: m.to_string(), ..mi };
+    }
     Ok(form_page(&ctx, ctx.t("ページの作成", "New page"), &f, "/wiki/new".into(), None, vec![]))
 }
 

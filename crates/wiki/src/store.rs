@@ -163,10 +163,17 @@ pub async fn create(db: &Db, viewer: &Viewer, i: &PageInput, now: i64) -> AppRes
     if by_key(db, &title_key(&c.title)).await?.is_some() {
         return Err(AppError::Validation(vec![title_taken()]));
     }
+    let master = match i.master.trim() {
+        "" => None,
+        m => Some(master_for_copy(db, viewer, m, now).await?),
+    };
     let actor = Actor::of(viewer);
     let mut tx = db.begin().await?;
     let mut f = fields(&c, &refs);
     f.extend([("body", i.body.clone().into()), ("owner_org_id", viewer.org_id().into())]);
+    if let Some(m) = &master {
+        f.extend([("lang", "en".into()), ("master_id", m.id.into()), ("master_revision_id", m.revision_id.into())]);
+    }
     let id = audit::insert(&mut tx, &actor, ENTITY, "wiki_pages", &f, &serde_json::json!({"title": c.title, "kind": c.kind.as_str(), "reach": c.reach.as_str()})).await?;
     let rev = add_revision(&mut tx, &actor, id, &c.title, &i.body, &i.summary).await?;
     sqlx::query("UPDATE wiki_pages SET revision_id = $1 WHERE id = $2").bind(rev).bind(id).execute(&mut *tx).await?;
@@ -207,6 +214,11 @@ pub async fn save(db: &Db, viewer: &Viewer, id: i64, expected_version: i64, i: &
     let rev = add_revision(&mut tx, &actor, id, &c.title, &i.body, &i.summary).await?;
     let mut f = fields(&c, &refs);
     f.extend([("body", i.body.clone().into()), ("revision_id", rev.into())]);
+    if let Some(m) = page.master_id {
+        // Saving a copy brings it up to date with the master as it is now.
+        let current: Option<i64> = sqlx::query_scalar("SELECT revision_id FROM wiki_pages WHERE id = $1").bind(m).fetch_one(&mut *tx).await?;
+        f.push(("master_revision_id", current.into()));
+    }
     let before = page.snapshot();
     let mut after = before.clone();
     for (k, v) in [("title", c.title.clone().into()), ("kind", c.kind.as_str().into()), ("reach", c.reach.as_str().into()), ("revision_id", serde_json::json!(rev))] {
@@ -294,6 +306,36 @@ pub async fn input_of(db: &Db, page: &Page, access: &Access) -> sqlx::Result<Pag
         scope: code(page.scope_org_id).await?.unwrap_or_default(),
         embargo_until: page.embargo_until.map(kumiai_core::time::format_input_ms).unwrap_or_default(),
         shared_with: shared.join(","),
+        master: page.master_id.map(|m| m.to_string()).unwrap_or_default(),
+    })
+}
+
+/// The Japanese master an English copy is being created for: visible, itself not a copy, and
+/// without a live copy already.
+async fn master_for_copy(db: &Db, viewer: &Viewer, id: &str, now: i64) -> AppResult<Page> {
+    let invalid = |ja: &str, en: &str| AppError::Validation(vec![FieldError::new("master", ja, en)]);
+    let id: i64 = id.parse().map_err(|_| invalid("元のページが見つかりません。", "The master page was not found."))?;
+    let (m, _) = load_visible(db, viewer, id, now).await.map_err(|_| invalid("元のページが見つかりません。", "The master page was not found."))?;
+    if m.master_id.is_some() || m.lang != "ja" {
+        return Err(invalid("英語版の元にできるのは日本語のページだけです。", "Only a Japanese page can be the master of an English copy."));
+    }
+    if english_copy_id(db, m.id).await?.is_some() {
+        return Err(invalid("このページには既に英語版があります。", "This page already has an English copy."));
+    }
+    Ok(m)
+}
+
+pub async fn english_copy_id(db: &Db, master: i64) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("SELECT id FROM wiki_pages WHERE master_id = $1 AND deleted_at IS NULL ORDER BY id LIMIT 1").bind(master).fetch_optional(&db.pool).await
+}
+
+/// For a stale copy: (master id, the master revision the copy follows, the master's current revision).
+pub async fn staleness(db: &Db, copy: &Page) -> sqlx::Result<Option<(i64, Option<i64>, i64)>> {
+    let Some(master) = copy.master_id else { return Ok(None) };
+    let current: Option<i64> = sqlx::query_scalar("SELECT revision_id FROM wiki_pages WHERE id = $1").bind(master).fetch_one(&db.pool).await?;
+    Ok(match current {
+        Some(cur) if Some(cur) != copy.master_revision_id => Some((master, copy.master_revision_id, cur)),
+        _ => None,
     })
 }
 
