@@ -7,7 +7,7 @@ mod common;
 use axum::http::StatusCode;
 use common::{Session, TestApp};
 
-on_both_backends!(pages_follow_reach_everywhere, revisions_diff_revert_rename_delete, edit_conflicts_keep_both_texts, recent_changes_watch_list_and_feed, english_copies_are_marked_stale);
+on_both_backends!(pages_follow_reach_everywhere, revisions_diff_revert_rename_delete, edit_conflicts_keep_both_texts, recent_changes_watch_list_and_feed, english_copies_are_marked_stale, attachments_follow_their_page);
 
 async fn page_id(app: &TestApp, title: &str) -> i64 {
     kumiai_wiki::store::by_key(&app.db, &kumiai_wiki::model::title_key(title)).await.unwrap().unwrap_or_else(|| panic!("no page {title}")).id
@@ -188,4 +188,62 @@ async fn english_copies_are_marked_stale(app: &TestApp) {
     let again = s.post("/wiki/new", &[("title", "HRDD again"), ("master", &master.to_string()), ("body", "x")]).await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(again.body.contains("既に英語版があります"));
+}
+
+fn multipart(name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "XattX";
+    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn upload(s: &mut Session, page: i64, name: &str, bytes: &[u8]) -> common::Reply {
+    let (ctype, body) = multipart(name, bytes);
+    let cookies = s.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+    let req = axum::http::Request::builder()
+        .method("POST")
+        .uri(format!("/wiki/page/{page}/attachments?_csrf={}", s.csrf))
+        .header("host", "localhost")
+        .header("cookie", cookies)
+        .header("content-type", ctype)
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    s.send(req).await
+}
+
+async fn attachments_follow_their_page(app: &TestApp) {
+    let memo = page_id(app, "本部内メモ：定期協議の準備").await; // head office only
+    let mut editor = app.login("hq-editor").await;
+    editor.get(&format!("/wiki/page/{memo}")).await;
+    let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR-demo-bytes";
+    let r = upload(&mut editor, memo, "議題案.png", png).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = upload(&mut editor, memo, "同じ内容.png", png).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let bad = upload(&mut editor, memo, "evil.png", b"<html><script>alert(1)</script>").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("添付できない種類"));
+    let page = editor.get(&format!("/wiki/page/{memo}")).await.body;
+    let i = page.find("/wiki/attachments/").unwrap();
+    let url: String = page[i..].chars().take_while(|c| *c != '"').collect();
+    let mut hq = app.login("hq-viewer").await;
+    let file = hq.get(&url).await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.headers["content-type"], "image/png");
+    assert_eq!(file.bytes, png);
+    for who in ["ent-viewer", "jaw-admin", "partner-viewer"] {
+        let mut s = app.login(who).await;
+        assert_eq!(s.get(&url).await.status, StatusCode::NOT_FOUND, "{who} must not get a hidden page's file");
+    }
+    assert_eq!(app.session().get(&url).await.status, StatusCode::NOT_FOUND);
+    // Stored once by content.
+    let shas: Vec<String> = sqlx::query_scalar("SELECT DISTINCT sha256 FROM wiki_attachments WHERE page_id = $1").bind(memo).fetch_all(&app.db.pool).await.unwrap();
+    assert_eq!(shas.len(), 1);
+    let files = std::fs::read_dir(app.config.data_dir.join("attachments").join(&shas[0][..2])).unwrap().count();
+    assert_eq!(files, 1);
+    // Someone who may not edit the page cannot attach to it.
+    let mut viewer = app.login("hq-viewer").await;
+    viewer.get(&format!("/wiki/page/{memo}")).await;
+    assert_eq!(upload(&mut viewer, memo, "x.pdf", b"%PDF-1.4").await.status, StatusCode::FORBIDDEN);
 }

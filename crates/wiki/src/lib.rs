@@ -3,6 +3,7 @@
 //! infoboxes, the directory's public API.
 
 pub mod api;
+pub mod attachments;
 pub mod changes;
 pub mod diff;
 pub mod model;
@@ -36,11 +37,19 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_translations.sql"),
         postgres: include_str!("../migrations/postgres/0003_translations.sql"),
     },
+    Migration {
+        module: "wiki",
+        version: 4,
+        name: "attachments",
+        sqlite: include_str!("../migrations/sqlite/0004_attachments.sql"),
+        postgres: include_str!("../migrations/postgres/0004_attachments.sql"),
+    },
 ];
 
 pub fn module() -> Module {
     let mut routes = pages::routes();
     routes.extend(changes::routes());
+    routes.extend(attachments::routes());
     routes.extend(api::routes());
     Module {
         name: "wiki",

@@ -141,6 +141,7 @@ struct ViewBody<'a> {
     /// None for anonymous readers.
     watched: Option<bool>,
     translation: Translation,
+    attachments: Vec<crate::attachments::Attachment>,
 }
 
 /// How a page relates to its other-language version, as the reader may see it.
@@ -204,6 +205,7 @@ async fn view(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
             None => None,
         },
         translation: translation(&ctx, &page, editable).await?,
+        attachments: crate::attachments::of_page(ctx.db(), id).await?,
         r,
         p: &page,
     };
@@ -226,6 +228,7 @@ async fn old_revision(ctx: Ctx, Path((id, rev)): Path<(i64, i64)>) -> AppResult<
         old_revision: Some(old),
         watched: None,
         translation: Translation::default(),
+        attachments: vec![],
         r,
         p: &page,
     };

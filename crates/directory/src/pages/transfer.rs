@@ -79,8 +79,11 @@ pub async fn import_form(ctx: Ctx) -> AppResult<Response> {
     Ok(import_page(&ctx, "organisations", vec![]))
 }
 
-pub async fn import(ctx: Ctx, mut form: Multipart) -> AppResult<Response> {
+pub async fn import(ctx: Ctx, req: axum::extract::Request) -> AppResult<Response> {
     require_hq_admin(&ctx)?;
+    let mut form = <Multipart as axum::extract::FromRequest<()>>::from_request(req, &())
+        .await
+        .map_err(|e| AppError::BadRequest(Msg::new(format!("送信を読めません：{}", e.body_text()), format!("Cannot read the upload: {}", e.body_text()))))?;
     let mut sheet = String::from("organisations");
     let mut file: Option<(String, Vec<u8>)> = None;
     let bad = |e: axum::extract::multipart::MultipartError| AppError::BadRequest(Msg::new(format!("送信を読めません：{e}"), format!("Cannot read the upload: {e}")));
