@@ -60,6 +60,9 @@ enum Command {
         /// 書き出し先のファイル / Destination file
         file: PathBuf,
     },
+    /// JCMpedia（知識ベース）を管理する / Manage the knowledge base (JCMpedia)
+    #[command(subcommand)]
+    Wiki(WikiCommand),
     /// 全文検索を管理する / Manage the full-text search index
     #[command(subcommand)]
     Search(SearchCommand),
@@ -71,6 +74,22 @@ enum Command {
         /// 人物の数 / Number of people
         #[arg(long, default_value_t = 200_000)]
         people: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum WikiCommand {
+    /// MediaWiki のXMLエクスポート（.xml / .xml.bz2 / .xml.gz、全履歴）を取り込む。再実行しても重複しない
+    /// / Import a MediaWiki XML export with full history; running it again changes nothing
+    #[command(name = "import-mediawiki")]
+    ImportMediawiki {
+        file: PathBuf,
+        /// 取り込んだページの公開範囲 / Reach of the imported pages (hq, industrial, affiliates, public)
+        #[arg(long, default_value = "affiliates")]
+        reach: String,
+        /// 報告の保存先（既定はデータディレクトリ内）/ Where to save the report (default: in the data directory)
+        #[arg(long)]
+        report: Option<PathBuf>,
     },
 }
 
@@ -238,6 +257,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(cmd) => user(&db, &actor, cmd).await?,
         Command::Org(cmd) => org(&db, cmd).await?,
         Command::Backup { file } => backup(&db, &config, &file).await?,
+        Command::Wiki(WikiCommand::ImportMediawiki { file, reach, report }) => {
+            let reach = kumiai_core::Reach::parse(&reach).ok_or_else(|| anyhow::anyhow!("--reach は hq / industrial / affiliates / public"))?;
+            let viewer = app::system_viewer(&db).await?;
+            let rep = kumiai_wiki::mediawiki::import::run(&db, &viewer, &file, reach, |r| {
+                eprint!("\rページ pages {} / 版 revisions {} (取り込み済み skipped {})", r.pages_created + r.pages_updated, r.revisions_imported, r.revisions_skipped);
+            })
+            .await?;
+            eprintln!();
+            let text = rep.text();
+            let path = report.unwrap_or_else(|| config.data_dir.join("import-reports").join(format!("mediawiki-{}.txt", time::now_ms())));
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            std::fs::write(&path, &text)?;
+            println!("{text}\n報告を保存しました / report saved: {} ({:.1} s)", path.display(), started.elapsed().as_secs_f64());
+        }
         Command::Search(SearchCommand::Dictionary) => {
             kumiai_search::dictionary::open(&config.dictionary_dir, &config.ipadic_source)?;
             println!("辞書を用意しました / dictionary ready: {}", config.dictionary_dir.display());

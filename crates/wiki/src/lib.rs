@@ -6,6 +6,7 @@ pub mod api;
 pub mod attachments;
 pub mod changes;
 pub mod diff;
+pub mod mediawiki;
 pub mod model;
 pub mod pages;
 pub mod render;
@@ -43,6 +44,13 @@ pub static MIGRATIONS: &[Migration] = &[
         name: "attachments",
         sqlite: include_str!("../migrations/sqlite/0004_attachments.sql"),
         postgres: include_str!("../migrations/postgres/0004_attachments.sql"),
+    },
+    Migration {
+        module: "wiki",
+        version: 5,
+        name: "MediaWiki import map",
+        sqlite: include_str!("../migrations/sqlite/0005_import.sql"),
+        postgres: include_str!("../migrations/postgres/0005_import.sql"),
     },
 ];
 

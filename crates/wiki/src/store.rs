@@ -104,7 +104,7 @@ fn title_taken() -> FieldError {
     FieldError::new("title", "この題名のページは既にあります。別の題名にしてください。", "A page with this title exists; choose another title.")
 }
 
-async fn write_references(tx: &mut Tx, page_id: i64, body: &str) -> sqlx::Result<()> {
+pub(crate) async fn write_references(tx: &mut Tx, page_id: i64, body: &str) -> sqlx::Result<()> {
     let (links, cats) = references(body);
     sqlx::query("DELETE FROM wiki_links WHERE page_id = $1").bind(page_id).execute(&mut **tx).await?;
     sqlx::query("DELETE FROM wiki_categories WHERE page_id = $1").bind(page_id).execute(&mut **tx).await?;
@@ -120,7 +120,7 @@ async fn write_references(tx: &mut Tx, page_id: i64, body: &str) -> sqlx::Result
     Ok(())
 }
 
-async fn add_revision(tx: &mut Tx, actor: &Actor, page_id: i64, title: &str, body: &str, summary: &str) -> sqlx::Result<i64> {
+pub(crate) async fn add_revision(tx: &mut Tx, actor: &Actor, page_id: i64, title: &str, body: &str, summary: &str) -> sqlx::Result<i64> {
     let id = audit::insert(
         tx,
         actor,

@@ -1,0 +1,112 @@
+//! MediaWiki import: MediaWiki's own example export (a real file nobody in this project wrote)
+//! and a Japanese export of our own (schema 0.11, .bz2, Japanese namespace names, footnotes,
+//! templates, a table and a redirect). Full history keeps authors, times and summaries; a second
+//! run changes nothing; a run stopped half way resumes.
+
+mod common;
+
+use common::TestApp;
+use kumiai_core::Reach;
+use kumiai_wiki::mediawiki::import;
+use std::io::Write;
+
+on_both_backends!(imports_mediawikis_own_example, imports_japanese_history_idempotently);
+
+fn data(name: &str) -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string())).fetch_one(&app.db.pool).await.unwrap()
+}
+
+async fn imports_mediawikis_own_example(app: &TestApp) {
+    let viewer = kumiai::app::system_viewer(&app.db).await.unwrap();
+    let rep = import::run(&app.db, &viewer, &data("mediawiki-export-demo.xml.gz"), Reach::Affiliates, |_| {}).await.unwrap();
+    assert_eq!((rep.pages_created, rep.revisions_imported), (1, 2));
+    assert_eq!(rep.other_namespaces.len(), 2, "the talk page and the file page are reported, not imported");
+    let page = kumiai_wiki::store::by_key(&app.db, &kumiai_wiki::model::title_key("Page title")).await.unwrap().unwrap();
+    let revs = kumiai_wiki::store::history(&app.db, page.id).await.unwrap();
+    // Listed out of order in the file; kept in time order here, with their authors and summaries.
+    assert_eq!(revs.iter().rev().map(|r| (r.summary.as_str(), r.author.as_str())).collect::<Vec<_>>(), [("new!", "mediawiki:10.0.0.2"), ("I have just one thing to say!", "mediawiki:Foobar")]);
+    assert_eq!(page.body.trim(), "A bunch of [[text]] here.");
+    assert_eq!(revs.last().unwrap().created_at, kumiai_core::time::parse_ms("2001-01-15T13:10:27Z").unwrap(), "the original time is kept");
+    assert!(rep.text().contains("Talk:Page title"));
+    let again = import::run(&app.db, &viewer, &data("mediawiki-export-demo.xml.gz"), Reach::Affiliates, |_| {}).await.unwrap();
+    assert_eq!((again.pages_created, again.revisions_imported, again.revisions_skipped), (0, 0, 2));
+}
+
+fn revision(id: i64, ts: &str, user: &str, comment: &str, text: &str) -> String {
+    let esc = text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    format!("<revision><id>{id}</id><timestamp>{ts}</timestamp><contributor><username>{user}</username><id>1</id></contributor><comment>{comment}</comment><model>wikitext</model><format>text/x-wiki</format><text xml:space=\"preserve\">{esc}</text></revision>")
+}
+
+fn japanese_dump(pages: &[&str]) -> String {
+    format!(
+        "<mediawiki xmlns=\"http://www.mediawiki.org/xml/export-0.11/\" version=\"0.11\" xml:lang=\"ja\"><siteinfo><sitename>JCMpedia</sitename><dbname>jcmpedia</dbname></siteinfo>{}</mediawiki>",
+        pages.join("")
+    )
+}
+
+fn team_page() -> String {
+    format!(
+        "<page><title>TEAMタイ金属労連</title><ns>0</ns><id>1</id>{}{}{}</page>",
+        revision(11, "2019-04-01T09:00:00Z", "yamada", "新規作成", "'''TEAM''' はタイの労組。"),
+        revision(12, "2020-06-01T09:00:00Z", "hq-editor", "経緯を追加", "'''TEAM''' はタイの労組。\n== 経緯 ==\n[[タイの紛争]]で協力した。<ref>2020年の定期協議</ref>\n<references/>"),
+        revision(
+            13,
+            "2021-02-01T09:00:00Z",
+            "yamada",
+            "表と分類",
+            "'''TEAM''' はタイの労組。\n== 経緯 ==\n[[タイの紛争]]で協力した。<ref>2020年の定期協議</ref>\n{{労組情報|国=タイ}}\n{| class=\"wikitable\"\n! 年 !! 出来事\n|-\n| 2020 || 定期協議\n|}\n[[カテゴリ:タイ]]\n<references/>"
+        ),
+    )
+}
+
+fn other_pages() -> String {
+    format!(
+        "<page><title>タイの紛争</title><ns>0</ns><id>2</id>{}</page><page><title>タイ紛争</title><ns>0</ns><id>3</id><redirect title=\"タイの紛争\" />{}</page><page><title>カテゴリ:タイ</title><ns>14</ns><id>4</id>{}</page>",
+        revision(21, "2020-01-01T00:00:00Z", "yamada", "", "現地法人での紛争。[[TEAMタイ金属労連]]と協力。"),
+        revision(31, "2020-01-02T00:00:00Z", "yamada", "", "#転送 [[タイの紛争]]"),
+        revision(41, "2020-01-03T00:00:00Z", "yamada", "", "タイ関係のページ。"),
+    )
+}
+
+fn bz2(dir: &std::path::Path, name: &str, xml: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    let mut enc = bzip2::write::BzEncoder::new(std::fs::File::create(&path).unwrap(), bzip2::Compression::best());
+    enc.write_all(xml.as_bytes()).unwrap();
+    enc.finish().unwrap();
+    path
+}
+
+async fn imports_japanese_history_idempotently(app: &TestApp) {
+    let viewer = kumiai::app::system_viewer(&app.db).await.unwrap();
+    let dir = app.config.data_dir.clone();
+    // Stopped half way: only the first page made it.
+    let partial = bz2(&dir, "partial.xml.bz2", &japanese_dump(&[&team_page()]));
+    let first = import::run(&app.db, &viewer, &partial, Reach::Public, |_| {}).await.unwrap();
+    assert_eq!((first.pages_created, first.revisions_imported), (1, 3));
+    let full = bz2(&dir, "full.xml.bz2", &japanese_dump(&[&team_page(), &other_pages()]));
+    let rest = import::run(&app.db, &viewer, &full, Reach::Public, |_| {}).await.unwrap();
+    assert_eq!((rest.pages_created, rest.revisions_imported, rest.revisions_skipped, rest.redirects), (2, 2, 3, 1), "{}", rest.text());
+    assert_eq!(rest.other_namespaces, [(14, "カテゴリ:タイ".to_string())]);
+    assert!(first.unconverted.iter().any(|(t, w)| t == "TEAMタイ金属労連" && w.contains("労組情報")), "{:?}", first.unconverted);
+    let pages_before = count(app, "SELECT COUNT(*) FROM wiki_pages").await;
+    let revisions_before = count(app, "SELECT COUNT(*) FROM wiki_revisions").await;
+    let again = import::run(&app.db, &viewer, &full, Reach::Public, |_| {}).await.unwrap();
+    assert_eq!((again.pages_created, again.pages_updated, again.revisions_imported, again.redirects), (0, 0, 0, 0));
+    assert_eq!(count(app, "SELECT COUNT(*) FROM wiki_pages").await, pages_before, "running it again changes nothing");
+    assert_eq!(count(app, "SELECT COUNT(*) FROM wiki_revisions").await, revisions_before);
+    // The converted page renders, links and footnotes work, history is there.
+    let team = kumiai_wiki::store::by_key(&app.db, &kumiai_wiki::model::title_key("TEAMタイ金属労連")).await.unwrap().unwrap();
+    assert!(team.body.contains("## 経緯") && team.body.contains("| 2020 | 定期協議 |") && team.body.contains("[^1]: 2020年の定期協議"), "{}", team.body);
+    assert_eq!(kumiai_wiki::store::history(&app.db, team.id).await.unwrap().len(), 3);
+    let mut anon = app.visitor().await;
+    let page = anon.get(&format!("/wiki/page/{}", team.id)).await.body;
+    let dispute = kumiai_wiki::store::by_key(&app.db, &kumiai_wiki::model::title_key("タイの紛争")).await.unwrap().unwrap();
+    assert!(page.contains(&format!("href=\"/wiki/page/{}\"", dispute.id)) && page.contains("<table>") && page.contains("〔テンプレート: 労組情報|国=タイ〕"), "{page}");
+    let redirect = kumiai_wiki::store::by_key(&app.db, &kumiai_wiki::model::title_key("タイ紛争")).await.unwrap().unwrap();
+    assert_eq!(redirect.redirect_to, Some(dispute.id));
+    assert!(anon.get("/wiki?category=%E3%82%BF%E3%82%A4").await.body.contains("TEAMタイ金属労連"));
+}

@@ -1,0 +1,216 @@
+//! Applies a MediaWiki export: every revision of every article (namespace 0) becomes a Kumiai
+//! revision with its author, time and summary, in order; redirects become redirects. Each page is
+//! one transaction and each imported revision is recorded, so a second run changes nothing and an
+//! interrupted run resumes where it stopped. The report lists what could not be converted.
+
+use super::convert::{convert, redirect_target};
+use super::reader::{self, MwPage, MwRevision};
+use crate::model::{ENTITY, title_key};
+use crate::store;
+use kumiai_core::{Reach, Viewer, time};
+use kumiai_platform::audit::{self, Actor, Val};
+use kumiai_platform::db::{Db, Tx};
+use std::path::Path;
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub source: String,
+    pub pages_created: usize,
+    pub pages_updated: usize,
+    pub revisions_imported: usize,
+    pub revisions_skipped: usize,
+    pub redirects: usize,
+    /// (namespace, title) of pages outside the main namespace, not imported.
+    pub other_namespaces: Vec<(i64, String)>,
+    /// (title, reason) of pages not imported.
+    pub refused: Vec<(String, String)>,
+    /// (title, construct) kept as text rather than rendered.
+    pub unconverted: Vec<(String, String)>,
+}
+
+impl Report {
+    pub fn text(&self) -> String {
+        let mut s = format!(
+            "MediaWiki import report / 取り込み報告 ({})\n\
+             pages created / 新規ページ: {}\npages updated / 更新ページ: {}\nrevisions imported / 取り込んだ版: {}\n\
+             revisions already imported (skipped) / 取り込み済みの版: {}\nredirects / 転送ページ: {}\n",
+            self.source, self.pages_created, self.pages_updated, self.revisions_imported, self.revisions_skipped, self.redirects
+        );
+        if !self.refused.is_empty() {
+            s.push_str(&format!("\npages not imported / 取り込まなかったページ ({}):\n", self.refused.len()));
+            for (t, why) in &self.refused {
+                s.push_str(&format!("  {t}: {why}\n"));
+            }
+        }
+        if !self.other_namespaces.is_empty() {
+            s.push_str(&format!("\npages outside the article namespace, not imported / 記事以外の名前空間 ({}):\n", self.other_namespaces.len()));
+            for (ns, t) in &self.other_namespaces {
+                s.push_str(&format!("  [ns {ns}] {t}\n"));
+            }
+        }
+        if !self.unconverted.is_empty() {
+            s.push_str(&format!("\nkept as text, not rendered / 変換できず文字のまま残したもの ({}):\n", self.unconverted.len()));
+            for (t, what) in &self.unconverted {
+                s.push_str(&format!("  {t}: {what}\n"));
+            }
+        }
+        s
+    }
+}
+
+async fn author(db: &Db, r: &MwRevision) -> sqlx::Result<Actor> {
+    if let Some(name) = &r.username
+        && let Some(user_id) = sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE login = $1").bind(name.clone()).fetch_optional(&db.pool).await?
+    {
+        return Ok(Actor { user_id: Some(user_id), label: name.clone() });
+    }
+    // Authors without a Kumiai account keep their wiki name as a placeholder.
+    let who = r.username.clone().or_else(|| r.ip.clone()).unwrap_or_else(|| "unknown".into());
+    Ok(Actor { user_id: None, label: format!("mediawiki:{who}") })
+}
+
+async fn already(db: &Db, source: &str, rev: i64) -> sqlx::Result<bool> {
+    Ok(sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM wiki_import_revisions WHERE source = $1 AND mw_revision_id = $2")
+        .bind(source.to_string())
+        .bind(rev)
+        .fetch_one(&db.pool)
+        .await?
+        > 0)
+}
+
+async fn mapped_page(db: &Db, source: &str, mw_page: i64) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("SELECT page_id FROM wiki_import_revisions WHERE source = $1 AND mw_page_id = $2 LIMIT 1")
+        .bind(source.to_string())
+        .bind(mw_page)
+        .fetch_optional(&db.pool)
+        .await
+}
+
+async fn set_times(tx: &mut Tx, table: &str, id: i64, ms: i64) -> sqlx::Result<()> {
+    sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE {table} SET created_at = $1, updated_at = $1 WHERE id = $2"))).bind(ms).bind(id).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Imports one article's new revisions. Returns (created, revisions imported).
+async fn import_page(db: &Db, viewer: &Viewer, source: &str, page: &MwPage, reach: Reach, report: &mut Report) -> anyhow::Result<()> {
+    let mut revs: Vec<&MwRevision> = page.revisions.iter().collect();
+    revs.sort_by(|a, b| a.timestamp.cmp(&b.timestamp).then(a.id.cmp(&b.id)));
+    let mut fresh = vec![];
+    for r in revs {
+        if already(db, source, r.id).await? {
+            report.revisions_skipped += 1;
+        } else {
+            fresh.push(r);
+        }
+    }
+    if fresh.is_empty() {
+        return Ok(());
+    }
+    let title = crate::model::clean_title(&page.title);
+    let mut page_id = mapped_page(db, source, page.id).await?;
+    if page_id.is_none() && store::by_key(db, &title_key(&title)).await?.is_some() {
+        report.refused.push((title, "a Kumiai page with this title exists / 同じ題名のページが既にある".into()));
+        return Ok(());
+    }
+    let created = page_id.is_none();
+    let mut tx = db.begin().await?;
+    for r in fresh {
+        let actor = author(db, r).await?;
+        let at = time::parse_ms(&r.timestamp).unwrap_or_else(time::now_ms);
+        let converted = convert(&r.text);
+        for u in &converted.unconverted {
+            report.unconverted.push((title.clone(), u.clone()));
+        }
+        let body = converted.markdown;
+        let id = match page_id {
+            Some(id) => id,
+            None => {
+                let fields: Vec<(&str, Val)> = vec![
+                    ("title", title.clone().into()),
+                    ("title_key", title_key(&title).into()),
+                    ("kind", "topic".into()),
+                    ("body", body.clone().into()),
+                    ("reach", reach.as_str().into()),
+                    ("owner_org_id", viewer.org_id().into()),
+                ];
+                let id = audit::insert(&mut tx, &actor, ENTITY, "wiki_pages", &fields, &serde_json::json!({"title": title, "imported_from": source})).await?;
+                set_times(&mut tx, "wiki_pages", id, at).await?;
+                page_id = Some(id);
+                id
+            }
+        };
+        let rev = store::add_revision(&mut tx, &actor, id, &title, &body, &r.comment).await?;
+        set_times(&mut tx, "wiki_revisions", rev, at).await?;
+        sqlx::query("UPDATE wiki_pages SET body = $1, revision_id = $2, version = version + 1, updated_at = $3 WHERE id = $4")
+            .bind(body.clone())
+            .bind(rev)
+            .bind(at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        store::write_references(&mut tx, id, &body).await?;
+        sqlx::query("INSERT INTO wiki_import_revisions (source, mw_revision_id, mw_page_id, page_id, revision_id) VALUES ($1, $2, $3, $4, $5)")
+            .bind(source.to_string())
+            .bind(r.id)
+            .bind(page.id)
+            .bind(id)
+            .bind(rev)
+            .execute(&mut *tx)
+            .await?;
+        report.revisions_imported += 1;
+    }
+    tx.commit().await?;
+    if created {
+        report.pages_created += 1;
+    } else {
+        report.pages_updated += 1;
+    }
+    Ok(())
+}
+
+/// Points each imported redirect page at its target once every page exists.
+async fn link_redirects(db: &Db, redirects: &[(String, String)], report: &mut Report) -> anyhow::Result<()> {
+    for (from, to) in redirects {
+        let (Some(source), Some(target)) = (store::by_key(db, &title_key(from)).await?, store::by_key(db, &title_key(to)).await?) else {
+            report.refused.push((from.clone(), format!("redirect target not found / 転送先がない: {to}")));
+            continue;
+        };
+        if source.redirect_to == Some(target.id) || source.id == target.id {
+            continue;
+        }
+        let mut tx = db.begin().await?;
+        sqlx::query("UPDATE wiki_pages SET redirect_to = $1 WHERE id = $2").bind(target.id).bind(source.id).execute(&mut *tx).await?;
+        audit::record(&mut tx, &Actor::system("mediawiki-import"), ENTITY, source.id, "redirect", None, Some(&serde_json::json!({"redirect_to": target.id}))).await?;
+        tx.commit().await?;
+        report.redirects += 1;
+    }
+    Ok(())
+}
+
+/// Runs the import of `path` as `viewer` (the command line acts as a head-office admin).
+pub async fn run(db: &Db, viewer: &Viewer, path: &Path, reach: Reach, progress: impl Fn(&Report)) -> anyhow::Result<Report> {
+    let mut dump = reader::open(path)?;
+    let mut report = Report::default();
+    let mut redirects = vec![];
+    while let Some(page) = dump.next_page()? {
+        if report.source.is_empty() {
+            report.source = dump.dbname.clone().unwrap_or_else(|| path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default());
+        }
+        if page.ns != 0 {
+            report.other_namespaces.push((page.ns, page.title.clone()));
+            continue;
+        }
+        let latest = page.revisions.iter().max_by(|a, b| a.timestamp.cmp(&b.timestamp).then(a.id.cmp(&b.id)));
+        let target = page.redirect.clone().or_else(|| latest.and_then(|r| redirect_target(&r.text)));
+        let source = report.source.clone();
+        import_page(db, viewer, &source, &page, reach, &mut report).await?;
+        if let Some(t) = target {
+            redirects.push((crate::model::clean_title(&page.title), t));
+        }
+        progress(&report);
+    }
+    link_redirects(db, &redirects, &mut report).await?;
+    report.unconverted.sort();
+    report.unconverted.dedup();
+    Ok(report)
+}

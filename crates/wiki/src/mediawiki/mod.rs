@@ -1,0 +1,5 @@
+//! Import of a MediaWiki XML export with full history (`kumiai wiki import-mediawiki`).
+
+pub mod convert;
+pub mod import;
+pub mod reader;
