@@ -140,7 +140,7 @@ fn main() {
     for q in &queries {
         for run in 0..20 {
             let t = Instant::now();
-            let r = index.search(&reader, &SearchQuery { text: q.clone(), limit: 10, ..Default::default() }, 0).unwrap();
+            let r = index.search(&reader, &SearchQuery { text: q.clone(), limit: 10, facets: true, ..Default::default() }, 0).unwrap();
             k_lat.push(t.elapsed().as_secs_f64() * 1000.0);
             if run == 0 && r.total > 0 {
                 k_found += 1;

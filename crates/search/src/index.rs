@@ -57,6 +57,8 @@ pub struct SearchQuery {
     pub sort: Sort,
     pub offset: usize,
     pub limit: usize,
+    /// Count facets (the search page and API do; title suggestions do not).
+    pub facets: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -364,24 +366,29 @@ impl SearchIndex {
         let query = BooleanQuery::new(narrowed);
         let searcher = self.reader.searcher();
         let limit = q.limit.clamp(1, 100);
-        let addresses: Vec<(f32, DocAddress)> = match q.sort {
-            Sort::Relevance => searcher.search(&query, &TopDocs::with_limit(limit).and_offset(q.offset).order_by_score())?,
-            Sort::Newest => searcher
-                .search(&query, &TopDocs::with_limit(limit).and_offset(q.offset).order_by_fast_field::<i64>("updated_at", Order::Desc))?
-                .into_iter()
-                .map(|(_, a)| (0.0, a))
-                .collect(),
+        // Hits and the total in one pass over the matches.
+        let (addresses, total): (Vec<(f32, DocAddress)>, usize) = match q.sort {
+            Sort::Relevance => searcher.search(&query, &(TopDocs::with_limit(limit).and_offset(q.offset).order_by_score(), Count))?,
+            Sort::Newest => {
+                let (docs, n) = searcher.search(&query, &(TopDocs::with_limit(limit).and_offset(q.offset).order_by_fast_field::<i64>("updated_at", Order::Desc), Count))?;
+                (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), n)
+            }
         };
-        let total = searcher.search(&query, &Count)?;
         // Facets count the reader's matches before the facet filters, so each choice shows its size.
-        let facets = searcher.search(&BooleanQuery::new(parts), &FacetCollector)?;
+        let facets = if q.facets { searcher.search(&BooleanQuery::new(parts), &FacetCollector)? } else { FacetCounts::default() };
         let mut snippets = SnippetGenerator::create(&searcher, &query, f.body)?;
         snippets.set_max_num_chars(160);
         let mut hits = vec![];
         for (score, addr) in addresses {
             let doc: TantivyDocument = searcher.doc(addr)?;
             let s = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_string();
-            let snippet = snippets.snippet_from_doc(&doc);
+            // Snippets come from the first 16 KB: highlighting tokenizes the text, and a long page
+            // would otherwise cost more than the search itself.
+            let mut head = TantivyDocument::default();
+            let body = s(f.body);
+            let cut = body.char_indices().nth(16_000).map(|(i, _)| i).unwrap_or(body.len());
+            head.add_text(f.body, &body[..cut]);
+            let snippet = snippets.snippet_from_doc(&head);
             let html = if snippet.fragment().is_empty() { html_escape(&s(f.body).chars().take(160).collect::<String>()) } else { snippet.to_html() };
             hits.push(Hit {
                 key: s(f.key),

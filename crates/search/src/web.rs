@@ -77,6 +77,7 @@ impl Params {
             sort: if self.sort == "newest" { Sort::Newest } else { Sort::Relevance },
             offset: (page - 1) * limit,
             limit,
+            facets: limit > 8,
         }
     }
 }

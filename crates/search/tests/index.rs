@@ -70,7 +70,7 @@ fn japanese_search_finds_words_in_context_and_ranks_titles() {
     assert_eq!(find("agreement negotiating"), ["d"], "English stems");
     assert!(find("団体交渉 決裂").contains(&"a".to_string()));
     assert!(find("存在しない語").is_empty());
-    let r = idx.search(&hq(), &SearchQuery { text: "紛争".into(), limit: 10, sort: Sort::Newest, ..Default::default() }, 0).unwrap();
+    let r = idx.search(&hq(), &SearchQuery { text: "紛争".into(), limit: 10, sort: Sort::Newest, facets: true, ..Default::default() }, 0).unwrap();
     assert_eq!(r.total, 2);
     assert!(r.hits.iter().any(|h| h.snippet.contains("<b>紛争</b>")), "{:?}", r.hits);
     assert_eq!(r.facets.year, [(2025, 2)]);
