@@ -58,6 +58,11 @@ pub struct AccessRow {
 }
 
 impl AccessRow {
+    /// From a record's reach columns (each record type keeps its own copy of them).
+    pub fn of(reach: &str, scope_org_id: Option<i64>, embargo_until: Option<i64>, owner_org_id: Option<i64>, owner_path: Option<&str>) -> AccessRow {
+        AccessRow { reach: reach.to_string(), scope_org_id, embargo_until, owner_org_id, owner_path: owner_path.map(str::to_string) }
+    }
+
     pub fn into_access(self, shared_with: Vec<i64>) -> Access {
         Access {
             // An unknown value can only come from a bad manual edit; treat it as the narrowest.

@@ -79,14 +79,7 @@ pub const FROM: &str = "wiki_pages p LEFT JOIN organisations ow ON ow.id = p.own
 
 impl Page {
     pub fn access(&self, shared_with: Vec<i64>) -> Access {
-        AccessRow {
-            reach: self.reach.clone(),
-            scope_org_id: self.scope_org_id,
-            embargo_until: self.embargo_until,
-            owner_org_id: self.owner_org_id,
-            owner_path: self.owner_path.clone(),
-        }
-        .into_access(shared_with)
+        AccessRow::of(&self.reach, self.scope_org_id, self.embargo_until, self.owner_org_id, self.owner_path.as_deref()).into_access(shared_with)
     }
     pub fn kind(&self) -> PageKind {
         PageKind::parse(&self.kind).unwrap_or(PageKind::Topic)

@@ -8,13 +8,12 @@ use crate::render::{Rendered, render};
 use crate::store::{self, ListQuery, PageRow};
 use askama::Template;
 use axum::extract::Path;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use kumiai_core::{Lang, Msg, Reach, Role, time};
 use kumiai_platform::db::Total;
 use kumiai_platform::reach::can_edit;
-use kumiai_platform::web::layout::render_page;
+use kumiai_platform::web::layout::{render_form, render_page};
 use kumiai_platform::web::pages::redirect_with_flash;
 use kumiai_platform::web::{Crumb, Ctx, FormBody, FormErrors, Guard, QueryParams, Route};
 use kumiai_platform::{AppError, AppResult, FieldError};
@@ -248,7 +247,7 @@ struct FormPage<'a> {
 }
 
 fn form_page(ctx: &Ctx, title: &str, f: &PageInput, action: String, version: Option<i64>, errs: Vec<FieldError>) -> Response {
-    let status = if errs.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let failed = !errs.is_empty();
     let body = FormPage {
         l: ctx.lang,
         csrf: &ctx.csrf,
@@ -258,9 +257,7 @@ fn form_page(ctx: &Ctx, title: &str, f: &PageInput, action: String, version: Opt
         kinds: PageKind::ALL.iter().map(|k| (k.as_str(), k.label(ctx.lang))).collect(),
         errs: FormErrors::new(errs, ctx.lang),
     };
-    let mut r = render_page(ctx, title, &[crumb(ctx), Crumb::here(title)], &body);
-    *r.status_mut() = status;
-    r
+    render_form(ctx, title, &[crumb(ctx), Crumb::here(title)], &body, failed)
 }
 
 #[derive(Deserialize, Default)]

@@ -59,14 +59,7 @@ impl Organisation {
         p
     }
     pub fn access(&self, shared_with: Vec<i64>) -> Access {
-        AccessRow {
-            reach: self.reach.clone(),
-            scope_org_id: self.scope_org_id,
-            embargo_until: self.embargo_until,
-            owner_org_id: self.owner_org_id,
-            owner_path: self.owner_path.clone(),
-        }
-        .into_access(shared_with)
+        AccessRow::of(&self.reach, self.scope_org_id, self.embargo_until, self.owner_org_id, self.owner_path.as_deref()).into_access(shared_with)
     }
     /// The fields an audit entry and a conflict report show.
     pub fn snapshot(&self, codes: &Codes) -> serde_json::Value {

@@ -15,7 +15,7 @@ use kumiai_platform::audit;
 use kumiai_platform::reach::can_edit;
 use kumiai_platform::web::layout::history_html;
 use kumiai_platform::web::pages::redirect_with_flash;
-use kumiai_platform::web::{QueryParams, FormBody, Crumb, Ctx, FormErrors, layout::render_page};
+use kumiai_platform::web::{QueryParams, FormBody, Crumb, Ctx, FormErrors, layout::{render_form, render_page}};
 use kumiai_platform::{AppError, AppResult, FieldError};
 use serde::Deserialize;
 
@@ -241,7 +241,7 @@ struct FormPage<'a> {
 }
 
 fn form_page(ctx: &Ctx, title: &str, crumbs_v: Vec<Crumb>, f: &OrgInput, action: String, version: Option<i64>, errs: Vec<FieldError>) -> Response {
-    let status = if errs.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let failed = !errs.is_empty();
     let body = FormPage {
         l: ctx.lang,
         csrf: &ctx.csrf,
@@ -251,9 +251,7 @@ fn form_page(ctx: &Ctx, title: &str, crumbs_v: Vec<Crumb>, f: &OrgInput, action:
         kinds: OrgKind::ALL.iter().map(|k| (k.as_str(), k.label(ctx.lang))).collect(),
         errs: FormErrors::new(errs, ctx.lang),
     };
-    let mut r = render_page(ctx, title, &crumbs_v, &body);
-    *r.status_mut() = status;
-    r
+    render_form(ctx, title, &crumbs_v, &body, failed)
 }
 
 #[derive(Deserialize, Default)]

@@ -6,14 +6,13 @@ use crate::people::store::{self, PeopleQuery};
 use crate::people::{Person, PersonInput};
 use askama::Template;
 use axum::extract::Path;
-use axum::http::StatusCode;
 use axum::response::Response;
 use kumiai_core::{Gender, Lang, Msg, Role, time};
 use kumiai_platform::audit;
 use kumiai_platform::reach::can_edit;
 use kumiai_platform::web::layout::history_html;
 use kumiai_platform::web::pages::redirect_with_flash;
-use kumiai_platform::web::{QueryParams, FormBody, Crumb, Ctx, FormErrors, layout::render_page};
+use kumiai_platform::web::{QueryParams, FormBody, Crumb, Ctx, FormErrors, layout::{render_form, render_page}};
 use kumiai_platform::{AppError, AppResult, FieldError};
 use serde::Deserialize;
 
@@ -124,7 +123,7 @@ struct FormPage<'a> {
 }
 
 fn form_page(ctx: &Ctx, title: &str, f: &PersonInput, action: String, version: Option<i64>, errs: Vec<FieldError>) -> Response {
-    let status = if errs.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let failed = !errs.is_empty();
     let body = FormPage {
         l: ctx.lang,
         csrf: &ctx.csrf,
@@ -134,9 +133,7 @@ fn form_page(ctx: &Ctx, title: &str, f: &PersonInput, action: String, version: O
         genders: Gender::ALL.iter().map(|g| (g.as_str(), g.label(ctx.lang))).collect(),
         errs: FormErrors::new(errs, ctx.lang),
     };
-    let mut r = render_page(ctx, title, &[crumb(ctx), Crumb::here(title)], &body);
-    *r.status_mut() = status;
-    r
+    render_form(ctx, title, &[crumb(ctx), Crumb::here(title)], &body, failed)
 }
 
 #[derive(Deserialize, Default)]

@@ -5,11 +5,11 @@ use crate::org::store::ListQuery;
 use crate::people::store::PeopleQuery;
 use askama::Template;
 use axum::extract::{Multipart, Path};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use kumiai_core::{Lang, Msg, Role};
 use kumiai_platform::web::pages::redirect_with_flash;
-use kumiai_platform::web::{QueryParams, Crumb, Ctx, layout::render_page};
+use kumiai_platform::web::{QueryParams, Crumb, Ctx, layout::render_form};
 use kumiai_platform::{AppError, AppResult, FieldError};
 use serde::Deserialize;
 
@@ -52,20 +52,19 @@ struct ImportBody<'a> {
 }
 
 fn import_page(ctx: &Ctx, sheet: &str, errors: Vec<FieldError>) -> Response {
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let failed = !errors.is_empty();
     let errors = errors
         .into_iter()
         .map(|e| (e.file.unwrap_or_default(), e.row.map(|r| r.to_string()).unwrap_or_default(), e.field, e.message.get(ctx.lang).to_string()))
         .collect();
     let title = ctx.t("一括取り込み", "Import");
-    let mut r = render_page(
+    render_form(
         ctx,
         title,
         &[Crumb::link(ctx.t("組織", "Organisations"), "/directory/organisations"), Crumb::here(title)],
         &ImportBody { l: ctx.lang, csrf: &ctx.csrf, errors, sheet },
-    );
-    *r.status_mut() = status;
-    r
+        failed,
+    )
 }
 
 fn require_hq_admin(ctx: &Ctx) -> AppResult<()> {

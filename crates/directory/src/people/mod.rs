@@ -44,14 +44,7 @@ pub struct Person {
 
 impl Person {
     pub fn access(&self, shared_with: Vec<i64>) -> Access {
-        AccessRow {
-            reach: self.reach.clone(),
-            scope_org_id: self.scope_org_id,
-            embargo_until: self.embargo_until,
-            owner_org_id: self.owner_org_id,
-            owner_path: self.owner_path.clone(),
-        }
-        .into_access(shared_with)
+        AccessRow::of(&self.reach, self.scope_org_id, self.embargo_until, self.owner_org_id, self.owner_path.as_deref()).into_access(shared_with)
     }
     pub fn gender_label(&self, l: impl Borrow<Lang>) -> &'static str {
         Gender::parse(&self.gender).unwrap_or(Gender::Unstated).label(*l.borrow())

@@ -4,7 +4,7 @@
 use super::ctx::Ctx;
 use super::extract::QueryParams;
 use super::extract::FormBody;
-use super::layout::{Crumb, FormErrors, render_page};
+use super::layout::{Crumb, FormErrors, render_form, render_page};
 use super::pages::redirect_with_flash;
 use super::{Guard, Module, NavFor, NavItem, Route};
 use crate::accounts::{self, NewUser, User, password};
@@ -85,16 +85,15 @@ struct NewUserForm {
 }
 
 fn new_user_page(ctx: &Ctx, f: &NewUserForm, errs: Vec<FieldError>) -> Response {
-    let status = if errs.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
+    let failed = !errs.is_empty();
     let title = ctx.t("利用者の追加", "Add user");
-    let mut r = render_page(
+    render_form(
         ctx,
         title,
         &[Crumb::link(ctx.t("利用者", "Users"), "/admin/users"), Crumb::here(title)],
         &NewUserBody { l: ctx.lang, csrf: &ctx.csrf, f, errs: FormErrors::new(errs, ctx.lang) },
-    );
-    *r.status_mut() = status;
-    r
+        failed,
+    )
 }
 
 async fn new_user_form(ctx: Ctx) -> AppResult<Response> {

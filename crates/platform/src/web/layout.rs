@@ -111,6 +111,15 @@ pub fn render_page(ctx: &Ctx, title: &str, crumbs: &[Crumb], body: &impl Templat
     }
 }
 
+/// A form page: 422 when it is shown again with errors, so clients and tests can tell.
+pub fn render_form(ctx: &Ctx, title: &str, crumbs: &[Crumb], body: &impl Template, has_errors: bool) -> Response {
+    let mut r = render_page(ctx, title, crumbs, body);
+    if has_errors {
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    r
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorBody<'a> {
