@@ -366,16 +366,34 @@ impl SearchIndex {
         let query = BooleanQuery::new(narrowed);
         let searcher = self.reader.searcher();
         let limit = q.limit.clamp(1, 100);
-        // Hits and the total in one pass over the matches.
-        let (addresses, total): (Vec<(f32, DocAddress)>, usize) = match q.sort {
-            Sort::Relevance => searcher.search(&query, &(TopDocs::with_limit(limit).and_offset(q.offset).order_by_score(), Count))?,
-            Sort::Newest => {
-                let (docs, n) = searcher.search(&query, &(TopDocs::with_limit(limit).and_offset(q.offset).order_by_fast_field::<i64>("updated_at", Order::Desc), Count))?;
-                (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), n)
+        let unfiltered = q.module.is_none() && q.kind.is_none() && q.org_id.is_none() && q.year.is_none();
+        let top = TopDocs::with_limit(limit).and_offset(q.offset);
+        // One pass over the matches: hits with the total, or, when no facet is chosen, hits with the
+        // facet counts (whose module counts add up to the total, every document having a module).
+        let (addresses, total, facets): (Vec<(f32, DocAddress)>, usize, FacetCounts) = match (q.sort, q.facets && unfiltered) {
+            (Sort::Relevance, true) => {
+                let (docs, fc) = searcher.search(&query, &(top.order_by_score(), FacetCollector))?;
+                let n = fc.module.values().sum::<u64>() as usize;
+                (docs, n, fc)
+            }
+            (Sort::Newest, true) => {
+                let (docs, fc) = searcher.search(&query, &(top.order_by_fast_field::<i64>("updated_at", Order::Desc), FacetCollector))?;
+                let n = fc.module.values().sum::<u64>() as usize;
+                (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), n, fc)
+            }
+            (sort, with_facets) => {
+                let (docs, n) = match sort {
+                    Sort::Relevance => searcher.search(&query, &(top.order_by_score(), Count))?,
+                    Sort::Newest => {
+                        let (d, n) = searcher.search(&query, &(top.order_by_fast_field::<i64>("updated_at", Order::Desc), Count))?;
+                        (d.into_iter().map(|(_, a)| (0.0, a)).collect(), n)
+                    }
+                };
+                // Facets count the reader's matches before the facet filters, so each choice shows its size.
+                let fc = if with_facets { searcher.search(&BooleanQuery::new(parts), &FacetCollector)? } else { FacetCounts::default() };
+                (docs, n, fc)
             }
         };
-        // Facets count the reader's matches before the facet filters, so each choice shows its size.
-        let facets = if q.facets { searcher.search(&BooleanQuery::new(parts), &FacetCollector)? } else { FacetCounts::default() };
         let mut snippets = SnippetGenerator::create(&searcher, &query, f.body)?;
         snippets.set_max_num_chars(160);
         let mut hits = vec![];

@@ -107,8 +107,13 @@ fn reach_in_the_query_agrees_with_can_see() {
         let mut by_rule: Vec<String> = all.iter().filter(|(_, a)| can_see(&v, a, now)).map(|(k, _)| k.clone()).collect();
         by_rule.sort();
         assert_eq!(by_index, by_rule, "{:?}", v.account.as_ref().map(|a| a.org_id));
-        // Counts come from the same filtered query.
-        let r = idx.search(&v, &SearchQuery { text: "共通".into(), limit: 5, ..Default::default() }, now).unwrap();
-        assert_eq!(r.total, by_rule.len());
+        // Counts come from the same filtered query, whether or not facets are counted in the same pass.
+        for facets in [false, true] {
+            let r = idx.search(&v, &SearchQuery { text: "共通".into(), limit: 5, facets, ..Default::default() }, now).unwrap();
+            assert_eq!(r.total, by_rule.len(), "facets={facets}");
+            if facets {
+                assert_eq!(r.facets.module.iter().map(|m| m.1 as usize).sum::<usize>(), by_rule.len());
+            }
+        }
     }
 }
