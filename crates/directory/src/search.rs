@@ -8,7 +8,7 @@ use crate::people::{self, store as people_store};
 use kumiai_core::{Account, Role, Tier, Viewer};
 use kumiai_platform::db::Db;
 use kumiai_platform::reach;
-use kumiai_search::{BoxFuture, Document, Source};
+use kumiai_search::{BoxFuture, Document, Source, batch_by_id};
 
 fn all_seeing() -> Viewer {
     Viewer::new(Some(Account { user_id: 0, login: "search".into(), display_name: "search".into(), org_id: 0, org_path: vec![], tier: Tier::Hq, role: Role::Viewer }))
@@ -83,18 +83,7 @@ impl Source for Organisations {
     }
 
     fn batch<'a>(&'a self, db: &'a Db, after_id: i64, limit: i64) -> BoxFuture<'a, anyhow::Result<(Vec<Document>, Option<i64>)>> {
-        Box::pin(async move {
-            let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM organisations WHERE id > $1 AND archived_at IS NULL ORDER BY id LIMIT $2")
-                .bind(after_id)
-                .bind(limit)
-                .fetch_all(&db.pool)
-                .await?;
-            let mut docs = vec![];
-            for id in &ids {
-                docs.extend(organisation_document(db, *id).await?);
-            }
-            Ok((docs, (ids.len() as i64 == limit).then(|| *ids.last().unwrap())))
-        })
+        Box::pin(batch_by_id(db, "organisations", " AND archived_at IS NULL", after_id, limit, move |id| organisation_document(db, id)))
     }
 }
 
@@ -110,18 +99,7 @@ impl Source for People {
     }
 
     fn batch<'a>(&'a self, db: &'a Db, after_id: i64, limit: i64) -> BoxFuture<'a, anyhow::Result<(Vec<Document>, Option<i64>)>> {
-        Box::pin(async move {
-            let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM people WHERE id > $1 AND archived_at IS NULL ORDER BY id LIMIT $2")
-                .bind(after_id)
-                .bind(limit)
-                .fetch_all(&db.pool)
-                .await?;
-            let mut docs = vec![];
-            for id in &ids {
-                docs.extend(person_document(db, *id).await?);
-            }
-            Ok((docs, (ids.len() as i64 == limit).then(|| *ids.last().unwrap())))
-        })
+        Box::pin(batch_by_id(db, "people", " AND archived_at IS NULL", after_id, limit, move |id| person_document(db, id)))
     }
 }
 

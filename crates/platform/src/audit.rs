@@ -161,6 +161,36 @@ pub async fn update(
     Ok(expected_version + 1)
 }
 
+/// Sets (`on`) or clears a timestamp column such as `archived_at` or `deleted_at` through the
+/// versioned path, in its own transaction. A stale version is a conflict showing both states.
+#[allow(clippy::too_many_arguments)]
+pub async fn set_marker(
+    db: &crate::Db,
+    actor: &Actor,
+    entity: &str,
+    table: &str,
+    id: i64,
+    expected_version: i64,
+    column: &str,
+    on: bool,
+    now: i64,
+    (on_action, off_action): (&str, &str),
+    before: &Value,
+    after: &Value,
+) -> crate::AppResult<i64> {
+    let mut tx = db.begin().await?;
+    let value: Val = if on { now.into() } else { Val::Int(None) };
+    let action = if on { on_action } else { off_action };
+    match update(&mut tx, actor, entity, table, id, expected_version, &[(column, value)], action, before, after).await {
+        Ok(v) => {
+            tx.commit().await?;
+            Ok(v)
+        }
+        Err(UpdateError::Stale(_)) => Err(crate::AppError::Conflict { yours: after.clone(), current: before.clone() }),
+        Err(UpdateError::Db(e)) => Err(e.into()),
+    }
+}
+
 #[derive(Debug)]
 pub enum UpdateError {
     Stale(Stale),

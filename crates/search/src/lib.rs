@@ -12,4 +12,4 @@ pub mod tokenize;
 pub mod web;
 
 pub use index::{Document, Facets, Hit, Results, SearchIndex, SearchQuery, Sort};
-pub use service::{BoxFuture, Search, Source};
+pub use service::{BoxFuture, Search, Source, batch_by_id};

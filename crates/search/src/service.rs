@@ -23,6 +23,22 @@ pub trait Source: Send + Sync {
     fn batch<'a>(&'a self, db: &'a Db, after_id: i64, limit: i64) -> BoxFuture<'a, anyhow::Result<(Vec<Document>, Option<i64>)>>;
 }
 
+/// A source's rebuild batch: the ids after `after_id` from `table` (`live` filters out retired
+/// rows), each turned into its document. The next cursor is the last id while batches are full.
+pub async fn batch_by_id<F, Fut>(db: &Db, table: &str, live: &str, after_id: i64, limit: i64, document: F) -> anyhow::Result<(Vec<Document>, Option<i64>)>
+where
+    F: Fn(i64) -> Fut,
+    Fut: Future<Output = anyhow::Result<Option<Document>>>,
+{
+    let sql = format!("SELECT id FROM {table} WHERE id > $1{live} ORDER BY id LIMIT $2");
+    let ids: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(after_id).bind(limit).fetch_all(&db.pool).await?;
+    let mut docs = vec![];
+    for id in &ids {
+        docs.extend(document(*id).await?);
+    }
+    Ok((docs, (ids.len() as i64 == limit).then(|| *ids.last().unwrap())))
+}
+
 pub struct Search {
     pub index: SearchIndex,
     sources: Vec<Arc<dyn Source>>,

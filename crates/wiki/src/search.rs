@@ -5,7 +5,7 @@ use crate::model::{ENTITY, REVISION};
 use crate::store;
 use kumiai_platform::db::Db;
 use kumiai_platform::reach;
-use kumiai_search::{BoxFuture, Document, Source};
+use kumiai_search::{BoxFuture, Document, Source, batch_by_id};
 
 pub async fn document(db: &Db, id: i64) -> anyhow::Result<Option<Document>> {
     let Some(p) = store::get(db, id).await? else { return Ok(None) };
@@ -54,14 +54,7 @@ impl Source for Pages {
     }
 
     fn batch<'a>(&'a self, db: &'a Db, after_id: i64, limit: i64) -> BoxFuture<'a, anyhow::Result<(Vec<Document>, Option<i64>)>> {
-        Box::pin(async move {
-            let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM wiki_pages WHERE id > $1 ORDER BY id LIMIT $2").bind(after_id).bind(limit).fetch_all(&db.pool).await?;
-            let mut docs = vec![];
-            for id in &ids {
-                docs.extend(document(db, *id).await?);
-            }
-            Ok((docs, (ids.len() as i64 == limit).then(|| *ids.last().unwrap())))
-        })
+        Box::pin(batch_by_id(db, "wiki_pages", "", after_id, limit, move |id| document(db, id)))
     }
 }
 

@@ -348,17 +348,7 @@ pub async fn set_deleted(db: &Db, viewer: &Viewer, id: i64, expected_version: i6
     let before = page.snapshot();
     let mut after = before.clone();
     after["deleted"] = deleted.into();
-    let mut tx = db.begin().await?;
-    let v: Val = if deleted { now.into() } else { Val::Int(None) };
-    let action = if deleted { "delete" } else { "restore" };
-    match audit::update(&mut tx, &Actor::of(viewer), ENTITY, "wiki_pages", id, expected_version, &[("deleted_at", v)], action, &before, &after).await {
-        Ok(v) => {
-            tx.commit().await?;
-            Ok(v)
-        }
-        Err(UpdateError::Stale(_)) => Err(AppError::Conflict { yours: after, current: before }),
-        Err(UpdateError::Db(e)) => Err(e.into()),
-    }
+    audit::set_marker(db, &Actor::of(viewer), ENTITY, "wiki_pages", id, expected_version, "deleted_at", deleted, now, ("delete", "restore"), &before, &after).await
 }
 
 #[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]

@@ -303,20 +303,7 @@ pub async fn set_archived(db: &Db, viewer: &Viewer, id: i64, expected_version: i
     let before = org.snapshot(&codes);
     let mut after = before.clone();
     after["archived"] = archive.into();
-    let mut tx = db.begin().await?;
-    let value: Val = if archive { now.into() } else { Val::Int(None) };
-    let action = if archive { "archive" } else { "restore" };
-    match audit::update(&mut tx, &Actor::of(viewer), ENTITY, "organisations", id, expected_version, &[("archived_at", value)], action, &before, &after).await {
-        Ok(v) => {
-            tx.commit().await?;
-            Ok(v)
-        }
-        Err(UpdateError::Stale(_)) => {
-            let current = get(db, id).await?.ok_or(AppError::NotFound)?;
-            Err(AppError::Conflict { yours: after, current: current.snapshot(&codes) })
-        }
-        Err(UpdateError::Db(e)) => Err(e.into()),
-    }
+    audit::set_marker(db, &Actor::of(viewer), ENTITY, "organisations", id, expected_version, "archived_at", archive, now, ("archive", "restore"), &before, &after).await
 }
 
 #[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]

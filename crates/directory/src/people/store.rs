@@ -202,17 +202,7 @@ pub async fn set_archived(db: &Db, viewer: &Viewer, id: i64, expected_version: i
     let before = p.snapshot(&oc, sc.as_deref(), &sh);
     let mut after = before.clone();
     after["archived"] = archive.into();
-    let mut tx = db.begin().await?;
-    let v: Val = if archive { now.into() } else { Val::Int(None) };
-    let action = if archive { "archive" } else { "restore" };
-    match audit::update(&mut tx, &Actor::of(viewer), ENTITY, "people", id, expected_version, &[("archived_at", v)], action, &before, &after).await {
-        Ok(v) => {
-            tx.commit().await?;
-            Ok(v)
-        }
-        Err(UpdateError::Stale(_)) => Err(AppError::Conflict { yours: after, current: before }),
-        Err(UpdateError::Db(e)) => Err(e.into()),
-    }
+    audit::set_marker(db, &Actor::of(viewer), ENTITY, "people", id, expected_version, "archived_at", archive, now, ("archive", "restore"), &before, &after).await
 }
 
 #[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
