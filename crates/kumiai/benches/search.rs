@@ -1,76 +1,18 @@
 //! `cargo bench -p kumiai --bench search`: Kumiai's search index (IPADIC morphology + bigrams, reach
 //! filter in the query) next to SQLite FTS5 with the trigram tokenizer, over the same real Japanese
-//! corpus in the same run: Debian's manpages-ja (`apt-get install manpages-ja manpages-ja-dev`).
-//! Prints indexing rate, index size, peak memory, and p50/p99 latency of the fixed query set in
-//! bench/search-queries.txt as an affiliate reader (top 10 with snippets + total).
+//! corpus in the same run (Debian's manpages-ja, manpages-ja-dev and libreoffice-help-ja; fetch it
+//! with bench/corpus.sh). Prints indexing rate, index size, peak memory, and p50/p99 latency of the
+//! fixed query set in bench/search-queries.txt as an affiliate reader (top 10 with snippets + total).
+
+#[path = "common/corpus.rs"]
+mod corpus;
+#[path = "common/fts.rs"]
+mod fts;
 
 use kumiai_core::{Access, Account, Reach, Role, Tier, Viewer};
 use kumiai_search::{Document, SearchIndex, SearchQuery};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-
-/// Man page source to plain text: macros dropped, font and character escapes resolved.
-fn roff_to_text(src: &str) -> (String, String) {
-    let mut title = String::new();
-    let mut out = String::new();
-    for line in src.lines() {
-        if let Some(rest) = line.strip_prefix(".TH ") {
-            title = rest.split_whitespace().next().unwrap_or("").trim_matches('"').to_string();
-            continue;
-        }
-        let text = if let Some(rest) = line.strip_prefix('.') {
-            // Keep the words of formatting macros (.B, .I, .SH …); drop the rest.
-            let mut parts = rest.splitn(2, ' ');
-            let mac = parts.next().unwrap_or("");
-            if matches!(mac, "B" | "I" | "BR" | "BI" | "IR" | "RB" | "IB" | "RI" | "SH" | "SS" | "TP" | "IP" | "Nm" | "Nd") { parts.next().unwrap_or("").replace('"', "") } else { continue }
-        } else {
-            line.to_string()
-        };
-        let mut t = text.replace("\\-", "-").replace("\\e", "\\").replace("\\&", "").replace("\\ ", " ");
-        for f in ["\\fB", "\\fI", "\\fR", "\\fP", "\\f(CW", "\\fC"] {
-            t = t.replace(f, "");
-        }
-        out.push_str(&t);
-        out.push('\n');
-    }
-    (title, out)
-}
-
-fn corpus() -> Vec<(String, String)> {
-    let mut docs = vec![];
-    let root = Path::new("/usr/share/man/ja");
-    let Ok(sections) = std::fs::read_dir(root) else {
-        eprintln!("no corpus: install manpages-ja and manpages-ja-dev (apt-get install manpages-ja manpages-ja-dev)");
-        std::process::exit(2);
-    };
-    let mut files: Vec<PathBuf> = sections.flatten().flat_map(|s| std::fs::read_dir(s.path()).into_iter().flatten().flatten().map(|e| e.path())).collect();
-    files.sort();
-    for f in files {
-        let Ok(file) = std::fs::File::open(&f) else { continue };
-        let mut s = String::new();
-        let ok = if f.extension().is_some_and(|e| e == "gz") { flate2_read(file, &mut s) } else { std::io::BufReader::new(file).read_to_string(&mut s).is_ok() };
-        if !ok || s.is_empty() {
-            continue;
-        }
-        let (title, text) = roff_to_text(&s);
-        let title = if title.is_empty() { f.file_name().unwrap().to_string_lossy().to_string() } else { title };
-        docs.push((title, text));
-    }
-    docs
-}
-
-fn flate2_read(file: std::fs::File, s: &mut String) -> bool {
-    // A tiny gzip reader through the system's gzip, to keep this bench free of extra crates.
-    let out = std::process::Command::new("gzip").arg("-dc").stdin(file).output();
-    match out {
-        Ok(o) if o.status.success() => {
-            *s = String::from_utf8_lossy(&o.stdout).to_string();
-            true
-        }
-        _ => false,
-    }
-}
 
 fn dir_size(p: &Path) -> u64 {
     std::fs::read_dir(p).map(|d| d.flatten().map(|e| if e.path().is_dir() { dir_size(&e.path()) } else { e.metadata().map(|m| m.len()).unwrap_or(0) }).sum()).unwrap_or(0)
@@ -115,7 +57,7 @@ fn scaled(corpus: Vec<(String, String)>, pages: usize) -> Vec<(String, String)> 
 }
 
 fn main() {
-    let docs = corpus();
+    let docs: Vec<(String, String)> = corpus::load().into_iter().map(|d| (d.title, d.body)).collect();
     let docs = match std::env::var("KUMIAI_BENCH_PAGES").ok().and_then(|v| v.parse().ok()) {
         Some(n) => scaled(docs, n),
         None => docs,
@@ -127,7 +69,7 @@ fn main() {
     std::fs::create_dir_all(&work).unwrap();
     let dict = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/tmp/ipadic");
     let seg = kumiai_search::dictionary::open(&dict, Path::new(kumiai_search::dictionary::DEFAULT_SOURCE)).expect("IPADIC");
-    println!("corpus: {} documents, {:.1} M characters (from Debian manpages-ja, manpages-ja-dev)", docs.len(), chars as f64 / 1e6);
+    println!("corpus: {} documents, {:.1} M characters (Debian manpages-ja, manpages-ja-dev, libreoffice-help-ja)", docs.len(), chars as f64 / 1e6);
 
     // Kumiai's index.
     let (index, _) = SearchIndex::open(&work.join("kumiai"), seg).unwrap();
@@ -144,52 +86,28 @@ fn main() {
     let k_rss = peak_rss_mib();
 
     // SQLite FTS5, trigram tokenizer, same documents.
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let fts_path = work.join("fts.db");
-    let pool = rt.block_on(async {
-        sqlx::any::install_default_drivers();
-        let pool = sqlx::AnyPool::connect(&format!("sqlite://{}?mode=rwc", fts_path.display())).await.unwrap();
-        sqlx::raw_sql("CREATE VIRTUAL TABLE docs USING fts5(title, body, tokenize = 'trigram')").execute(&pool).await.unwrap();
-        pool
-    });
     let t = Instant::now();
-    rt.block_on(async {
-        let mut tx = pool.begin().await.unwrap();
-        for (title, body) in &docs {
-            sqlx::query("INSERT INTO docs (title, body) VALUES ($1, $2)").bind(title.clone()).bind(body.clone()).execute(&mut *tx).await.unwrap();
-        }
-        tx.commit().await.unwrap();
-    });
+    let fts = fts::Fts::build(&fts_path, &docs);
     let f_index_s = t.elapsed().as_secs_f64();
     let f_size = std::fs::metadata(&fts_path).map(|m| m.len()).unwrap_or(0);
 
     let reader = Viewer::new(Some(Account { user_id: 9, login: "ent".into(), display_name: "ent".into(), org_id: 20, org_path: vec![1, 2, 20], tier: Tier::Enterprise, role: Role::Viewer }));
     let (mut k_lat, mut f_lat) = (vec![], vec![]);
     let (mut k_found, mut f_found) = (0usize, 0usize);
+    let mut slowest: Vec<(f64, &str)> = vec![];
     for q in &queries {
         for run in 0..20 {
             let t = Instant::now();
             let r = index.search(&reader, &SearchQuery { text: q.clone(), limit: 10, facets: true, ..Default::default() }, 0).unwrap();
-            k_lat.push(t.elapsed().as_secs_f64() * 1000.0);
+            let ms = t.elapsed().as_secs_f64() * 1000.0;
+            k_lat.push(ms);
+            slowest.push((ms, q.as_str()));
             if run == 0 && r.total > 0 {
                 k_found += 1;
             }
             let t = Instant::now();
-            let n: i64 = rt.block_on(async {
-                // Trigrams need three characters; shorter words fall back to a scan, as FTS5 users must.
-                if q.chars().count() >= 3 {
-                    let _: Vec<(i64, String)> = sqlx::query_as("SELECT rowid, snippet(docs, 1, '<b>', '</b>', '…', 16) FROM docs WHERE docs MATCH $1 ORDER BY rank LIMIT 10")
-                        .bind(format!("\"{q}\""))
-                        .fetch_all(&pool)
-                        .await
-                        .unwrap();
-                    sqlx::query_scalar("SELECT COUNT(*) FROM docs WHERE docs MATCH $1").bind(format!("\"{q}\"")).fetch_one(&pool).await.unwrap()
-                } else {
-                    let pattern = format!("%{q}%");
-                    let _: Vec<(i64,)> = sqlx::query_as("SELECT rowid FROM docs WHERE title LIKE $1 OR body LIKE $1 LIMIT 10").bind(pattern.clone()).fetch_all(&pool).await.unwrap();
-                    sqlx::query_scalar("SELECT COUNT(*) FROM docs WHERE title LIKE $1 OR body LIKE $1").bind(pattern).fetch_one(&pool).await.unwrap()
-                }
-            });
+            let (_, n) = fts.search(q, 10);
             f_lat.push(t.elapsed().as_secs_f64() * 1000.0);
             if run == 0 && n > 0 {
                 f_found += 1;
@@ -205,5 +123,8 @@ fn main() {
     println!("| query p99 | {:.3} ms | {:.3} ms | {:.2} |", kp99, fp99, kp99 / fp99);
     println!("| queries with any hit | {k_found} / {} | {f_found} / {} | |", queries.len(), queries.len());
     println!("peak RSS of the bench process after indexing: {k_rss:.0} MiB");
+    slowest.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap());
+    slowest.dedup_by(|a, b| a.1 == b.1);
+    println!("slowest Kumiai queries: {}", slowest.iter().take(6).map(|(ms, q)| format!("{q} {ms:.1} ms")).collect::<Vec<_>>().join(", "));
     let _ = std::fs::remove_dir_all(&work);
 }

@@ -11,5 +11,5 @@ pub mod service;
 pub mod tokenize;
 pub mod web;
 
-pub use index::{Document, Facets, Hit, Results, SearchIndex, SearchQuery, Sort};
+pub use index::{Analysis, Document, Facets, Hit, Results, SearchIndex, SearchQuery, Sort};
 pub use service::{BoxFuture, Search, Source, batch_by_id};

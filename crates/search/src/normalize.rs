@@ -44,6 +44,19 @@ pub fn normalize(original: &str) -> Normalized {
             }
         };
         let n: String = c.nfkc().collect();
+        // Half-width ﾞ and ﾟ become combining marks: join them to the kana before (ﾋﾟ → ピ).
+        if let Some(mark @ ('\u{3099}' | '\u{309A}')) = n.chars().next()
+            && let Some(prev) = text.chars().next_back()
+            && let Some(joined) = unicode_normalization::char::compose(prev, mark)
+        {
+            let from = map[text.len() - prev.len_utf8()];
+            text.truncate(text.len() - prev.len_utf8());
+            map.truncate(text.len());
+            let before = text.len();
+            text.push(joined);
+            map.extend(std::iter::repeat_n(from, text.len() - before));
+            continue;
+        }
         if n == "ヴ" {
             if let Some(&(_, next)) = chars.peek()
                 && let Some(rep) = fold_vu('ヴ', next)
@@ -87,6 +100,13 @@ mod tests {
         // Offsets map back to the original.
         let k = n.text.find("カタカナ").unwrap();
         assert_eq!(&"ＡＢＣ１２３ ｶﾀｶﾅ ヴァイオリン ヴ"[n.to_original(k)..], "ｶﾀｶﾅ ヴァイオリン ヴ");
+    }
+
+    #[test]
+    fn half_width_voiced_marks_join() {
+        let n = normalize("ｺﾋﾟｰ ｶﾞｲﾄﾞ");
+        assert_eq!(n.text, "コピー ガイド");
+        assert_eq!(n.to_original(n.text.find("ピ").unwrap()), "ｺ".len());
     }
 
     #[test]

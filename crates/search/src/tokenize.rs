@@ -44,20 +44,48 @@ impl MorphTokenizer {
 
     /// The tokens' texts, for building queries.
     pub fn words(&self, text: &str) -> Vec<String> {
-        self.tokens(text).into_iter().map(|t| t.text).collect()
+        self.analyse(text).into_iter().map(|(t, _)| t.text).collect()
+    }
+
+    /// The query's content words (nouns, verbs, adjectives, unknown words): what a document must
+    /// contain when a sentence is typed as a search. Particles, auxiliaries and the like only
+    /// matter inside the exact phrase.
+    pub fn content_words(&self, text: &str) -> Vec<String> {
+        self.analyse(text).into_iter().filter(|(_, content)| *content).map(|(t, _)| t.text).collect()
     }
 
     fn tokens(&self, text: &str) -> Vec<Token> {
+        self.analyse(text).into_iter().map(|(t, _)| t).collect()
+    }
+
+    /// Tokens of the normalised text with offsets in the original. Inflected words are indexed by
+    /// their dictionary form (変更し, 変更します → 変更 する), so a query matches any inflection.
+    fn analyse(&self, text: &str) -> Vec<(Token, bool)> {
         let n = normalize(text);
         let Ok(segments) = self.seg.segment(Cow::Borrowed(n.text.as_str())) else { return vec![] };
         let mut out = vec![];
-        for s in segments {
-            let surface = s.surface.trim();
+        for mut s in segments {
+            let surface = s.surface.trim().to_string();
             if surface.is_empty() || !surface.chars().any(char::is_alphanumeric) {
                 continue;
             }
-            let pos = out.len();
-            out.push(token(stem_katakana(surface).to_string(), n.to_original(s.byte_start), n.to_original(s.byte_end), pos));
+            let details = s.details();
+            let pos = details.first().copied().unwrap_or("");
+            let sub = details.get(1).copied().unwrap_or("");
+            let base = details.get(6).copied().filter(|b| !b.is_empty() && *b != "*");
+            let inflected = matches!(pos, "動詞" | "形容詞" | "助動詞");
+            let word = match base {
+                Some(b) if inflected => b.to_string(),
+                _ => surface.clone(),
+            };
+            let content = match pos {
+                "名詞" => !matches!(sub, "非自立" | "代名詞"),
+                "動詞" | "形容詞" => sub == "自立",
+                "助詞" | "助動詞" | "記号" | "接頭詞" | "副詞" | "連体詞" | "接続詞" | "感動詞" | "フィラー" => false,
+                _ => true,
+            };
+            let at = out.len();
+            out.push((token(stem_katakana(&word).to_string(), n.to_original(s.byte_start), n.to_original(s.byte_end), at), content));
         }
         out
     }

@@ -78,6 +78,7 @@ impl Params {
             offset: (page - 1) * limit,
             limit,
             facets: limit > 8,
+            ..Default::default()
         }
     }
 }

@@ -82,6 +82,30 @@ fn japanese_search_finds_words_in_context_and_ranks_titles() {
 }
 
 #[test]
+fn typed_sentences_inflections_and_half_width_kana() {
+    let m = MorphTokenizer::new(segmenter());
+    assert_eq!(m.words("変更しました")[..2], m.words("変更する")[..], "inflected verbs are indexed by their dictionary form");
+    assert_eq!(m.content_words("ファイルの所有者を変更する"), ["ファイル", "所有", "者", "変更", "する"]);
+    let (idx, _) = SearchIndex::open(&tempdir("sentence"), segmenter()).unwrap();
+    idx.upsert(&doc("exact", "所有者の変更", "ファイルの所有者を変更する。", access(Reach::Public))).unwrap();
+    idx.upsert(&doc("apart", "chown", "ファイルの所有者とグループを変更します。", access(Reach::Public))).unwrap();
+    idx.upsert(&doc("partial", "ファイル", "ファイルの所有者を表示する。", access(Reach::Public))).unwrap();
+    idx.upsert(&doc("copy", "cp", "ファイルをコピーする。", access(Reach::Public))).unwrap();
+    idx.commit(1).unwrap();
+    let find = |text: &str| -> Vec<String> {
+        idx.search(&hq(), &SearchQuery { text: text.into(), limit: 10, ..Default::default() }, 0).unwrap().hits.into_iter().map(|h| h.key).collect()
+    };
+    // Not a substring of "apart", yet all its content words are there, in another inflection;
+    // "partial" lacks 変更. The exact phrase ranks first.
+    assert_eq!(find("ファイルの所有者を変更する"), ["exact", "apart"]);
+    assert_eq!(find("所有者を変更した"), ["exact", "apart"]);
+    assert_eq!(find("ｺﾋﾟｰ"), ["copy"], "half-width kana with voiced marks");
+    // The bigram-only baseline of the relevance benchmark keeps to exact substrings.
+    let bigrams = idx.search(&hq(), &SearchQuery { text: "ファイルの所有者を変更する".into(), limit: 10, analysis: kumiai_search::Analysis::BigramOnly, ..Default::default() }, 0).unwrap();
+    assert_eq!(bigrams.hits.iter().map(|h| h.key.as_str()).collect::<Vec<_>>(), ["exact"]);
+}
+
+#[test]
 fn reach_in_the_query_agrees_with_can_see() {
     let (idx, _) = SearchIndex::open(&tempdir("reach"), segmenter()).unwrap();
     let now = 1_000_000;

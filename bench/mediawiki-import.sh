@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# MediaWiki import benchmark: revisions per second and peak memory of
+# `kumiai wiki import-mediawiki`, on
+#   1. the largest real export reachable from the registries here: 206 English Wikipedia pages
+#      (6.1 MB of wikitext, schema 0.10) that gensim ships as test data (PyPI wheel);
+#   2. a full-history file built from that real text by bench/mediawiki-history.py (every page
+#      REVS revisions, default 40), for thousands of revisions;
+# then each file again, which must change nothing (idempotence). SQLite, release build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+revs="${REVS:-40}"
+target="${CARGO_TARGET_DIR:-target}"
+dir="$target/corpus/mediawiki"
+real="$dir/enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
+mkdir -p "$dir"
+if [ ! -f "$real" ]; then
+  pip download --quiet --no-deps gensim==4.4.0 -d "$dir/wheel"
+  unzip -o -j -q "$dir"/wheel/gensim-4.4.0-*.whl "gensim/test/test_data/$(basename "$real")" -d "$dir"
+fi
+echo "a53f4648dec40467ebdcbc7a1307eddb51fe6e28e9309f6ebde81ba0d04bea2d  $real" | sha256sum -c --quiet
+history="$dir/enwiki-history-$revs.xml.bz2"
+[ -f "$history" ] || python3 bench/mediawiki-history.py "$real" "$revs" "$history"
+cargo build --release -p kumiai --quiet
+bin="$target/release/kumiai"
+
+run() { # label file
+  local data; data="$(mktemp -d)"
+  export KUMIAI_DATA_DIR="$data" KUMIAI_DATABASE_URL="sqlite://$data/kumiai.db"
+  "$bin" migrate >/dev/null
+  for pass in first again; do
+    /usr/bin/time -f "%e %M" -o "$data/time" "$bin" wiki import-mediawiki "$2" --report "$data/report-$pass.txt" 2>/dev/null >/dev/null
+    read -r secs kib < "$data/time"
+    local imported skipped
+    imported=$(sed -n 's/^revisions imported .*: //p' "$data/report-$pass.txt")
+    skipped=$(sed -n 's/^revisions already imported .*: //p' "$data/report-$pass.txt")
+    printf "| %s, %s pass | %s | %s new, %s already there | %.1f s | %.0f | %.0f MiB |\n" "$1" "$pass" "$(bzcat "$2" | wc -c | awk '{printf "%.1f MB", $1/1e6}')" \
+      "$imported" "$skipped" "$secs" "$(awk -v r="$((imported + skipped))" -v s="$secs" 'BEGIN { print (s > 0 ? r / s : 0) }')" "$(awk -v k="$kib" 'BEGIN { print k / 1024 }')"
+  done
+  du -sh "$data/kumiai.db" | awk '{print "database after import: " $1}' >&2
+  rm -rf "$data"
+}
+echo "| file | XML | revisions | time | revisions read/s | peak RSS |"
+echo "|---|---|---|---|---|---|"
+run "real: enwiki excerpt, 206 pages" "$real"
+run "history: 206 pages × $revs revisions" "$history"
