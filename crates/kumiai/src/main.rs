@@ -259,6 +259,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Backup { file } => backup(&db, &config, &file).await?,
         Command::Wiki(WikiCommand::ImportMediawiki { file, reach, report }) => {
             let reach = kumiai_core::Reach::parse(&reach).ok_or_else(|| anyhow::anyhow!("--reach は hq / industrial / affiliates / public"))?;
+            // Imported pages belong to the head office; an empty installation has none yet.
+            if org_store::head_office(&db).await?.is_none() {
+                anyhow::bail!(
+                    "本部（head office）の組織がまだありません。先に `kumiai org import` で組織を登録してください。\n\
+                     There is no head office organisation yet: register the organisations first with `kumiai org import`."
+                );
+            }
             let viewer = app::system_viewer(&db).await?;
             let rep = kumiai_wiki::mediawiki::import::run(&db, &viewer, &file, reach, |r| {
                 eprint!("\rページ pages {} / 版 revisions {} (取り込み済み skipped {})", r.pages_created + r.pages_updated, r.revisions_imported, r.revisions_skipped);

@@ -119,3 +119,26 @@ fn a_missing_dictionary_is_a_clear_startup_error() {
     assert!(!o.status.success());
     assert!(text(&o).contains("mecab-ipadic"));
 }
+
+#[test]
+fn mediawiki_import_needs_a_head_office_then_reports_and_repeats_as_a_no_op() {
+    let d = tempdir("mediawiki");
+    let dump = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/mediawiki-export-demo.xml.gz");
+    let dump = dump.to_str().unwrap();
+    let report = d.join("report.txt");
+    let args = ["wiki", "import-mediawiki", dump, "--report", report.to_str().unwrap()];
+    // An empty installation has no organisation to own the pages: a clear error, nothing written.
+    let o = kumiai(&d, &args);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("本部") && text(&o).contains("org import"), "{}", text(&o));
+    assert!(!report.exists());
+    assert!(kumiai(&d, &["demo", "--no-serve"]).status.success());
+    let o = kumiai(&d, &args);
+    assert!(o.status.success(), "{}", text(&o));
+    let first = std::fs::read_to_string(&report).unwrap();
+    assert!(first.contains("revisions imported / 取り込んだ版: 2") && first.contains("Talk:Page title"), "{first}");
+    let o = kumiai(&d, &args);
+    assert!(o.status.success(), "{}", text(&o));
+    let again = std::fs::read_to_string(&report).unwrap();
+    assert!(again.contains("revisions imported / 取り込んだ版: 0") && again.contains("取り込み済みの版: 2"), "{again}");
+}

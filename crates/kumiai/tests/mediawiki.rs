@@ -65,10 +65,16 @@ fn team_page() -> String {
 
 fn other_pages() -> String {
     format!(
-        "<page><title>タイの紛争</title><ns>0</ns><id>2</id>{}</page><page><title>タイ紛争</title><ns>0</ns><id>3</id><redirect title=\"タイの紛争\" />{}</page><page><title>カテゴリ:タイ</title><ns>14</ns><id>4</id>{}</page>",
+        // The half-width redirect comes first and is the same title here: it must not take the
+        // article's place. The last redirect points outside the file.
+        "<page><title>ﾀｲの紛争</title><ns>0</ns><id>5</id><redirect title=\"タイの紛争\" />{}</page>\
+         <page><title>タイの紛争</title><ns>0</ns><id>2</id>{}</page><page><title>タイ紛争</title><ns>0</ns><id>3</id><redirect title=\"タイの紛争\" />{}</page><page><title>カテゴリ:タイ</title><ns>14</ns><id>4</id>{}</page>\
+         <page><title>古い題名</title><ns>0</ns><id>6</id>{}</page>",
+        revision(51, "2019-12-31T00:00:00Z", "yamada", "", "#転送 [[タイの紛争]]"),
         revision(21, "2020-01-01T00:00:00Z", "yamada", "", "現地法人での紛争。[[TEAMタイ金属労連]]と協力。"),
         revision(31, "2020-01-02T00:00:00Z", "yamada", "", "#転送 [[タイの紛争]]"),
         revision(41, "2020-01-03T00:00:00Z", "yamada", "", "タイ関係のページ。"),
+        revision(61, "2020-01-04T00:00:00Z", "yamada", "", "#REDIRECT [[存在しないページ]]"),
     )
 }
 
@@ -89,7 +95,11 @@ async fn imports_japanese_history_idempotently(app: &TestApp) {
     assert_eq!((first.pages_created, first.revisions_imported), (1, 3));
     let full = bz2(&dir, "full.xml.bz2", &japanese_dump(&[&team_page(), &other_pages()]));
     let rest = import::run(&app.db, &viewer, &full, Reach::Public, |_| {}).await.unwrap();
-    assert_eq!((rest.pages_created, rest.revisions_imported, rest.revisions_skipped, rest.redirects), (2, 2, 3, 1), "{}", rest.text());
+    assert_eq!((rest.pages_created, rest.revisions_imported, rest.revisions_skipped, rest.redirects), (3, 3, 3, 1), "{}", rest.text());
+    assert_eq!(rest.same_title_redirects, [("ﾀｲの紛争".to_string(), "タイの紛争".to_string())]);
+    assert_eq!(rest.dangling_redirects, [("古い題名".to_string(), "存在しないページ".to_string())]);
+    assert!(rest.refused.is_empty(), "{:?}", rest.refused);
+    assert!(rest.text().contains("古い題名 → 存在しないページ"));
     assert_eq!(rest.other_namespaces, [(14, "カテゴリ:タイ".to_string())]);
     assert!(first.unconverted.iter().any(|(t, w)| t == "TEAMタイ金属労連" && w.contains("労組情報")), "{:?}", first.unconverted);
     let pages_before = count(app, "SELECT COUNT(*) FROM wiki_pages").await;

@@ -25,9 +25,35 @@ pub fn redirect_target(text: &str) -> Option<String> {
     Some(t[start..end].split('|').next()?.trim().to_string())
 }
 
+/// `<!-- … -->` never shows in MediaWiki (an unclosed one hides the rest of the page).
+fn strip_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("<!--") {
+        out.push_str(&rest[..i]);
+        rest = rest[i + 4..].find("-->").map(|j| &rest[i + 4 + j + 3..]).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `convert`, except that a page the converter cannot handle (a bug, met on some real dump) is
+/// kept whole as a code block and reported, instead of ending the import.
+pub fn convert_or_keep(text: &str) -> Converted {
+    std::panic::catch_unwind(|| convert(text)).unwrap_or_else(|_| {
+        let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+        let fence = "`".repeat(longest.max(2) + 1);
+        Converted {
+            markdown: format!("{fence}wikitext\n{text}\n{fence}\n"),
+            unconverted: vec!["the whole page, kept as wikitext (converter failure) / 変換に失敗したためページ全体を元の記法のまま保存".into()],
+        }
+    })
+}
+
 pub fn convert(text: &str) -> Converted {
     let mut unconverted = vec![];
-    let (text, refs) = footnotes(text, &mut unconverted);
+    let text = strip_comments(text);
+    let (text, refs) = footnotes(&text, &mut unconverted);
     let text = templates(&text, &mut unconverted);
     let mut out: Vec<String> = vec![];
     let mut lines = text.lines().peekable();
@@ -141,7 +167,8 @@ fn convert_line(line: &str, unconverted: &mut Vec<String>) -> String {
     let t = line.trim_end();
     // Headings: == Title == is a second-level heading.
     if t.starts_with('=') && t.ends_with('=') && t.len() > 2 {
-        let level = t.chars().take_while(|c| *c == '=').count().min(t.chars().rev().take_while(|c| *c == '=').count()).min(6);
+        // A line of only "=" (===) has no title between the marks.
+        let level = t.chars().take_while(|c| *c == '=').count().min(t.chars().rev().take_while(|c| *c == '=').count()).min(6).min((t.len() - 1) / 2);
         let inner = t[level..t.len() - level].trim();
         if !inner.is_empty() {
             return format!("{} {}", "#".repeat(level), inline(inner, unconverted));
@@ -302,5 +329,19 @@ mod tests {
         assert_eq!(redirect_target("#転送 [[新しい題名]]").as_deref(), Some("新しい題名"));
         assert_eq!(redirect_target("#REDIRECT [[Target|x]]").as_deref(), Some("Target"));
         assert_eq!(redirect_target("本文"), None);
+    }
+
+    #[test]
+    fn comments_are_dropped() {
+        assert_eq!(convert("年<!-- 要確認\n -->は2003<!-- 閉じていない").markdown.trim(), "年は2003");
+    }
+
+    #[test]
+    fn lines_of_equals_signs() {
+        // Met in a real Wikipedia export: "===" alone used to slice past itself. MediaWiki reads it
+        // as a heading whose title is "=".
+        for (wt, md) in [("===", "# ="), ("=", "="), ("==", "=="), ("=====", "## ="), ("== ==", "== =="), ("=x=", "# x")] {
+            assert_eq!(convert(wt).markdown.trim(), md, "{wt:?}");
+        }
     }
 }
