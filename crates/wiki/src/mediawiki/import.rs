@@ -41,43 +41,29 @@ impl Report {
              revisions already imported (skipped) / 取り込み済みの版: {}\nredirects / 転送ページ: {}\n",
             self.source, self.pages_created, self.pages_updated, self.revisions_imported, self.revisions_skipped, self.redirects
         );
-        if !self.refused.is_empty() {
-            s.push_str(&format!("\npages not imported / 取り込まなかったページ ({}):\n", self.refused.len()));
-            for (t, why) in &self.refused {
-                s.push_str(&format!("  {t}: {why}\n"));
-            }
-        }
-        if !self.same_title_redirects.is_empty() {
-            s.push_str(&format!(
-                "\nredirects differing from their target only in letter case, not imported (Kumiai titles ignore case) / 大文字小文字だけが違う転送、取り込まず ({}):\n",
-                self.same_title_redirects.len()
-            ));
-            for (t, to) in &self.same_title_redirects {
-                s.push_str(&format!("  {t} → {to}\n"));
-            }
-        }
-        if !self.dangling_redirects.is_empty() {
-            s.push_str(&format!(
-                "\nredirects whose target is not in Kumiai, kept as ordinary pages / 転送先がないため通常のページとして取り込んだ転送 ({}):\n",
-                self.dangling_redirects.len()
-            ));
-            for (t, to) in &self.dangling_redirects {
-                s.push_str(&format!("  {t} → {to}\n"));
-            }
-        }
-        if !self.other_namespaces.is_empty() {
-            s.push_str(&format!("\npages outside the article namespace, not imported / 記事以外の名前空間 ({}):\n", self.other_namespaces.len()));
-            for (ns, t) in &self.other_namespaces {
-                s.push_str(&format!("  [ns {ns}] {t}\n"));
-            }
-        }
-        if !self.unconverted.is_empty() {
-            s.push_str(&format!("\nkept as text, not rendered / 変換できず文字のまま残したもの ({}):\n", self.unconverted.len()));
-            for (t, what) in &self.unconverted {
-                s.push_str(&format!("  {t}: {what}\n"));
-            }
-        }
+        let arrow = |l: &[(String, String)]| l.iter().map(|(t, to)| format!("{t} → {to}")).collect::<Vec<_>>();
+        let colon = |l: &[(String, String)]| l.iter().map(|(t, what)| format!("{t}: {what}")).collect::<Vec<_>>();
+        section(&mut s, "pages not imported / 取り込まなかったページ", colon(&self.refused));
+        section(
+            &mut s,
+            "redirects differing from their target only in letter case, not imported (Kumiai titles ignore case) / 大文字小文字だけが違う転送、取り込まず",
+            arrow(&self.same_title_redirects),
+        );
+        section(&mut s, "redirects whose target is not in Kumiai, kept as ordinary pages / 転送先がないため通常のページとして取り込んだ転送", arrow(&self.dangling_redirects));
+        section(&mut s, "pages outside the article namespace, not imported / 記事以外の名前空間", self.other_namespaces.iter().map(|(ns, t)| format!("[ns {ns}] {t}")).collect());
+        section(&mut s, "kept as text, not rendered / 変換できず文字のまま残したもの", colon(&self.unconverted));
         s
+    }
+}
+
+/// A titled, counted list in the report; nothing when empty.
+fn section(s: &mut String, heading: &str, lines: Vec<String>) {
+    if lines.is_empty() {
+        return;
+    }
+    s.push_str(&format!("\n{heading} ({}):\n", lines.len()));
+    for l in lines {
+        s.push_str(&format!("  {l}\n"));
     }
 }
 
