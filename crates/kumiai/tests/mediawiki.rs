@@ -10,7 +10,7 @@ use kumiai_core::Reach;
 use kumiai_wiki::mediawiki::import;
 use std::io::Write;
 
-on_both_backends!(imports_mediawikis_own_example, imports_japanese_history_idempotently);
+on_both_backends!(imports_mediawikis_own_example, imports_japanese_history_idempotently, imports_a_real_wikipedia_export);
 
 fn data(name: &str) -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
@@ -119,4 +119,23 @@ async fn imports_japanese_history_idempotently(app: &TestApp) {
     let redirect = kumiai_wiki::store::by_key(&app.db, &kumiai_wiki::model::title_key("タイ紛争")).await.unwrap().unwrap();
     assert_eq!(redirect.redirect_to, Some(dispute.id));
     assert!(anon.get("/wiki?category=%E3%82%BF%E3%82%A4").await.body.contains("TEAMタイ金属労連"));
+}
+
+/// 206 real Wikipedia pages (tests/data/README.md): every article arrives, case-variant redirects
+/// do not take an article's title, comments vanish, and a second run changes nothing.
+async fn imports_a_real_wikipedia_export(app: &TestApp) {
+    let viewer = kumiai::app::system_viewer(&app.db).await.unwrap();
+    let rep = import::run(&app.db, &viewer, &data("enwiki-excerpt.xml.bz2"), Reach::Affiliates, |_| {}).await.unwrap();
+    assert_eq!((rep.pages_created, rep.revisions_imported, rep.redirects), (190, 190, 10), "{}", rep.text());
+    assert_eq!((rep.same_title_redirects.len(), rep.dangling_redirects.len(), rep.other_namespaces.len()), (14, 75, 1));
+    assert_eq!(rep.refused.len(), 1, "only Abel, a second redirect under the same title: {:?}", rep.refused);
+    assert!(rep.unconverted.iter().any(|(t, w)| t == "Andorra" && w.starts_with("template {{Infobox country")), "templates are listed");
+    let andorra = kumiai_wiki::store::by_key(&app.db, &kumiai_wiki::model::title_key("AndorrA")).await.unwrap().unwrap();
+    assert_eq!((andorra.title.as_str(), andorra.redirect_to), ("Andorra", None), "the article, not the redirect listed before it");
+    assert!(andorra.body.contains("Principality of Andorra") && andorra.body.contains("## History"), "{}", &andorra.body[..2000.min(andorra.body.len())]);
+    assert_eq!(count(app, "SELECT COUNT(*) FROM wiki_pages WHERE body LIKE '%<!--%'").await, 0, "MediaWiki comments are not shown");
+    let revisions = count(app, "SELECT COUNT(*) FROM wiki_revisions").await;
+    let again = import::run(&app.db, &viewer, &data("enwiki-excerpt.xml.bz2"), Reach::Affiliates, |_| {}).await.unwrap();
+    assert_eq!((again.pages_created, again.pages_updated, again.revisions_imported, again.revisions_skipped), (0, 0, 0, 190));
+    assert_eq!(count(app, "SELECT COUNT(*) FROM wiki_revisions").await, revisions);
 }
