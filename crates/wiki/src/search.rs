@@ -19,13 +19,41 @@ pub async fn document(db: &Db, id: i64) -> anyhow::Result<Option<Document>> {
         module: "wiki".into(),
         kind: p.kind.clone(),
         title: p.title.clone(),
-        body: p.body.clone(),
+        body: plain_text(&p.body),
         url: p.url(),
         org_id: p.org_id,
         year,
         updated_at: p.updated_at,
         access,
     }))
+}
+
+/// The words of a Markdown body without its markup, so snippets read as text: `[[target|label]]`
+/// becomes its label, heading/list/quote marks, emphasis and table pipes go.
+pub fn plain_text(md: &str) -> String {
+    let mut out = String::with_capacity(md.len());
+    for line in md.lines() {
+        let line = line.trim_start().trim_start_matches(['#', '>', '-', '*', '+']).trim_start();
+        if line.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ')) {
+            continue; // table rule
+        }
+        let mut rest = line;
+        while let Some(i) = rest.find("[[") {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + 2..];
+            let Some(end) = after.find("]]") else {
+                out.push_str(after);
+                rest = "";
+                break;
+            };
+            let inner = &after[..end];
+            out.push_str(inner.rsplit_once('|').map(|(_, label)| label).unwrap_or(inner));
+            rest = &after[end + 2..];
+        }
+        out.push_str(rest);
+        out.push('\n');
+    }
+    out.replace("**", "").replace('|', " ").replace('`', "")
 }
 
 fn jiff_year(ms: i64) -> Option<i64> {
@@ -60,4 +88,13 @@ impl Source for Pages {
 
 pub fn sources() -> Vec<std::sync::Arc<dyn Source>> {
     vec![std::sync::Arc::new(Pages)]
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn plain_text_keeps_words_not_markup() {
+        let md = "## 概要\n**TEAM** は[[タイ金属労連|タイ]]の労組。[[カテゴリ:タイ]]\n| 年 | 件数 |\n|---|---|\n| 2025 | 3 |\n- 項目";
+        assert_eq!(super::plain_text(md), "概要\nTEAM はタイの労組。カテゴリ:タイ\n  年   件数  \n  2025   3  \n項目\n");
+    }
 }
