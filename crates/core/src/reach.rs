@@ -10,10 +10,11 @@
 //!    to a subtree, the viewer's organisation must lie inside that subtree.
 
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
-use crate::Lang;
+use crate::{Lang, OrgId, UserId};
 
 /// The reach ladder, narrowest first: `Hq < Industrial < Affiliates < Public`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -120,44 +121,125 @@ impl Role {
 /// A logged-in user as the reach rules need them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Account {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub login: String,
     pub display_name: String,
-    pub org_id: i64,
+    pub org_id: OrgId,
     /// The user's organisation and its ancestors, root first, ending with `org_id`.
-    pub org_path: Vec<i64>,
+    pub org_path: Vec<OrgId>,
     pub tier: Tier,
     pub role: Role,
 }
 
-/// Who is asking. Anonymous visitors have no account. The `checked` flag is raised by every reach
-/// decision, so the web layer can refuse to send a record-bearing response that never asked.
-#[derive(Clone, Debug, Default)]
+/// What the reach layer decided during one request: whether it was asked at all (the route guard's
+/// second net) and which records it let through, by (entity, id). The web shell refuses a page that
+/// links to a record this ledger never admitted. Only the reach layer writes to it.
+#[derive(Debug, Default)]
+pub struct Ledger {
+    decided: AtomicBool,
+    admitted: Mutex<HashSet<(String, i64)>>,
+}
+
+impl Ledger {
+    /// Notes that a reach decision was made.
+    pub fn note_decision(&self) {
+        self.decided.store(true, Ordering::Relaxed);
+    }
+    pub fn decided(&self) -> bool {
+        self.decided.load(Ordering::Relaxed)
+    }
+    /// Notes that record `id` of `entity` passed the reach layer.
+    pub fn admit(&self, entity: &str, id: i64) {
+        self.note_decision();
+        self.admitted.lock().unwrap_or_else(|e| e.into_inner()).insert((entity.to_string(), id));
+    }
+    pub fn was_admitted(&self, entity: &str, id: i64) -> bool {
+        self.admitted.lock().unwrap_or_else(|e| e.into_inner()).contains(&(entity.to_string(), id))
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Who {
+    Anonymous,
+    User(Account),
+    /// The system itself: the command line, background jobs, index builders. Sees and may change
+    /// everything; never built from a request.
+    System,
+}
+
+/// Who is asking, with the request's reach ledger. Clones share the ledger.
+#[derive(Clone, Debug)]
 pub struct Viewer {
-    pub account: Option<Account>,
-    checked: Arc<AtomicBool>,
+    who: Who,
+    ledger: Arc<Ledger>,
+}
+
+impl Default for Viewer {
+    fn default() -> Self {
+        Viewer::anonymous()
+    }
 }
 
 impl Viewer {
     pub fn anonymous() -> Viewer {
-        Viewer::default()
+        Viewer { who: Who::Anonymous, ledger: Arc::default() }
     }
+    /// A user (or an anonymous visitor) with a ledger of their own.
     pub fn new(account: Option<Account>) -> Viewer {
-        Viewer { account, checked: Arc::default() }
+        Viewer::with_ledger(account, Arc::default())
     }
-    /// Shares the request's check flag, so checks made through this viewer count for the request.
-    pub fn with_flag(account: Option<Account>, checked: Arc<AtomicBool>) -> Viewer {
-        Viewer { account, checked }
+    /// A user (or anonymous visitor) whose reach decisions go into `ledger` (the request's).
+    pub fn with_ledger(account: Option<Account>, ledger: Arc<Ledger>) -> Viewer {
+        Viewer { who: account.map(Who::User).unwrap_or(Who::Anonymous), ledger }
     }
+    /// Another reader within the same request (a feed opened by a token): same ledger.
+    pub fn acting_as(&self, account: Account) -> Viewer {
+        Viewer { who: Who::User(account), ledger: Arc::clone(&self.ledger) }
+    }
+    /// The system: internal reads and writes by the command line and background jobs. It is the one
+    /// all-seeing viewer; the web layer never builds it (a test keeps it so).
+    pub fn system() -> Viewer {
+        Viewer { who: Who::System, ledger: Arc::default() }
+    }
+    pub fn is_system(&self) -> bool {
+        matches!(self.who, Who::System)
+    }
+    pub fn account(&self) -> Option<&Account> {
+        match &self.who {
+            Who::User(a) => Some(a),
+            _ => None,
+        }
+    }
+    pub fn is_anonymous(&self) -> bool {
+        matches!(self.who, Who::Anonymous)
+    }
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+    /// The request's ledger, for the web shell's guard.
+    pub fn shared_ledger(&self) -> Arc<Ledger> {
+        Arc::clone(&self.ledger)
+    }
+    /// The system counts as the head office.
     pub fn tier(&self) -> Option<Tier> {
-        self.account.as_ref().map(|a| a.tier)
+        match &self.who {
+            Who::User(a) => Some(a.tier),
+            Who::System => Some(Tier::Hq),
+            Who::Anonymous => None,
+        }
     }
+    /// The system counts as an admin.
     pub fn role(&self) -> Option<Role> {
-        self.account.as_ref().map(|a| a.role)
+        match &self.who {
+            Who::User(a) => Some(a.role),
+            Who::System => Some(Role::Admin),
+            Who::Anonymous => None,
+        }
     }
-    pub fn org_id(&self) -> Option<i64> {
-        self.account.as_ref().map(|a| a.org_id)
+    pub fn org_id(&self) -> Option<OrgId> {
+        self.account().map(|a| a.org_id)
     }
+    /// Sees every record: the head office and the system.
     pub fn is_hq(&self) -> bool {
         self.tier() == Some(Tier::Hq)
     }
@@ -168,15 +250,8 @@ impl Viewer {
         self.role().is_some_and(|r| r >= min)
     }
     /// Whether `org` is the viewer's organisation or one of its ancestors.
-    pub fn is_within(&self, org: i64) -> bool {
-        self.account.as_ref().is_some_and(|a| a.org_path.contains(&org))
-    }
-    /// Records that the reach layer was consulted for this request.
-    pub fn mark_checked(&self) {
-        self.checked.store(true, Ordering::Relaxed);
-    }
-    pub fn was_checked(&self) -> bool {
-        self.checked.load(Ordering::Relaxed)
+    pub fn is_within(&self, org: OrgId) -> bool {
+        self.account().is_some_and(|a| a.org_path.contains(&org))
     }
 }
 
@@ -185,14 +260,14 @@ impl Viewer {
 pub struct Access {
     pub reach: Reach,
     /// Limits the record to this organisation's subtree.
-    pub scope_org: Option<i64>,
+    pub scope_org: Option<OrgId>,
     /// Unix ms until which only the head office and the owner see the record.
     pub embargo_until: Option<i64>,
-    pub owner_org: i64,
+    pub owner_org: OrgId,
     /// The owner organisation and its ancestors, root first: used for edit rights.
-    pub owner_path: Vec<i64>,
+    pub owner_path: Vec<OrgId>,
     /// Named organisations (typically partners) the record is shared with.
-    pub shared_with: Vec<i64>,
+    pub shared_with: Vec<OrgId>,
 }
 
 impl Access {
@@ -203,9 +278,11 @@ impl Access {
 
 /// Whether `viewer` may see a record with `access` at time `now_ms`.
 pub fn can_see(viewer: &Viewer, access: &Access, now_ms: i64) -> bool {
-    viewer.mark_checked();
-    let Some(acct) = &viewer.account else {
-        return access.reach == Reach::Public && access.scope_org.is_none() && !access.embargoed(now_ms);
+    viewer.ledger.note_decision();
+    let acct = match &viewer.who {
+        Who::System => return true,
+        Who::Anonymous => return access.reach == Reach::Public && access.scope_org.is_none() && !access.embargoed(now_ms),
+        Who::User(a) => a,
     };
     if acct.tier == Tier::Hq || acct.org_id == access.owner_org {
         return true;
@@ -222,9 +299,16 @@ pub fn can_see(viewer: &Viewer, access: &Access, now_ms: i64) -> bool {
 /// Whether `viewer` may change a record: an editor who sees it, and who is the head office or sits
 /// at or above the owning organisation.
 pub fn can_edit(viewer: &Viewer, access: &Access, now_ms: i64) -> bool {
-    let Some(acct) = &viewer.account else {
-        viewer.mark_checked();
-        return false;
+    let acct = match &viewer.who {
+        Who::System => {
+            viewer.ledger.note_decision();
+            return true;
+        }
+        Who::Anonymous => {
+            viewer.ledger.note_decision();
+            return false;
+        }
+        Who::User(a) => a,
     };
     acct.role >= Role::Editor
         && can_see(viewer, access, now_ms)

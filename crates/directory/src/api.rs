@@ -1,20 +1,19 @@
 //! The directory's JSON API under /api/v1. Same stores, same rules as the pages: a record the
-//! caller may not see is 404, a stale version is 409 with both versions.
+//! caller may not see is 404, a stale version is 409 with both versions, and a `PUT` changes only
+//! the fields it names.
 
 use crate::counts::{self, CountInput};
+use crate::org::Organisation;
 use crate::org::store::{self, ListQuery};
-use crate::org::{OrgInput, Organisation};
+use crate::org::OrgInput;
 use crate::people::store::{self as people_store, PeopleQuery};
-use crate::people::{Person, PersonInput};
+use crate::people::{Person, PersonInput, PersonRow};
 use axum::Json;
-use axum::extract::Path;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use kumiai_core::{Access, time};
-use kumiai_platform::reach::can_edit;
-use kumiai_platform::web::{QueryParams, JsonBody, Ctx, Guard, Route};
-use kumiai_platform::AppResult;
-use serde::Deserialize;
+use axum::routing::{get, post, put};
+use kumiai_core::{OrgId, PersonId, time};
+use kumiai_platform::web::{Ctx, Guard, JsonBody, Patch, PathParams, QueryParams, Route, VersionForm};
+use kumiai_platform::{AppResult, Visible};
 use serde_json::{Value, json};
 
 pub fn routes() -> Vec<Route> {
@@ -22,35 +21,33 @@ pub fn routes() -> Vec<Route> {
         Route::get("/api/v1/organisations", Guard::Reach, get(list_orgs)),
         Route::post("/api/v1/organisations", Guard::Reach, post(create_org)),
         Route::get("/api/v1/organisations/{id}", Guard::Reach, get(get_org)),
-        Route::put("/api/v1/organisations/{id}", Guard::Reach, axum::routing::put(update_org)),
+        Route::put("/api/v1/organisations/{id}", Guard::Reach, put(update_org)),
         Route::post("/api/v1/organisations/{id}/archive", Guard::Reach, post(archive_org)),
         Route::post("/api/v1/organisations/{id}/restore", Guard::Reach, post(restore_org)),
         Route::get("/api/v1/organisations/{id}/member-counts", Guard::Reach, get(get_counts)),
-        Route::put("/api/v1/organisations/{id}/member-counts", Guard::Reach, axum::routing::put(put_counts)),
+        Route::put("/api/v1/organisations/{id}/member-counts", Guard::Reach, put(put_counts)),
         Route::get("/api/v1/people", Guard::Reach, get(list_people)),
         Route::post("/api/v1/people", Guard::Reach, post(create_person)),
         Route::get("/api/v1/people/{id}", Guard::Reach, get(get_person)),
-        Route::put("/api/v1/people/{id}", Guard::Reach, axum::routing::put(update_person)),
+        Route::put("/api/v1/people/{id}", Guard::Reach, put(update_person)),
         Route::post("/api/v1/people/{id}/archive", Guard::Reach, post(archive_person)),
         Route::post("/api/v1/people/{id}/restore", Guard::Reach, post(restore_person)),
     ]
 }
 
-async fn org_json(ctx: &Ctx, o: &Organisation, access: &Access) -> AppResult<Value> {
-    let link = |id: Option<i64>| async move {
-        match id {
-            Some(id) => store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await.ok().map(|(p, _)| json!({"id": p.id, "code": p.code, "name_ja": p.name_ja})),
-            None => None,
-        }
-    };
+/// An organisation as the API shows it. Linked organisations appear only where the caller may
+/// see them; subtree, shares and embargo only to those who may edit it.
+async fn org_json(ctx: &Ctx, o: &Visible<Organisation>) -> AppResult<Value> {
+    let related = store::names(ctx.db(), &ctx.viewer, &[o.parent_id, o.company_id].into_iter().flatten().collect::<Vec<_>>(), ctx.now).await?;
+    let link = |id: Option<OrgId>| id.and_then(|id| related.iter().find(|r| r.id == id)).map(|p| json!({"id": p.id, "code": p.code, "name_ja": p.name_ja}));
     let mut v = json!({
         "id": o.id, "code": o.code, "kind": o.kind, "name_ja": o.name_ja, "name_kana": o.name_kana, "name_en": o.name_en,
         "country": o.country, "note": o.note, "reach": o.reach, "archived": o.archived_at.is_some(), "version": o.version,
         "created_at": time::format_ms(o.created_at), "updated_at": time::format_ms(o.updated_at),
-        "parent": link(o.parent_id).await, "company": link(o.company_id).await,
+        "parent": link(o.parent_id), "company": link(o.company_id),
     });
-    if can_edit(&ctx.viewer, access, ctx.now) {
-        let codes = store::codes(ctx.db(), o, access).await?;
+    if o.can_edit(&ctx.viewer, ctx.now) {
+        let codes = store::codes(ctx.db(), &ctx.viewer, o, ctx.now).await?;
         v["scope"] = json!(codes.scope);
         v["shared_with"] = json!(codes.shared_with);
         v["embargo_until"] = json!(o.embargo_until.map(time::format_input_ms));
@@ -60,107 +57,102 @@ async fn org_json(ctx: &Ctx, o: &Organisation, access: &Access) -> AppResult<Val
 
 async fn list_orgs(ctx: Ctx, QueryParams(q): QueryParams<ListQuery>) -> AppResult<Json<Value>> {
     let (rows, total) = store::list(ctx.db(), &ctx.viewer, &q, ctx.fiscal_year().0, ctx.now).await?;
-    Ok(Json(json!({"total": total.count, "total_is_lower_bound": total.capped, "page": q.page(), "per_page": q.per_page(), "fiscal_year": ctx.fiscal_year().0, "items": rows})))
+    let paging = q.paging();
+    Ok(Json(json!({"total": total.count, "total_is_lower_bound": total.capped, "page": paging.page, "per_page": paging.per_page, "fiscal_year": ctx.fiscal_year().0, "items": rows})))
 }
 
-async fn get_org(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Json<Value>> {
-    let (o, access) = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
-    Ok(Json(org_json(&ctx, &o, &access).await?))
+async fn get_org(ctx: Ctx, PathParams(id): PathParams<OrgId>) -> AppResult<Json<Value>> {
+    let o = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
+    Ok(Json(org_json(&ctx, &o).await?))
 }
 
 async fn create_org(ctx: Ctx, JsonBody(input): JsonBody<OrgInput>) -> AppResult<(StatusCode, Json<Value>)> {
     ctx.account()?;
-    let id = store::create(ctx.db(), &ctx.viewer, &input, ctx.now).await?;
-    let (o, access) = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
-    Ok((StatusCode::CREATED, Json(org_json(&ctx, &o, &access).await?)))
+    let o = store::create(ctx.db(), &ctx.viewer, &input, ctx.now).await?;
+    Ok((StatusCode::CREATED, Json(org_json(&ctx, &o).await?)))
 }
 
-#[derive(Deserialize)]
-struct Versioned<T> {
-    #[serde(default)]
-    version: i64,
-    #[serde(flatten)]
-    input: T,
-}
-
-async fn update_org(ctx: Ctx, Path(id): Path<i64>, JsonBody(v): JsonBody<Versioned<OrgInput>>) -> AppResult<Json<Value>> {
+/// Changes the fields the body names; every other field keeps its stored value.
+async fn update_org(ctx: Ctx, PathParams(id): PathParams<OrgId>, patch: Patch) -> AppResult<Json<Value>> {
     ctx.account()?;
-    store::update(ctx.db(), &ctx.viewer, id, v.version, &v.input, ctx.now).await?;
-    get_org(ctx, Path(id)).await
+    let o = store::update(ctx.db(), &ctx.viewer, id, &patch, ctx.now).await?;
+    Ok(Json(org_json(&ctx, &o).await?))
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct VersionBody {
-    version: i64,
-}
-
-async fn archive_org(ctx: Ctx, Path(id): Path<i64>, JsonBody(v): JsonBody<VersionBody>) -> AppResult<Json<Value>> {
+async fn archive_org(ctx: Ctx, PathParams(id): PathParams<OrgId>, JsonBody(v): JsonBody<VersionForm>) -> AppResult<Json<Value>> {
     ctx.account()?;
     store::set_archived(ctx.db(), &ctx.viewer, id, v.version, true, ctx.now).await?;
-    get_org(ctx, Path(id)).await
+    get_org(ctx, PathParams(id)).await
 }
 
-async fn restore_org(ctx: Ctx, Path(id): Path<i64>, JsonBody(v): JsonBody<VersionBody>) -> AppResult<Json<Value>> {
+async fn restore_org(ctx: Ctx, PathParams(id): PathParams<OrgId>, JsonBody(v): JsonBody<VersionForm>) -> AppResult<Json<Value>> {
     ctx.account()?;
     store::set_archived(ctx.db(), &ctx.viewer, id, v.version, false, ctx.now).await?;
-    get_org(ctx, Path(id)).await
+    get_org(ctx, PathParams(id)).await
 }
 
-async fn get_counts(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Json<Value>> {
-    store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
-    Ok(Json(json!({"items": counts::of_org(ctx.db(), id).await?})))
+async fn get_counts(ctx: Ctx, PathParams(id): PathParams<OrgId>) -> AppResult<Json<Value>> {
+    let o = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
+    Ok(Json(json!({"items": counts::of_org(ctx.db(), &o).await?})))
 }
 
-async fn put_counts(ctx: Ctx, Path(id): Path<i64>, JsonBody(input): JsonBody<CountInput>) -> AppResult<Json<Value>> {
+async fn put_counts(ctx: Ctx, PathParams(id): PathParams<OrgId>, JsonBody(input): JsonBody<CountInput>) -> AppResult<Json<Value>> {
     ctx.account()?;
     counts::save(ctx.db(), &ctx.viewer, id, &input, ctx.now).await?;
-    get_counts(ctx, Path(id)).await
+    get_counts(ctx, PathParams(id)).await
 }
 
-fn person_json(p: &Person) -> Value {
+fn person_json(p: &Person, org: Option<(&str, Option<&str>)>) -> Value {
     json!({
         "id": p.id, "name_kanji": p.name_kanji, "name_kana": p.name_kana, "name_latin": p.name_latin, "gender": p.gender,
         "position_ja": p.position_ja, "position_en": p.position_en, "term_start": p.term_start, "term_end": p.term_end,
         "email": p.email, "note": p.note, "reach": p.reach, "archived": p.archived_at.is_some(), "version": p.version,
-        "organisation": p.org_code.as_ref().map(|c| json!({"id": p.org_id, "code": c, "name_ja": p.org_name_ja})),
+        "organisation": org.map(|(code, name)| json!({"id": p.org_id, "code": code, "name_ja": name})),
         "updated_at": time::format_ms(p.updated_at),
     })
 }
 
-async fn list_people(ctx: Ctx, QueryParams(q): QueryParams<PeopleQuery>) -> AppResult<Json<Value>> {
-    let (rows, total) = people_store::list(ctx.db(), &ctx.viewer, &q, ctx.now).await?;
-    Ok(Json(json!({"total": total.count, "total_is_lower_bound": total.capped, "page": q.page(), "per_page": q.per_page(), "items": rows.iter().map(person_json).collect::<Vec<_>>()})))
+fn row_json(r: &Visible<PersonRow>) -> Value {
+    person_json(&r.person, r.org_code.as_deref().map(|c| (c, r.org_name_ja.as_deref())))
 }
 
-async fn get_person(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Json<Value>> {
-    let (p, _) = people_store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
-    Ok(Json(person_json(&p)))
+async fn list_people(ctx: Ctx, QueryParams(q): QueryParams<PeopleQuery>) -> AppResult<Json<Value>> {
+    let (rows, total) = people_store::list(ctx.db(), &ctx.viewer, &q, ctx.now).await?;
+    let paging = q.paging();
+    Ok(Json(json!({"total": total.count, "total_is_lower_bound": total.capped, "page": paging.page, "per_page": paging.per_page, "items": rows.iter().map(row_json).collect::<Vec<_>>()})))
+}
+
+async fn person_reply(ctx: &Ctx, p: &Visible<Person>) -> AppResult<Json<Value>> {
+    Ok(Json(row_json(&people_store::row(ctx.db(), &ctx.viewer, p, ctx.now).await?)))
+}
+
+async fn get_person(ctx: Ctx, PathParams(id): PathParams<PersonId>) -> AppResult<Json<Value>> {
+    let p = people_store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
+    person_reply(&ctx, &p).await
 }
 
 async fn create_person(ctx: Ctx, JsonBody(input): JsonBody<PersonInput>) -> AppResult<(StatusCode, Json<Value>)> {
     ctx.account()?;
-    let id = people_store::create(ctx.db(), &ctx.viewer, &input, ctx.now).await?;
-    let Json(v) = get_person(ctx, Path(id)).await?;
-    Ok((StatusCode::CREATED, Json(v)))
+    let p = people_store::create(ctx.db(), &ctx.viewer, &input, ctx.now).await?;
+    Ok((StatusCode::CREATED, person_reply(&ctx, &p).await?))
 }
 
-async fn update_person(ctx: Ctx, Path(id): Path<i64>, JsonBody(v): JsonBody<Versioned<PersonInput>>) -> AppResult<Json<Value>> {
+async fn update_person(ctx: Ctx, PathParams(id): PathParams<PersonId>, patch: Patch) -> AppResult<Json<Value>> {
     ctx.account()?;
-    people_store::update(ctx.db(), &ctx.viewer, id, v.version, &v.input, ctx.now).await?;
-    get_person(ctx, Path(id)).await
+    let p = people_store::update(ctx.db(), &ctx.viewer, id, &patch, ctx.now).await?;
+    person_reply(&ctx, &p).await
 }
 
-async fn archive_person(ctx: Ctx, Path(id): Path<i64>, JsonBody(v): JsonBody<VersionBody>) -> AppResult<Json<Value>> {
+async fn archive_person(ctx: Ctx, PathParams(id): PathParams<PersonId>, JsonBody(v): JsonBody<VersionForm>) -> AppResult<Json<Value>> {
     ctx.account()?;
     people_store::set_archived(ctx.db(), &ctx.viewer, id, v.version, true, ctx.now).await?;
-    get_person(ctx, Path(id)).await
+    get_person(ctx, PathParams(id)).await
 }
 
-async fn restore_person(ctx: Ctx, Path(id): Path<i64>, JsonBody(v): JsonBody<VersionBody>) -> AppResult<Json<Value>> {
+async fn restore_person(ctx: Ctx, PathParams(id): PathParams<PersonId>, JsonBody(v): JsonBody<VersionForm>) -> AppResult<Json<Value>> {
     ctx.account()?;
     people_store::set_archived(ctx.db(), &ctx.viewer, id, v.version, false, ctx.now).await?;
-    get_person(ctx, Path(id)).await
+    get_person(ctx, PathParams(id)).await
 }
 
 /// The directory's part of /api/openapi.json.

@@ -1,27 +1,56 @@
-//! Member and dues-paying counts per organisation and fiscal year. They are part of the
-//! organisation's record: whoever sees the organisation sees its counts, whoever may edit it may
-//! record them. Each year is a row, so the table of rows is the history; each change is audited.
+//! Member and dues-paying counts per organisation and fiscal year (the federation's year, named
+//! as the calendar names it: 2027 = 2027年度). They are part of the organisation's record: whoever
+//! sees the organisation sees its counts, whoever may edit it may record them. Each year is a row,
+//! so the rows are the history; each change is audited.
 
-use crate::org;
-use kumiai_core::Viewer;
-use kumiai_platform::audit::{self, Actor, UpdateError};
+use crate::Key;
+use crate::org::{self, Organisation};
+use kumiai_core::{CountId, FiscalYear, OrgId, Viewer};
+use kumiai_platform::audit::{self, Actor};
 use kumiai_platform::db::Db;
-use kumiai_platform::reach::can_edit;
-use kumiai_platform::{AppError, AppResult, FieldError};
+use kumiai_platform::text::{fold, parse_int};
+use kumiai_platform::{AppError, AppResult, FieldError, Identified, Record, Visible};
 use serde::{Deserialize, Serialize};
-use sqlx::FromRow;
+use sqlx::{AssertSqlSafe, FromRow};
 
 pub const ENTITY: &str = "member_count";
 
 #[derive(Clone, Debug, FromRow, Serialize)]
 pub struct MemberCount {
-    pub id: i64,
-    pub org_id: i64,
+    pub id: CountId,
+    pub org_id: OrgId,
     pub fiscal_year: i64,
     pub members: i64,
     pub dues_paying: Option<i64>,
     pub version: i64,
     pub updated_at: i64,
+}
+
+impl MemberCount {
+    pub fn year(&self) -> FiscalYear {
+        FiscalYear(self.fiscal_year as i32)
+    }
+}
+
+impl Identified for MemberCount {
+    const ENTITY: &'static str = ENTITY;
+    fn id(&self) -> i64 {
+        self.id.get()
+    }
+}
+
+impl Record for MemberCount {
+    const TABLE: &'static str = "member_counts";
+    const SELECT: &'static str = "SELECT c.id, c.org_id, c.fiscal_year, c.members, c.dues_paying, c.version, c.updated_at FROM member_counts c";
+    const ALIAS: &'static str = "c";
+    const ORG_REFS: &'static [&'static str] = &["org_id"];
+    type Key = Key;
+    fn version(&self) -> i64 {
+        self.version
+    }
+    fn snapshot(&self) -> serde_json::Value {
+        serde_json::json!({"org_id": self.org_id, "fiscal_year": self.fiscal_year, "members": self.members, "dues_paying": self.dues_paying, "version": self.version})
+    }
 }
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
@@ -34,28 +63,42 @@ pub struct CountInput {
     pub version: Option<i64>,
 }
 
-pub async fn of_org(db: &Db, org_id: i64) -> sqlx::Result<Vec<MemberCount>> {
-    sqlx::query_as("SELECT id, org_id, fiscal_year, members, dues_paying, version, updated_at FROM member_counts WHERE org_id = $1 ORDER BY fiscal_year DESC")
-        .bind(org_id)
-        .fetch_all(&db.pool)
-        .await
+/// The counts of an organisation the caller has let through the reach layer, newest year first.
+pub async fn of_org(db: &Db, org: &Visible<Organisation>) -> sqlx::Result<Vec<MemberCount>> {
+    sqlx::query_as(AssertSqlSafe(format!("{} WHERE c.org_id = $1 ORDER BY c.fiscal_year DESC", MemberCount::SELECT))).bind(org.id).fetch_all(&db.pool).await
+}
+
+pub(crate) async fn of_year(db: &Db, org: OrgId, fy: i64) -> sqlx::Result<Option<MemberCount>> {
+    sqlx::query_as(AssertSqlSafe(format!("{} WHERE c.org_id = $1 AND c.fiscal_year = $2", MemberCount::SELECT))).bind(org).bind(fy).fetch_optional(&db.pool).await
 }
 
 fn parse_count(field: &str, s: &str, required: bool, errs: &mut Vec<FieldError>) -> Option<i64> {
-    let t: String = s.trim().chars().filter(|c| *c != ',' && *c != '，').collect();
-    if t.is_empty() {
+    if s.trim().is_empty() {
         if required {
             errs.push(FieldError::new(field, "人数を入力してください。", "Enter a number."));
         }
         return None;
     }
-    match t.parse::<i64>() {
-        Ok(n) if (0..=10_000_000).contains(&n) => Some(n),
+    match parse_int(s) {
+        Some(n) if (0..=10_000_000).contains(&n) => Some(n),
         _ => {
-            errs.push(FieldError::new(field, "人数は0以上の整数で入力してください。", "Enter a whole number of 0 or more."));
+            errs.push(FieldError::refused(field, s, "人数は0以上1000万以下の整数で入力してください。", "Enter a whole number from 0 to 10,000,000."));
             None
         }
     }
+}
+
+/// A fiscal year as people write it: 2027, ２０２７, 2027年度, FY2027, 令和9年度.
+pub fn parse_fiscal_year(s: &str) -> Option<i64> {
+    let t = fold(s);
+    let t = t.trim_end_matches("年度").trim_start_matches("FY").trim_start_matches("fy").trim();
+    for (era, base) in [("令和", 2018), ("平成", 1988), ("昭和", 1925)] {
+        if let Some(n) = t.strip_prefix(era) {
+            let n = if n.trim() == "元" { 1 } else { n.trim().parse::<i64>().ok()? };
+            return Some(base + n);
+        }
+    }
+    t.parse().ok()
 }
 
 pub struct CheckedCount {
@@ -66,10 +109,10 @@ pub struct CheckedCount {
 
 pub fn check(input: &CountInput) -> Result<CheckedCount, Vec<FieldError>> {
     let mut errs = vec![];
-    let fy = match input.fiscal_year.trim().trim_end_matches("年度").trim_start_matches("FY").parse::<i64>() {
-        Ok(y) if (1950..=2100).contains(&y) => Some(y),
+    let fy = match parse_fiscal_year(&input.fiscal_year) {
+        Some(y) if (1950..=2100).contains(&y) => Some(y),
         _ => {
-            errs.push(FieldError::new("fiscal_year", "年度を西暦の4桁で入力してください（例：2026）。", "Enter the fiscal year as four digits (e.g. 2026)."));
+            errs.push(FieldError::refused("fiscal_year", &input.fiscal_year, "年度を西暦の4桁で入力してください（例：2027）。", "Enter the fiscal year as four digits (e.g. 2027)."));
             None
         }
     };
@@ -86,41 +129,63 @@ pub fn check(input: &CountInput) -> Result<CheckedCount, Vec<FieldError>> {
     }
 }
 
+/// Writes one year's counts in `tx`: inserts a new year, updates an existing one if it really
+/// changes (`expected_version` must be current), and leaves an unchanged one alone. Returns
+/// whether anything was written.
+pub(crate) async fn write(tx: &mut kumiai_platform::db::Tx, actor: &Actor, org_id: OrgId, c: &CheckedCount, existing: Option<&MemberCount>, expected_version: i64) -> Result<bool, audit::UpdateError> {
+    let fields = [("members", c.members.into()), ("dues_paying", c.dues_paying.into())];
+    match existing {
+        None => {
+            let mut f = fields.to_vec();
+            f.extend([("org_id", org_id.into()), ("fiscal_year", c.fiscal_year.into())]);
+            audit::insert::<MemberCount>(tx, actor, &f, None).await?;
+            Ok(true)
+        }
+        Some(e) if e.members == c.members && e.dues_paying == c.dues_paying => Ok(false),
+        Some(e) => {
+            audit::update(tx, actor, e, expected_version, &fields, None, "update").await?;
+            Ok(true)
+        }
+    }
+}
+
 /// Records the counts of one year. A new year is inserted; an existing one needs the version the
 /// change was based on.
-pub async fn save(db: &Db, viewer: &Viewer, org_id: i64, input: &CountInput, now: i64) -> AppResult<i64> {
-    let (o, access) = org::store::load_visible(db, viewer, org_id, now).await?;
-    if !can_edit(viewer, &access, now) {
+pub async fn save(db: &Db, viewer: &Viewer, org_id: OrgId, input: &CountInput, now: i64) -> AppResult<()> {
+    let o = org::store::load_visible(db, viewer, org_id, now).await?;
+    if !o.can_edit(viewer, now) {
         return Err(AppError::Forbidden);
     }
     let c = check(input).map_err(AppError::Validation)?;
-    let existing: Option<MemberCount> = sqlx::query_as(
-        "SELECT id, org_id, fiscal_year, members, dues_paying, version, updated_at FROM member_counts WHERE org_id = $1 AND fiscal_year = $2",
-    )
-    .bind(o.id)
-    .bind(c.fiscal_year)
-    .fetch_optional(&db.pool)
-    .await?;
-    let after = serde_json::json!({"org": o.code, "fiscal_year": c.fiscal_year, "members": c.members, "dues_paying": c.dues_paying});
+    let existing = of_year(db, o.id, c.fiscal_year).await?;
+    let expected = input.version.unwrap_or(0);
     let mut tx = db.begin().await?;
-    let actor = Actor::of(viewer);
-    let fields = [("members", c.members.into()), ("dues_paying", c.dues_paying.into())];
-    let result = match &existing {
-        None => {
-            let mut f = fields.to_vec();
-            f.extend([("org_id", o.id.into()), ("fiscal_year", c.fiscal_year.into())]);
-            audit::insert(&mut tx, &actor, ENTITY, "member_counts", &f, &after).await.map_err(AppError::from)
+    match write(&mut tx, &Actor::of(viewer), o.id, &c, existing.as_ref(), expected).await {
+        Ok(_) => {
+            tx.commit().await?;
+            Ok(())
         }
-        Some(e) => {
-            let before = serde_json::json!({"org": o.code, "fiscal_year": e.fiscal_year, "members": e.members, "dues_paying": e.dues_paying, "version": e.version});
-            match audit::update(&mut tx, &actor, ENTITY, "member_counts", e.id, input.version.unwrap_or(0), &fields, "update", &before, &after).await {
-                Ok(_) => Ok(e.id),
-                Err(UpdateError::Stale(_)) => Err(AppError::Conflict { yours: after.clone(), current: before }),
-                Err(UpdateError::Db(e)) => Err(e.into()),
-            }
+        Err(e) => {
+            drop(tx);
+            let id = existing.map(|e| e.id.get()).unwrap_or_default();
+            let fields = [("members", c.members.into()), ("dues_paying", c.dues_paying.into())];
+            Err(audit::answer::<MemberCount>(e, db, viewer, id, &fields, None, expected, now).await)
         }
-    };
-    let id = result?;
-    tx.commit().await?;
-    Ok(id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years_and_counts_as_people_type_them() {
+        for (text, year) in [("2027", 2027), ("２０２７", 2027), ("2027年度", 2027), ("FY2027", 2027), ("令和9年度", 2027), ("令和元年度", 2019), ("平成30", 2018)] {
+            assert_eq!(parse_fiscal_year(text), Some(year), "{text}");
+        }
+        let ok = check(&CountInput { fiscal_year: "２０２７".into(), members: "１５，５００".into(), dues_paying: "15,000".into(), version: None }).unwrap();
+        assert_eq!((ok.fiscal_year, ok.members, ok.dues_paying), (2027, 15_500, Some(15_000)));
+        let errs = check(&CountInput { fiscal_year: "来年".into(), members: "99999999999".into(), ..Default::default() }).err().unwrap();
+        assert!(errs[0].message.ja.contains("来年") && errs[1].message.en.contains("99999999999"), "{errs:?}");
+    }
 }

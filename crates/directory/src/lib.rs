@@ -1,16 +1,24 @@
-//! The directory module: organisations, member counts and people — storage, rules, pages, JSON API
-//! and spreadsheet import/export. It depends on the platform (reach, audit, web shell) only.
+//! The directory module: organisations, member counts and people — storage, rules, pages, JSON
+//! API, spreadsheet import/export, search documents, command line and demo data. It depends on
+//! the platform only. Other modules use [`reference`], never its tables.
 
 pub mod api;
+pub mod cli;
 pub mod counts;
+pub mod demo;
 pub mod io;
 pub mod org;
 pub mod pages;
 pub mod people;
+pub mod reference;
 pub mod search;
 
 use kumiai_platform::migrate::Migration;
-use kumiai_platform::web::{Module, NavFor, NavItem};
+use kumiai_platform::module::{Module, RecordUrl};
+use kumiai_platform::web::{NavFor, NavItem};
+
+/// Unchecked reads of the directory's records are this crate's alone (see `Record::Key`).
+pub struct Key(());
 
 pub static MIGRATIONS: &[Migration] = &[Migration {
     module: "directory",
@@ -24,13 +32,22 @@ pub fn module() -> Module {
     let mut routes = pages::routes();
     routes.extend(api::routes());
     Module {
-        name: "directory",
         migrations: MIGRATIONS,
+        fiscal_year_columns: &[("member_counts", "fiscal_year")],
         nav: vec![
             NavItem { href: "/directory/organisations", ja: "組織", en: "Organisations", shown_to: NavFor::Everyone },
             NavItem { href: "/directory/people", ja: "人物", en: "People", shown_to: NavFor::Everyone },
         ],
         routes,
         openapi: api::openapi(),
+        record_urls: &[
+            RecordUrl { prefix: "/directory/organisations/", entity: org::ENTITY },
+            RecordUrl { prefix: "/directory/people/", entity: people::ENTITY },
+        ],
+        search: search::sources(),
+        cli: vec![cli::command()],
+        demo: Some(demo::step),
+        walk: Some(demo::walk),
+        ..Module::new("directory")
     }
 }

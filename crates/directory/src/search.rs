@@ -3,31 +3,31 @@
 //! organisation may be hidden from someone who may see the person); the organisation facet is
 //! resolved through the reach layer at query time instead.
 
-use crate::org::{self, store as org_store};
+use crate::counts::{self, MemberCount};
+use crate::org::{self, Organisation, store as org_store};
 use crate::people::{self, store as people_store};
-use kumiai_core::{Account, Role, Tier, Viewer};
+use kumiai_core::{Lang, OrgId, OrgKind, PersonId};
 use kumiai_platform::db::Db;
 use kumiai_platform::reach;
-use kumiai_search::{BoxFuture, Document, Source, batch_by_id};
-
-fn all_seeing() -> Viewer {
-    Viewer::new(Some(Account { user_id: 0, login: "search".into(), display_name: "search".into(), org_id: 0, org_path: vec![], tier: Tier::Hq, role: Role::Viewer }))
-}
+use kumiai_platform::record::fetch;
+use kumiai_platform::search::{BoxFuture, Document, Source, batch_by_id};
+use kumiai_platform::{Reachable, Record};
+use std::sync::Arc;
 
 fn join(parts: &[&str]) -> String {
     parts.iter().filter(|s| !s.trim().is_empty()).copied().collect::<Vec<_>>().join("\n")
 }
 
-pub async fn organisation_document(db: &Db, id: i64) -> anyhow::Result<Option<Document>> {
+pub async fn organisation_document(db: &Db, id: OrgId) -> anyhow::Result<Option<Document>> {
     let Some(o) = org_store::get(db, id).await? else { return Ok(None) };
     if o.archived_at.is_some() {
         return Ok(None);
     }
-    let access = o.access(reach::shares(db, org::ENTITY, id).await?);
+    let access = o.access(reach::shares(db, org::ENTITY, id.get()).await?);
     Ok(Some(Document {
         key: format!("{}:{id}", org::ENTITY),
         module: "directory".into(),
-        kind: o.kind.clone(),
+        kind: o.kind.as_str().into(),
         title: o.name_ja.clone(),
         body: join(&[&o.name_kana, &o.name_en, &o.code, &o.country, &o.note]),
         url: format!("/directory/organisations/{id}"),
@@ -40,11 +40,12 @@ pub async fn organisation_document(db: &Db, id: i64) -> anyhow::Result<Option<Do
     }))
 }
 
-pub async fn person_document(db: &Db, id: i64) -> anyhow::Result<Option<Document>> {
-    let Ok((p, access)) = people_store::load_visible(db, &all_seeing(), id, kumiai_core::time::now_ms()).await else { return Ok(None) };
+pub async fn person_document(db: &Db, id: PersonId) -> anyhow::Result<Option<Document>> {
+    let Some(p) = people_store::get(db, id).await? else { return Ok(None) };
     if p.archived_at.is_some() {
         return Ok(None);
     }
+    let access = p.access(reach::shares(db, people::ENTITY, id.get()).await?);
     Ok(Some(Document {
         key: format!("{}:{id}", people::ENTITY),
         module: "directory".into(),
@@ -59,23 +60,40 @@ pub async fn person_document(db: &Db, id: i64) -> anyhow::Result<Option<Document
     }))
 }
 
+fn label(kind: &str, lang: Lang) -> Option<String> {
+    match (OrgKind::parse(kind), kind) {
+        (Some(k), _) => Some(k.label(lang).to_string()),
+        (None, "person") => Some(lang.t("人物", "Person").to_string()),
+        _ => None,
+    }
+}
+
 pub struct Organisations;
 
 impl Source for Organisations {
+    fn module(&self) -> &'static str {
+        "directory"
+    }
+    fn module_label(&self, lang: Lang) -> &'static str {
+        lang.t("組織・人物", "Directory")
+    }
+    fn kind_label(&self, kind: &str, lang: Lang) -> Option<String> {
+        label(kind, lang)
+    }
     fn entities(&self) -> &'static [&'static str] {
-        &[org::ENTITY, crate::counts::ENTITY]
+        &[org::ENTITY, counts::ENTITY]
     }
 
     fn documents<'a>(&'a self, db: &'a Db, entity: &'a str, id: i64) -> BoxFuture<'a, anyhow::Result<Vec<(String, Option<Document>)>>> {
         Box::pin(async move {
             // A member count's change is its organisation's.
-            let org_id = if entity == crate::counts::ENTITY {
-                match sqlx::query_scalar::<_, i64>("SELECT org_id FROM member_counts WHERE id = $1").bind(id).fetch_optional(&db.pool).await? {
-                    Some(o) => o,
+            let org_id = if entity == counts::ENTITY {
+                match fetch::<MemberCount>(db, id, &crate::Key(())).await? {
+                    Some(c) => c.org_id,
                     None => return Ok(vec![]),
                 }
             } else {
-                id
+                OrgId(id)
             };
             // A move changes the subtree's paths, not its documents: only this record is rewritten.
             Ok(vec![(format!("{}:{org_id}", org::ENTITY), organisation_document(db, org_id).await?)])
@@ -83,27 +101,36 @@ impl Source for Organisations {
     }
 
     fn batch<'a>(&'a self, db: &'a Db, after_id: i64, limit: i64) -> BoxFuture<'a, anyhow::Result<(Vec<Document>, Option<i64>)>> {
-        Box::pin(batch_by_id(db, "organisations", " AND archived_at IS NULL", after_id, limit, move |id| organisation_document(db, id)))
+        Box::pin(batch_by_id(db, Organisation::TABLE, " AND archived_at IS NULL", after_id, limit, move |id| organisation_document(db, OrgId(id))))
     }
 }
 
 pub struct People;
 
 impl Source for People {
+    fn module(&self) -> &'static str {
+        "directory"
+    }
+    fn module_label(&self, lang: Lang) -> &'static str {
+        lang.t("組織・人物", "Directory")
+    }
+    fn kind_label(&self, kind: &str, lang: Lang) -> Option<String> {
+        label(kind, lang)
+    }
     fn entities(&self) -> &'static [&'static str] {
         &[people::ENTITY]
     }
 
     fn documents<'a>(&'a self, db: &'a Db, _entity: &'a str, id: i64) -> BoxFuture<'a, anyhow::Result<Vec<(String, Option<Document>)>>> {
-        Box::pin(async move { Ok(vec![(format!("{}:{id}", people::ENTITY), person_document(db, id).await?)]) })
+        Box::pin(async move { Ok(vec![(format!("{}:{id}", people::ENTITY), person_document(db, PersonId(id)).await?)]) })
     }
 
     fn batch<'a>(&'a self, db: &'a Db, after_id: i64, limit: i64) -> BoxFuture<'a, anyhow::Result<(Vec<Document>, Option<i64>)>> {
-        Box::pin(batch_by_id(db, "people", " AND archived_at IS NULL", after_id, limit, move |id| person_document(db, id)))
+        Box::pin(batch_by_id(db, people::Person::TABLE, " AND archived_at IS NULL", after_id, limit, move |id| person_document(db, PersonId(id))))
     }
 }
 
-/// The directory's sources, for the app to hand to the search service.
-pub fn sources() -> Vec<std::sync::Arc<dyn Source>> {
-    vec![std::sync::Arc::new(Organisations), std::sync::Arc::new(People)]
+/// The directory's sources.
+pub fn sources() -> Vec<Arc<dyn Source>> {
+    vec![Arc::new(Organisations), Arc::new(People)]
 }

@@ -5,8 +5,9 @@
 //! Size: KUMIAI_BENCH_ORGS (default 50,000) organisations and KUMIAI_BENCH_PEOPLE (default 200,000)
 //! people, generated once into target/bench-data (reused while the sizes match).
 
-use kumiai_core::{Viewer, time::now_ms};
+use kumiai_core::{OrgId, Viewer, time::now_ms};
 use kumiai_directory::org::store::{self, ListQuery};
+use kumiai_platform::module::DemoSize;
 use kumiai_platform::{Config, Db};
 use std::time::{Duration, Instant};
 
@@ -30,10 +31,11 @@ fn main() {
     let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../../target/bench-data/{orgs}-{people}"));
     let config = Config::from_env(Some(dir.clone()), None).unwrap();
     let db: Db = rt.block_on(async {
-        let db = kumiai::app::open(&config).await.unwrap();
-        if kumiai::demo::is_empty(&db).await.unwrap() {
+        let modules = kumiai::app::modules();
+        let db = kumiai::app::open(&config, &modules).await.unwrap();
+        if kumiai::app::is_empty(&db).await.unwrap() {
             let t = Instant::now();
-            kumiai::demo::build(&db, kumiai::demo::Scale::bench(orgs, people), 9, true).await.unwrap();
+            kumiai::app::demo(&db, &config, &modules, DemoSize::Bench { orgs, people }).await.unwrap();
             eprintln!("generated {orgs} organisations / {people} people in {:.1} s", t.elapsed().as_secs_f64());
         }
         db
@@ -43,7 +45,7 @@ fn main() {
         Viewer::new(u.account())
     });
     let total: i64 = rt.block_on(sqlx::query_scalar("SELECT COUNT(*) FROM organisations").fetch_one(&db.pool)).unwrap();
-    let e1: i64 = rt.block_on(sqlx::query_scalar("SELECT id FROM organisations WHERE code = 'E00001'").fetch_one(&db.pool)).unwrap();
+    let e1: OrgId = rt.block_on(sqlx::query_scalar("SELECT id FROM organisations WHERE code = 'E00001'").fetch_one(&db.pool)).unwrap();
     let now = now_ms();
     println!("database: {} ({} organisations)", dir.display(), total);
     println!("| query | reach-filtered (ms) | unfiltered reference (ms) | ratio |");
@@ -51,7 +53,7 @@ fn main() {
 
     let q = ListQuery::default();
     let (filtered, _) = measure(|| {
-        rt.block_on(store::list(&db, &viewer, &q, 2026, now)).unwrap();
+        rt.block_on(store::list(&db, &viewer, &q, 2027, now)).unwrap();
     });
     let (raw, _) = measure(|| {
         rt.block_on(async {
@@ -63,7 +65,7 @@ fn main() {
 
     let q = ListQuery { q: "精機".into(), ..Default::default() };
     let (filtered, _) = measure(|| {
-        rt.block_on(store::list(&db, &viewer, &q, 2026, now)).unwrap();
+        rt.block_on(store::list(&db, &viewer, &q, 2027, now)).unwrap();
     });
     let (raw, _) = measure(|| {
         rt.block_on(async {
@@ -80,7 +82,7 @@ fn main() {
         rt.block_on(store::load_visible(&db, &viewer, e1, now)).unwrap();
     });
     let (raw, _) = measure(|| {
-        rt.block_on(store::get(&db, e1)).unwrap();
+        rt.block_on(sqlx::query_as::<_, (i64, String)>("SELECT id, name_ja FROM organisations WHERE id = $1").bind(e1).fetch_one(&db.pool)).unwrap();
     });
     println!("| one organisation by id | {filtered:.3} | {raw:.3} | {:.2} |", filtered / raw);
 }

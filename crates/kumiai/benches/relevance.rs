@@ -9,7 +9,7 @@ mod corpus;
 #[path = "common/fts.rs"]
 mod fts;
 
-use kumiai_core::{Access, Account, Reach, Role, Tier, Viewer};
+use kumiai_core::{Access, Account, OrgId, Reach, Role, Tier, UserId, Viewer};
 use kumiai_search::{Analysis, Document, SearchIndex, SearchQuery};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -69,7 +69,7 @@ fn main() {
     let seg = kumiai_search::dictionary::open(&dict, Path::new(kumiai_search::dictionary::DEFAULT_SOURCE)).expect("IPADIC");
     let (index, _) = SearchIndex::open(&work.join("kumiai"), seg).unwrap();
     for (i, d) in docs.iter().enumerate() {
-        let access = Access { reach: Reach::Public, scope_org: None, embargo_until: None, owner_org: 1, owner_path: vec![1], shared_with: vec![] };
+        let access = Access { reach: Reach::Public, scope_org: None, embargo_until: None, owner_org: OrgId(1), owner_path: vec![OrgId(1)], shared_with: vec![] };
         index
             .upsert(&Document { key: i.to_string(), module: "wiki".into(), kind: "topic".into(), title: d.title.clone(), body: d.body.clone(), url: String::new(), org_id: None, year: None, updated_at: 0, access })
             .unwrap();
@@ -78,7 +78,7 @@ fn main() {
     let pairs: Vec<(String, String)> = docs.iter().map(|d| (d.title.clone(), d.body.clone())).collect();
     let fts = fts::Fts::build(&work.join("fts.db"), &pairs);
 
-    let reader = Viewer::new(Some(Account { user_id: 9, login: "ent".into(), display_name: "ent".into(), org_id: 20, org_path: vec![1, 2, 20], tier: Tier::Enterprise, role: Role::Viewer }));
+    let reader = Viewer::new(Some(Account { user_id: UserId(9), login: "ent".into(), display_name: "ent".into(), org_id: OrgId(20), org_path: vec![OrgId(1), OrgId(2), OrgId(20)], tier: Tier::Enterprise, role: Role::Viewer }));
     let kumiai = |q: &str, analysis: Analysis| -> Vec<String> {
         let r = index.search(&reader, &SearchQuery { text: q.to_string(), limit: 10, analysis, ..Default::default() }, 0).unwrap();
         r.hits.iter().map(|h| docs[h.key.parse::<usize>().unwrap()].id.clone()).collect()

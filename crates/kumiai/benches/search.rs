@@ -9,7 +9,7 @@ mod corpus;
 #[path = "common/fts.rs"]
 mod fts;
 
-use kumiai_core::{Access, Account, Reach, Role, Tier, Viewer};
+use kumiai_core::{Access, Account, OrgId, Reach, Role, Tier, UserId, Viewer};
 use kumiai_search::{Document, SearchIndex, SearchQuery};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -75,7 +75,7 @@ fn main() {
     let (index, _) = SearchIndex::open(&work.join("kumiai"), seg).unwrap();
     let t = Instant::now();
     for (i, (title, body)) in docs.iter().enumerate() {
-        let access = Access { reach: Reach::Public, scope_org: None, embargo_until: None, owner_org: 1, owner_path: vec![1], shared_with: vec![] };
+        let access = Access { reach: Reach::Public, scope_org: None, embargo_until: None, owner_org: OrgId(1), owner_path: vec![OrgId(1)], shared_with: vec![] };
         index
             .upsert(&Document { key: format!("man:{i}"), module: "wiki".into(), kind: "topic".into(), title: title.clone(), body: body.clone(), url: String::new(), org_id: None, year: None, updated_at: 0, access })
             .unwrap();
@@ -92,7 +92,7 @@ fn main() {
     let f_index_s = t.elapsed().as_secs_f64();
     let f_size = std::fs::metadata(&fts_path).map(|m| m.len()).unwrap_or(0);
 
-    let reader = Viewer::new(Some(Account { user_id: 9, login: "ent".into(), display_name: "ent".into(), org_id: 20, org_path: vec![1, 2, 20], tier: Tier::Enterprise, role: Role::Viewer }));
+    let reader = Viewer::new(Some(Account { user_id: UserId(9), login: "ent".into(), display_name: "ent".into(), org_id: OrgId(20), org_path: vec![OrgId(1), OrgId(2), OrgId(20)], tier: Tier::Enterprise, role: Role::Viewer }));
     let (mut k_lat, mut f_lat) = (vec![], vec![]);
     let (mut k_found, mut f_found) = (0usize, 0usize);
     let mut slowest: Vec<(f64, &str)> = vec![];

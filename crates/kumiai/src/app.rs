@@ -1,8 +1,10 @@
-//! Wiring: the list of modules (the one place a new module is registered), opening the database
-//! with every module's migrations, and serving.
+//! Wiring: the list of modules (the one place a module is registered), opening the database with
+//! every module's migrations, demo data, and serving. Everything else about a module comes from
+//! its descriptor.
 
-use kumiai_core::{Account, Role, Tier, Viewer};
-use kumiai_platform::web::{self, AppState, Module};
+use kumiai_platform::module::{DemoCtx, DemoSize, Module, ordered};
+use kumiai_platform::search::Source;
+use kumiai_platform::web::{self, AppState};
 use kumiai_platform::{Config, Db};
 use kumiai_search::Search;
 use std::net::SocketAddr;
@@ -20,14 +22,16 @@ pub fn modules() -> Vec<Module> {
     ]
 }
 
-/// Opens (creating if needed) the database and applies pending migrations.
-pub async fn open(config: &Config) -> anyhow::Result<Db> {
+/// Opens (creating if needed) the database, applies pending migrations in dependency order, and
+/// brings stored fiscal years in line with the configured calendar.
+pub async fn open(config: &Config, modules: &[Module]) -> anyhow::Result<Db> {
     if config.is_sqlite() {
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|e| anyhow::anyhow!("cannot create data directory {} (データディレクトリを作成できません): {e}", config.data_dir.display()))?;
     }
     let db = Db::connect(&config.database_url).await?;
-    web::migrate_all(&db, &modules()).await?;
+    kumiai_platform::migrate::run_modules(&db, modules).await?;
+    kumiai_platform::calendar::reconcile(&db, config.calendar, modules).await?;
     if db.backend == kumiai_platform::db::Backend::Sqlite {
         // SQLite gathers statistics only when asked; this refreshes what is stale, cheaply.
         sqlx::raw_sql("PRAGMA optimize=0x10002").execute(&db.pool).await?;
@@ -35,29 +39,22 @@ pub async fn open(config: &Config) -> anyhow::Result<Db> {
     Ok(db)
 }
 
-/// Every module's search sources. A new module adds its sources here.
-pub fn search_sources() -> Vec<Arc<dyn kumiai_search::Source>> {
-    let mut sources = kumiai_directory::search::sources();
-    sources.extend(kumiai_wiki::search::sources());
-    sources
-}
-
-/// Opens the search index (compiling the dictionary and rebuilding the index if needed).
-pub async fn open_search(db: &Db, config: &Config) -> anyhow::Result<Arc<Search>> {
-    Search::open(db.clone(), config, search_sources()).await
+/// Every module's search sources.
+pub fn search_sources(modules: &[Module]) -> Vec<Arc<dyn Source>> {
+    modules.iter().flat_map(|m| m.search.iter().cloned()).collect()
 }
 
 /// The application: services started (the search index follows the audit log), routes mounted.
-pub async fn start(db: Db, config: Config) -> anyhow::Result<(axum::Router, AppState)> {
-    let search = open_search(&db, &config).await?;
+pub async fn start(db: Db, config: Config, modules: Vec<Module>) -> anyhow::Result<(axum::Router, AppState)> {
+    let search = Search::open(db.clone(), &config, search_sources(&modules)).await?;
     search.spawn_follower();
     let mut services = axum::http::Extensions::new();
     services.insert(search);
-    Ok(web::build_router(db, config, modules(), services))
+    Ok(web::build_router(db, config, modules, services))
 }
 
-pub async fn serve(db: Db, config: Config, listen: SocketAddr, banner: impl FnOnce(SocketAddr)) -> anyhow::Result<()> {
-    let (router, _) = start(db, config).await?;
+pub async fn serve(db: Db, config: Config, modules: Vec<Module>, listen: SocketAddr, banner: impl FnOnce(SocketAddr)) -> anyhow::Result<()> {
+    let (router, _) = start(db, config, modules).await?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {listen} (待ち受けできません): {e}"))?;
@@ -70,20 +67,20 @@ pub async fn serve(db: Db, config: Config, listen: SocketAddr, banner: impl FnOn
     Ok(())
 }
 
-/// The command line acts as an admin of the head office.
-pub async fn system_viewer(db: &Db) -> anyhow::Result<Viewer> {
-    let hq = kumiai_directory::org::store::head_office(db).await?;
-    let (org_id, org_path) = match hq {
-        Some(o) => (o.id, kumiai_platform::reach::parse_path(&o.path)),
-        None => (0, vec![0]),
-    };
-    Ok(Viewer::new(Some(Account {
-        user_id: 0,
-        login: "cli".into(),
-        display_name: "command line".into(),
-        org_id,
-        org_path,
-        tier: Tier::Hq,
-        role: Role::Admin,
-    })))
+/// Whether the database holds no federation yet.
+pub async fn is_empty(db: &Db) -> anyhow::Result<bool> {
+    Ok(kumiai_platform::orgs::head_office(db).await?.is_none())
+}
+
+/// Runs every module's demo step, in dependency order, into an empty database. Returns what the
+/// steps report (logins, counts).
+pub async fn demo(db: &Db, config: &Config, modules: &[Module], size: DemoSize) -> anyhow::Result<Vec<String>> {
+    let ctx = DemoCtx { db: db.clone(), calendar: config.calendar, size };
+    let mut lines = vec![];
+    for m in ordered(modules)? {
+        if let Some(step) = m.demo {
+            lines.extend(step(&ctx).await.map_err(|e| anyhow::anyhow!("demo data of {}: {e:#}", m.name))?);
+        }
+    }
+    Ok(lines)
 }

@@ -1,5 +1,5 @@
-//! The `kumiai` binary's library half: it wires the platform and the modules into one application
-//! and builds the demo federation. `main.rs` is only the command line.
+//! The `kumiai` binary's library half: it registers the modules (`app::modules`), wires them into
+//! one application and one command line. It names module crates only in `app::modules()`.
 
 pub mod app;
-pub mod demo;
+pub mod cli;

@@ -1,9 +1,13 @@
 //! The audit log and the one write path that versions and audits. Modules never write
-//! `UPDATE … SET version = …` themselves: they call [`insert`] / [`update`], which bump the version,
-//! refuse a stale one and append the before/after to the log in the same transaction.
+//! `INSERT`/`UPDATE`/`DELETE` on their records themselves: they call [`create`]/[`insert`] and
+//! [`update`], which bump the version, refuse a stale one, write the shares, and append the rows
+//! before and after *as stored* to the log, all in the caller's transaction. A tidy test keeps it so.
 
 use crate::db::{Db, Tx};
-use kumiai_core::{Viewer, time::now_ms};
+use crate::error::{AppError, AppResult};
+use crate::reach;
+use crate::record::{Record, Reachable, fetch_inner};
+use kumiai_core::{OrgId, Viewer, time::now_ms};
 use serde_json::Value;
 use sqlx::{AssertSqlSafe, FromRow};
 
@@ -16,9 +20,9 @@ pub struct Actor {
 
 impl Actor {
     pub fn of(viewer: &Viewer) -> Actor {
-        match &viewer.account {
-            // User id 0 is the command line acting for the operator (no users row).
-            Some(a) => Actor { user_id: (a.user_id > 0).then_some(a.user_id), label: if a.user_id > 0 { a.login.clone() } else { "cli".into() } },
+        match viewer.account() {
+            Some(a) => Actor { user_id: Some(a.user_id.get()), label: a.login.clone() },
+            None if viewer.is_system() => Actor { user_id: None, label: "system".into() },
             None => Actor { user_id: None, label: "anonymous".into() },
         }
     }
@@ -60,6 +64,32 @@ impl From<Option<String>> for Val {
     }
 }
 
+/// Typed ids bind as their numbers.
+macro_rules! id_vals {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Val {
+            fn from(v: $t) -> Val {
+                Val::Int(Some(v.get()))
+            }
+        }
+        impl From<Option<$t>> for Val {
+            fn from(v: Option<$t>) -> Val {
+                Val::Int(v.map(|x| x.get()))
+            }
+        }
+    )*};
+}
+id_vals!(kumiai_core::OrgId, kumiai_core::PersonId, kumiai_core::PageId, kumiai_core::RevisionId, kumiai_core::UserId, kumiai_core::CountId, kumiai_core::AttachmentId, kumiai_core::TokenId);
+
+impl Val {
+    pub fn to_json(&self) -> Value {
+        match self {
+            Val::Int(i) => serde_json::json!(i),
+            Val::Text(t) => serde_json::json!(t),
+        }
+    }
+}
+
 fn bind_val<'q>(
     q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
     v: &Val,
@@ -96,98 +126,218 @@ pub async fn record(
     Ok(())
 }
 
-/// Inserts a row with `version = 1` and logs it as `create`. Returns the new id.
-pub async fn insert(tx: &mut Tx, actor: &Actor, entity: &str, table: &str, fields: &[(&str, Val)], after: &Value) -> sqlx::Result<i64> {
+/// A row inserted by [`create`] whose audit entry is still to be written: derived columns that
+/// need the new id (a materialised path, the first revision) are set with [`Created::set`] in the
+/// same transaction, then [`Created::log`] records the row as stored.
+#[must_use = "a created row is logged with .log(tx)"]
+pub struct Created<R> {
+    id: i64,
+    actor: Actor,
+    _record: std::marker::PhantomData<R>,
+}
+
+impl<R: Record> Created<R> {
+    pub fn id(&self) -> i64 {
+        self.id
+    }
+    /// Sets columns derived from the new id, before the creation is logged.
+    pub async fn set(&self, tx: &mut Tx, fields: &[(&str, Val)]) -> sqlx::Result<()> {
+        if fields.is_empty() {
+            return Ok(());
+        }
+        let sets: Vec<String> = fields.iter().enumerate().map(|(i, (c, _))| format!("{} = ${}", column(c), i + 1)).collect();
+        let sql = format!("UPDATE {} SET {} WHERE id = ${}", R::TABLE, sets.join(", "), fields.len() + 1);
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for (_, v) in fields {
+            q = bind_val(q, v);
+        }
+        q.bind(self.id).execute(&mut **tx).await?;
+        Ok(())
+    }
+    /// Logs the creation with the row as stored and returns it.
+    pub async fn log(self, tx: &mut Tx) -> sqlx::Result<R> {
+        let row: R = fetch_inner(&mut **tx, self.id).await?.ok_or(sqlx::Error::RowNotFound)?;
+        let after = snapshot_in(tx, &row).await?;
+        record(tx, &self.actor, R::ENTITY, self.id, "create", None, Some(&after)).await?;
+        Ok(row)
+    }
+}
+
+/// Column names come from code, never from input.
+fn column(c: &str) -> &str {
+    assert!(c.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'), "column names are code constants");
+    c
+}
+
+/// The snapshot with the shares, as stored now in `tx`.
+async fn snapshot_in<R: Record>(tx: &mut Tx, row: &R) -> sqlx::Result<Value> {
+    let mut v = row.snapshot();
+    if R::SHARED {
+        let shared: Vec<i64> = reach::shares_tx(tx, R::ENTITY, row.id()).await?.into_iter().map(|o| o.get()).collect();
+        v["shared_with"] = shared.into();
+    }
+    Ok(v)
+}
+
+/// Inserts a row of `R` with `version = 1` (and its shares, for a shared entity). Times default to
+/// now; a field named `created_at` or `updated_at` overrides them (imports keep their dates).
+pub async fn create<R: Record>(tx: &mut Tx, actor: &Actor, fields: &[(&str, Val)], shares: Option<&[OrgId]>) -> sqlx::Result<Created<R>> {
     let now = now_ms();
-    let cols: Vec<&str> = fields.iter().map(|(c, _)| *c).collect();
-    let marks: Vec<String> = (1..=fields.len() + 2).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "INSERT INTO {table} ({}, created_at, updated_at) VALUES ({}) RETURNING id",
-        cols.join(", "),
-        marks.join(", ")
-    );
+    let mut cols: Vec<&str> = fields.iter().map(|(c, _)| column(c)).collect();
+    let mut vals: Vec<Val> = fields.iter().map(|(_, v)| v.clone()).collect();
+    for t in ["created_at", "updated_at"] {
+        if !cols.contains(&t) {
+            cols.push(t);
+            vals.push(now.into());
+        }
+    }
+    let marks: Vec<String> = (1..=vals.len()).map(|i| format!("${i}")).collect();
+    let sql = format!("INSERT INTO {} ({}) VALUES ({}) RETURNING id", R::TABLE, cols.join(", "), marks.join(", "));
     let mut q = sqlx::query(AssertSqlSafe(sql));
-    for (_, v) in fields {
+    for v in &vals {
         q = bind_val(q, v);
     }
-    let row = q.bind(now).bind(now).fetch_one(&mut **tx).await?;
+    let row = q.fetch_one(&mut **tx).await?;
     let id: i64 = sqlx::Row::try_get(&row, 0)?;
-    let mut after = after.clone();
-    after["id"] = id.into();
-    record(tx, actor, entity, id, "create", None, Some(&after)).await?;
-    Ok(id)
+    if let Some(s) = shares {
+        reach::replace_shares(tx, R::ENTITY, id, s).await?;
+    }
+    Ok(Created { id, actor: actor.clone(), _record: std::marker::PhantomData })
+}
+
+/// [`create`] and [`Created::log`] in one, for rows with no derived columns.
+pub async fn insert<R: Record>(tx: &mut Tx, actor: &Actor, fields: &[(&str, Val)], shares: Option<&[OrgId]>) -> sqlx::Result<R> {
+    create::<R>(tx, actor, fields, shares).await?.log(tx).await
 }
 
 /// The version a save was based on is no longer current.
 #[derive(Debug)]
 pub struct Stale;
 
-/// Updates `fields` of row `id` only if its version is still `expected_version`, bumps the version
-/// and logs `action` with before and after. Returns the new version.
-#[allow(clippy::too_many_arguments)]
-pub async fn update(
+/// Updates `fields` of `current` only if its version is still `expected_version`, bumps the
+/// version, replaces the shares (when given) and logs `action` with the rows before and after as
+/// stored. Returns the row after. `updated_at` defaults to now unless a field sets it.
+pub async fn update<R: Record>(
     tx: &mut Tx,
     actor: &Actor,
-    entity: &str,
-    table: &str,
-    id: i64,
+    current: &R,
     expected_version: i64,
     fields: &[(&str, Val)],
+    shares: Option<&[OrgId]>,
     action: &str,
-    before: &Value,
-    after: &Value,
-) -> Result<i64, UpdateError> {
-    let n = fields.len();
-    let sets: Vec<String> = fields.iter().enumerate().map(|(i, (c, _))| format!("{c} = ${}", i + 1)).collect();
-    let sql = format!(
-        "UPDATE {table} SET {}{}version = version + 1, updated_at = ${} WHERE id = ${} AND version = ${}",
-        sets.join(", "),
-        if n > 0 { ", " } else { "" },
-        n + 1,
-        n + 2,
-        n + 3
-    );
+) -> Result<R, UpdateError> {
+    let id = current.id();
+    let before = snapshot_in(tx, current).await?;
+    let mut sets: Vec<String> = fields.iter().enumerate().map(|(i, (c, _))| format!("{} = ${}", column(c), i + 1)).collect();
+    let mut n = fields.len();
+    let stamp = !fields.iter().any(|(c, _)| *c == "updated_at");
+    if stamp {
+        n += 1;
+        sets.push(format!("updated_at = ${n}"));
+    }
+    sets.push("version = version + 1".into());
+    let sql = format!("UPDATE {} SET {} WHERE id = ${} AND version = ${}", R::TABLE, sets.join(", "), n + 1, n + 2);
     let mut q = sqlx::query(AssertSqlSafe(sql));
     for (_, v) in fields {
         q = bind_val(q, v);
     }
-    let done = q.bind(now_ms()).bind(id).bind(expected_version).execute(&mut **tx).await?;
+    if stamp {
+        q = q.bind(now_ms());
+    }
+    let done = q.bind(id).bind(expected_version).execute(&mut **tx).await?;
     if done.rows_affected() == 0 {
         return Err(UpdateError::Stale(Stale));
     }
-    let mut after = after.clone();
-    after["version"] = (expected_version + 1).into();
-    record(tx, actor, entity, id, action, Some(before), Some(&after)).await?;
-    Ok(expected_version + 1)
+    if let Some(s) = shares {
+        reach::replace_shares(tx, R::ENTITY, id, s).await?;
+    }
+    let row: R = fetch_inner(&mut **tx, id).await?.ok_or(sqlx::Error::RowNotFound)?;
+    let after = snapshot_in(tx, &row).await?;
+    record(tx, actor, R::ENTITY, id, action, Some(&before), Some(&after)).await?;
+    Ok(row)
 }
 
-/// Sets (`on`) or clears a timestamp column such as `archived_at` or `deleted_at` through the
-/// versioned path, in its own transaction. A stale version is a conflict showing both states.
+/// The conflict a stale save answers with: the stored row and the row as the save would have
+/// left it, in the same shape (the record's conflict view, organisations shown as the viewer may
+/// see them).
+pub async fn conflict<R: Record>(db: &Db, viewer: &Viewer, id: i64, yours: &[(&str, Val)], your_shares: Option<&[OrgId]>, your_version: i64, now: i64) -> AppError {
+    let current = match fetch_inner::<R>(&db.pool, id).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return AppError::NotFound,
+        Err(e) => return e.into(),
+    };
+    let mut cur = current.conflict_view();
+    if R::SHARED {
+        match reach::shares(db, R::ENTITY, id).await {
+            Ok(s) => cur["shared_with"] = s.iter().map(|o| o.get()).collect::<Vec<_>>().into(),
+            Err(e) => return e.into(),
+        }
+    }
+    let mut mine = cur.clone();
+    for (k, v) in yours {
+        if mine.get(*k).is_some() {
+            mine[*k] = v.to_json();
+        }
+    }
+    if let Some(s) = your_shares {
+        mine["shared_with"] = s.iter().map(|o| o.get()).collect::<Vec<_>>().into();
+    }
+    mine["version"] = your_version.into();
+    match crate::orgs::present_refs(db, viewer, &mut [&mut mine, &mut cur], R::ORG_REFS, now).await {
+        Ok(()) => AppError::Conflict { yours: mine, current: cur },
+        Err(e) => e.into(),
+    }
+}
+
+/// Maps a failed update to the answer a client gets: a conflict with both versions for a stale
+/// save, a field error for a unique value taken meanwhile, an internal error otherwise.
 #[allow(clippy::too_many_arguments)]
-pub async fn set_marker(
-    db: &crate::Db,
-    actor: &Actor,
-    entity: &str,
-    table: &str,
+pub async fn answer<R: Record>(
+    e: UpdateError,
+    db: &Db,
+    viewer: &Viewer,
+    id: i64,
+    yours: &[(&str, Val)],
+    your_shares: Option<&[OrgId]>,
+    your_version: i64,
+    now: i64,
+) -> AppError {
+    match e {
+        UpdateError::Stale(_) => conflict::<R>(db, viewer, id, yours, your_shares, your_version, now).await,
+        UpdateError::Db(e) => e.into(),
+    }
+}
+
+/// Sets (`on`) or clears a timestamp column such as `archived_at` or `deleted_at` of a record the
+/// viewer may edit, through the versioned path in its own transaction.
+#[allow(clippy::too_many_arguments)]
+pub async fn set_marker<R: Reachable>(
+    db: &Db,
+    viewer: &Viewer,
     id: i64,
     expected_version: i64,
-    column: &str,
+    column_name: &str,
     on: bool,
-    now: i64,
     (on_action, off_action): (&str, &str),
-    before: &Value,
-    after: &Value,
-) -> crate::AppResult<i64> {
-    let mut tx = db.begin().await?;
+    now: i64,
+) -> AppResult<R> {
+    let current = reach::load_visible::<R>(db, viewer, id, now).await?;
+    if !current.can_edit(viewer, now) {
+        return Err(AppError::Forbidden);
+    }
     let value: Val = if on { now.into() } else { Val::Int(None) };
+    let fields = [(column_name, value)];
+    let mut tx = db.begin().await?;
     let action = if on { on_action } else { off_action };
-    match update(&mut tx, actor, entity, table, id, expected_version, &[(column, value)], action, before, after).await {
-        Ok(v) => {
+    match update(&mut tx, &Actor::of(viewer), current.get(), expected_version, &fields, None, action).await {
+        Ok(row) => {
             tx.commit().await?;
-            Ok(v)
+            Ok(row)
         }
-        Err(UpdateError::Stale(_)) => Err(crate::AppError::Conflict { yours: after.clone(), current: before.clone() }),
-        Err(UpdateError::Db(e)) => Err(e.into()),
+        Err(e) => {
+            drop(tx);
+            Err(answer::<R>(e, db, viewer, id, &fields, None, expected_version, now).await)
+        }
     }
 }
 
@@ -270,6 +420,22 @@ pub struct AuditFilter {
 
 pub const AUDIT_PAGE: i64 = 50;
 
+impl AuditFilter {
+    pub fn paging(&self) -> crate::db::Paging {
+        crate::db::Paging::new(self.page, None, AUDIT_PAGE, AUDIT_PAGE)
+    }
+}
+
+/// Entries after `position`, oldest first: the feed the search index follows.
+pub async fn entries_after(db: &Db, position: i64, limit: i64) -> sqlx::Result<Vec<(i64, String, i64)>> {
+    sqlx::query_as("SELECT id, entity, record_id FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2").bind(position).bind(limit).fetch_all(&db.pool).await
+}
+
+/// The newest entry's id (0 when the log is empty).
+pub async fn last_id(db: &Db) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM audit_log").fetch_one(&db.pool).await
+}
+
 /// The whole log, filtered, newest first: for head-office admins only (the caller checks).
 pub async fn search(db: &Db, f: &AuditFilter) -> sqlx::Result<(Vec<AuditEntry>, i64)> {
     let mut conds = vec!["1 = 1".to_string()];
@@ -293,10 +459,10 @@ pub async fn search(db: &Db, f: &AuditFilter) -> sqlx::Result<(Vec<AuditEntry>, 
     let filter = conds.join(" AND ");
     let count = crate::db::bind_all_scalar(sqlx::query_scalar::<_, i64>(AssertSqlSafe(format!("SELECT COUNT(*) FROM audit_log WHERE {filter}"))), &args);
     let total = count.fetch_one(&db.pool).await?;
-    let page = f.page.unwrap_or(1).max(1);
+    let paging = f.paging();
     let sql = format!(
-        "SELECT id, at, actor, entity, record_id, action, before_json, after_json FROM audit_log WHERE {filter} ORDER BY id DESC LIMIT {AUDIT_PAGE} OFFSET {}",
-        (page - 1) * AUDIT_PAGE
+        "SELECT id, at, actor, entity, record_id, action, before_json, after_json FROM audit_log WHERE {filter} ORDER BY id DESC {}",
+        paging.sql()
     );
     let q = crate::db::bind_all(sqlx::query_as::<_, AuditEntry>(AssertSqlSafe(sql)), &args);
     Ok((q.fetch_all(&db.pool).await?, total))

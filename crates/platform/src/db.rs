@@ -76,6 +76,16 @@ impl Db {
     }
 }
 
+/// If `e` is a unique-constraint violation, the constraint as the backend names it: "table.column"
+/// in SQLite's message, the constraint name ("organisations_code_key") in PostgreSQL's.
+pub fn unique_violation(e: &sqlx::Error) -> Option<String> {
+    let sqlx::Error::Database(d) = e else { return None };
+    if !d.is_unique_violation() {
+        return None;
+    }
+    Some(format!("{} {}", d.constraint().unwrap_or(""), d.message()))
+}
+
 /// Escapes `%`, `_` and `\` for a LIKE pattern used with `ESCAPE '\'`.
 pub fn like_pattern(q: &str) -> String {
     let mut out = String::from("%");
@@ -118,6 +128,30 @@ pub fn bind_all_scalar<'q, T>(
         };
     }
     q
+}
+
+/// Paging for every list: any page number a query string carries gives a valid page (clamped to
+/// 1..=[`MAX_PAGE`]), so the offset never overflows however large the input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Paging {
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// Far beyond any real list (10,000 rows are counted, 500 at most shown per page).
+pub const MAX_PAGE: i64 = 100_000;
+
+impl Paging {
+    pub fn new(page: Option<i64>, per_page: Option<i64>, default_per_page: i64, max_per_page: i64) -> Paging {
+        Paging { page: page.unwrap_or(1).clamp(1, MAX_PAGE), per_page: per_page.unwrap_or(default_per_page).clamp(1, max_per_page.max(1)) }
+    }
+    pub fn offset(&self) -> i64 {
+        (self.page - 1) * self.per_page
+    }
+    /// `LIMIT n OFFSET m`, from clamped numbers only.
+    pub fn sql(&self) -> String {
+        format!("LIMIT {} OFFSET {}", self.per_page, self.offset())
+    }
 }
 
 /// Counts stop here: beyond it a list says "10,000 or more". Exact totals below, and always fresh,

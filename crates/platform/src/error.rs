@@ -23,6 +23,12 @@ impl FieldError {
     pub fn new(field: impl Into<String>, ja: impl Into<String>, en: impl Into<String>) -> FieldError {
         FieldError { file: None, row: None, field: field.into(), message: Msg::new(ja, en) }
     }
+    /// An error about a value the user gave: the message quotes it (control characters made
+    /// visible, long values shortened), so the user sees what was refused.
+    pub fn refused(field: impl Into<String>, value: &str, ja: impl AsRef<str>, en: impl AsRef<str>) -> FieldError {
+        let shown = crate::text::quote_value(value);
+        FieldError::new(field, format!("「{shown}」：{}", ja.as_ref()), format!("'{shown}': {}", en.as_ref()))
+    }
     pub fn at(mut self, file: &str, row: usize) -> FieldError {
         self.file = Some(file.to_string());
         self.row = Some(row);
@@ -42,6 +48,8 @@ pub enum AppError {
     /// A save based on an old version. Both versions go back to the client.
     Conflict { yours: serde_json::Value, current: serde_json::Value },
     TooManyRequests(Msg),
+    /// The request body is larger than the route accepts.
+    TooLarge { limit_bytes: usize },
     Csrf,
     Internal(anyhow::Error),
 }
@@ -56,6 +64,7 @@ impl AppError {
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -70,6 +79,7 @@ impl AppError {
             AppError::Validation(_) => "validation_failed",
             AppError::Conflict { .. } => "version_conflict",
             AppError::TooManyRequests(_) => "too_many_requests",
+            AppError::TooLarge { .. } => "payload_too_large",
             AppError::Csrf => "csrf_rejected",
             AppError::Internal(_) => "internal",
         }
@@ -82,6 +92,10 @@ impl AppError {
             AppError::Forbidden => Msg::new("この操作の権限がありません。", "You may not do this."),
             AppError::BadRequest(m) | AppError::TooManyRequests(m) => m.clone(),
             AppError::Validation(_) => Msg::new("入力に誤りがあります。", "Some input is invalid."),
+            AppError::TooLarge { limit_bytes } => {
+                let mb = crate::text::megabytes(*limit_bytes);
+                Msg::new(format!("送信内容が大きすぎます（上限 {mb}）。"), format!("The request is too large (the limit is {mb})."))
+            }
             AppError::Conflict { .. } => Msg::new(
                 "他の人が先に変更を保存しました。両方の版を確認してください。",
                 "Someone else saved a change first. Compare both versions.",
@@ -127,6 +141,15 @@ impl IntoResponse for AppError {
     }
 }
 
+/// The status a body extractor refused with, as an `AppError`: 413 stays 413 (with the limit),
+/// anything else is a bilingual 400 quoting the reason.
+pub fn body_rejection(status: StatusCode, text: &str, limit_bytes: usize, what: (&str, &str)) -> AppError {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        return AppError::TooLarge { limit_bytes };
+    }
+    AppError::BadRequest(Msg::new(format!("{}を読めません：{text}", what.0), format!("Cannot read the {}: {text}", what.1)))
+}
+
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         AppError::Internal(e.into())
@@ -140,3 +163,30 @@ impl From<anyhow::Error> for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// An error as the command line prints it: every field error with its file, row and column, in
+/// both languages.
+pub fn cli_error(e: AppError) -> anyhow::Error {
+    match e {
+        AppError::Validation(errs) => {
+            let lines: Vec<String> = errs
+                .iter()
+                .map(|e| {
+                    let at = match (&e.file, e.row) {
+                        (Some(f), Some(r)) => format!("{f}:{r}: "),
+                        (Some(f), None) => format!("{f}: "),
+                        _ => String::new(),
+                    };
+                    let col = if e.field.is_empty() { String::new() } else { format!("[{}] ", e.field) };
+                    format!("  {at}{col}{} / {}", e.message.ja, e.message.en)
+                })
+                .collect();
+            anyhow::anyhow!("入力に誤りがあります。何も保存していません / Invalid input; nothing was saved:\n{}", lines.join("\n"))
+        }
+        AppError::Internal(e) => e,
+        other => {
+            let m = other.message();
+            anyhow::anyhow!("{} / {} ({})", m.ja, m.en, other.code())
+        }
+    }
+}

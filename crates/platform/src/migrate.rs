@@ -54,11 +54,26 @@ pub async fn run(db: &Db, steps: &[&Migration]) -> anyhow::Result<usize> {
     Ok(applied)
 }
 
-/// The platform's own tables: accounts, sessions, tokens, audit, shares.
-pub static PLATFORM: &[Migration] = &[Migration {
-    module: "platform",
-    version: 1,
-    name: "accounts, sessions, tokens, audit, shares",
-    sqlite: include_str!("../migrations/sqlite/0001_platform.sql"),
-    postgres: include_str!("../migrations/postgres/0001_platform.sql"),
-}];
+/// Every registered module's migrations, in dependency order (not list order).
+pub async fn run_modules(db: &Db, modules: &[crate::module::Module]) -> anyhow::Result<usize> {
+    let steps: Vec<&Migration> = crate::module::ordered(modules)?.into_iter().flat_map(|m| m.migrations.iter()).collect();
+    run(db, &steps).await
+}
+
+/// The platform's own tables: the organisation tree, accounts, sessions, tokens, audit, shares, settings.
+pub static PLATFORM: &[Migration] = &[
+    Migration {
+        module: "platform",
+        version: 1,
+        name: "accounts, sessions, tokens, audit, shares",
+        sqlite: include_str!("../migrations/sqlite/0001_platform.sql"),
+        postgres: include_str!("../migrations/postgres/0001_platform.sql"),
+    },
+    Migration {
+        module: "platform",
+        version: 2,
+        name: "settings (fiscal-year naming), token versions",
+        sqlite: include_str!("../migrations/sqlite/0002_settings.sql"),
+        postgres: include_str!("../migrations/postgres/0002_settings.sql"),
+    },
+];

@@ -4,7 +4,8 @@
 
 use crate::normalize::is_cjk;
 use crate::tokenize::{BigramTokenizer, MorphTokenizer};
-use kumiai_core::{Access, Reach, Tier, Viewer};
+use kumiai_core::{Access, OrgId, Reach, Viewer};
+use kumiai_platform::reach::{IndexReach, index_reach};
 use lindera::segmenter::Segmenter;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -21,24 +22,9 @@ use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
 use tantivy::{DocAddress, DocId, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score, SegmentReader, TantivyDocument, Term};
 
 /// Bumped when the schema or the analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: &str = "kumiai-search-2";
+pub const SCHEMA_VERSION: &str = "kumiai-search-3";
 
-/// What a module hands the index for one record.
-#[derive(Clone, Debug)]
-pub struct Document {
-    /// Unique across modules: "entity:id".
-    pub key: String,
-    pub module: String,
-    pub kind: String,
-    pub title: String,
-    pub body: String,
-    pub url: String,
-    /// The organisation the record is about (facet).
-    pub org_id: Option<i64>,
-    pub year: Option<i64>,
-    pub updated_at: i64,
-    pub access: Access,
-}
+pub use kumiai_platform::search::Document;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Sort {
@@ -82,6 +68,10 @@ pub struct Hit {
     pub snippet: String,
     pub updated_at: i64,
     pub score: f32,
+    /// The document's access, read back from the index, so the hit is checked against `can_see`
+    /// again before anyone is shown it.
+    #[serde(skip)]
+    pub access: Access,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -148,11 +138,12 @@ fn schema() -> (Schema, Fields) {
         org_id: b.add_i64_field("org_id", INDEXED | FAST | STORED),
         year: b.add_i64_field("year", INDEXED | FAST | STORED),
         updated_at: b.add_i64_field("updated_at", FAST | STORED),
-        reach: b.add_text_field("reach", STRING),
-        scope_org: b.add_i64_field("scope_org", INDEXED),
-        embargo_until: b.add_i64_field("embargo_until", INDEXED | FAST),
-        owner_org: b.add_i64_field("owner_org", INDEXED),
-        shared_with: b.add_i64_field("shared_with", INDEXED),
+        // Stored as well as indexed: each hit's access is checked again when it is admitted.
+        reach: b.add_text_field("reach", STRING | STORED),
+        scope_org: b.add_i64_field("scope_org", INDEXED | STORED),
+        embargo_until: b.add_i64_field("embargo_until", INDEXED | FAST | STORED),
+        owner_org: b.add_i64_field("owner_org", INDEXED | STORED),
+        shared_with: b.add_i64_field("shared_with", INDEXED | STORED),
     };
     (b.build(), f)
 }
@@ -239,15 +230,15 @@ impl SearchIndex {
             doc.add_text(c, t);
         }
         doc.add_text(f.url, &d.url);
-        doc.add_i64(f.org_id, d.org_id.unwrap_or(0));
+        doc.add_i64(f.org_id, d.org_id.map(OrgId::get).unwrap_or(0));
         doc.add_i64(f.year, d.year.unwrap_or(0));
         doc.add_i64(f.updated_at, d.updated_at);
         doc.add_text(f.reach, d.access.reach.as_str());
-        doc.add_i64(f.scope_org, d.access.scope_org.unwrap_or(0));
+        doc.add_i64(f.scope_org, d.access.scope_org.map(OrgId::get).unwrap_or(0));
         doc.add_i64(f.embargo_until, d.access.embargo_until.unwrap_or(i64::MIN));
-        doc.add_i64(f.owner_org, d.access.owner_org);
+        doc.add_i64(f.owner_org, d.access.owner_org.get());
         for o in &d.access.shared_with {
-            doc.add_i64(f.shared_with, *o);
+            doc.add_i64(f.shared_with, o.get());
         }
         let mut names = self.names.lock().unwrap();
         names.insert(code(&d.module), d.module.clone());
@@ -290,23 +281,22 @@ impl SearchIndex {
 
     /// The reader's reach as a query: documents it may see (the SQL filter's twin; a test runs both).
     pub fn reach_filter(&self, viewer: &Viewer, now_ms: i64) -> Box<dyn Query> {
-        viewer.mark_checked();
         let f = self.fields;
         let term_i = |field: Field, v: i64| -> Box<dyn Query> { Box::new(TermQuery::new(Term::from_field_i64(field, v), IndexRecordOption::Basic)) };
         let reach = |r: Reach| -> Box<dyn Query> { Box::new(TermQuery::new(Term::from_field_text(f.reach, r.as_str()), IndexRecordOption::Basic)) };
         let lifted: Box<dyn Query> = Box::new(RangeQuery::new(Bound::Unbounded, Bound::Included(Term::from_field_i64(f.embargo_until, now_ms))));
         let all = |qs: Vec<Box<dyn Query>>| -> Box<dyn Query> { Box::new(BooleanQuery::new(qs.into_iter().map(|q| (Occur::Must, q)).collect())) };
         let any = |qs: Vec<Box<dyn Query>>| -> Box<dyn Query> { Box::new(BooleanQuery::new(qs.into_iter().map(|q| (Occur::Should, q)).collect())) };
-        let Some(acct) = &viewer.account else {
-            return all(vec![reach(Reach::Public), term_i(f.scope_org, 0), lifted]);
-        };
-        if acct.tier == Tier::Hq {
-            return Box::new(AllQuery);
+        match index_reach(viewer) {
+            IndexReach::Everything => Box::new(AllQuery),
+            IndexReach::Public => all(vec![reach(Reach::Public), term_i(f.scope_org, 0), lifted]),
+            IndexReach::Member { org, reaches, path } => {
+                let mut scopes = vec![term_i(f.scope_org, 0)];
+                scopes.extend(path.iter().map(|o| term_i(f.scope_org, o.get())));
+                let by_reach = all(vec![any(reaches.iter().map(|r| reach(*r)).collect()), any(scopes)]);
+                any(vec![term_i(f.owner_org, org.get()), all(vec![lifted, any(vec![term_i(f.shared_with, org.get()), by_reach])])])
+            }
         }
-        let mut scopes = vec![term_i(f.scope_org, 0)];
-        scopes.extend(acct.org_path.iter().map(|o| term_i(f.scope_org, *o)));
-        let by_reach = all(vec![any(acct.tier.sees().iter().map(|r| reach(*r)).collect()), any(scopes)]);
-        any(vec![term_i(f.owner_org, acct.org_id), all(vec![lifted, any(vec![term_i(f.shared_with, acct.org_id), by_reach])])])
     }
 
     /// For each whitespace-separated word: a phrase in any of the analysed fields (morphological
@@ -438,7 +428,17 @@ impl SearchIndex {
             let cut = body.char_indices().nth(16_000).map(|(i, _)| i).unwrap_or(body.len());
             head.add_text(f.body, &body[..cut]);
             let snippet = snippets.snippet_from_doc(&head);
-            let html = if snippet.fragment().is_empty() { html_escape(&s(f.body).chars().take(160).collect::<String>()) } else { snippet.to_html() };
+            let html = if snippet.fragment().is_empty() { kumiai_platform::text::escape_html(&s(f.body).chars().take(160).collect::<String>()) } else { snippet.to_html() };
+            let int = |field: Field| doc.get_first(field).and_then(|v| v.as_i64());
+            let access = Access {
+                // An unreadable reach is taken as the narrowest.
+                reach: Reach::parse(&s(f.reach)).unwrap_or(Reach::Hq),
+                scope_org: int(f.scope_org).filter(|o| *o != 0).map(OrgId),
+                embargo_until: int(f.embargo_until).filter(|t| *t != i64::MIN),
+                owner_org: OrgId(int(f.owner_org).unwrap_or(0)),
+                owner_path: vec![],
+                shared_with: doc.get_all(f.shared_with).filter_map(|v| v.as_i64()).map(OrgId).collect(),
+            };
             hits.push(Hit {
                 key: s(f.key),
                 module: s(f.module),
@@ -446,8 +446,9 @@ impl SearchIndex {
                 title: s(f.title),
                 url: s(f.url),
                 snippet: html,
-                updated_at: doc.get_first(f.updated_at).and_then(|v| v.as_i64()).unwrap_or(0),
+                updated_at: int(f.updated_at).unwrap_or(0),
                 score,
+                access,
             });
         }
         let names = self.names.lock().unwrap();
@@ -482,10 +483,6 @@ impl SearchIndex {
         keys.sort();
         Ok(keys)
     }
-}
-
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 #[derive(Default)]

@@ -1,43 +1,16 @@
 //! Keeps the index in step with the database. Every write in Kumiai is audited, so the audit log
 //! is the feed: a background task reads entries past the index's saved position (at most 500 ms
-//! behind), asks the module that owns each entity for the record's current document, and commits
-//! the new position with the changes. A missing or outdated index is rebuilt from all sources.
+//! behind), asks the module that owns each entity (its `Source`) for the record's current
+//! document, and commits the new position with the changes. A missing or outdated index is
+//! rebuilt from all sources.
 
-use crate::index::{Document, SearchIndex};
+use crate::index::SearchIndex;
+use kumiai_core::Lang;
+use kumiai_platform::audit;
+use kumiai_platform::search::Source;
 use kumiai_platform::{Config, Db};
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
-
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
-/// A module's contribution to the index.
-pub trait Source: Send + Sync {
-    /// Audit-log entity names this source answers for.
-    fn entities(&self) -> &'static [&'static str];
-    /// The documents to write for a changed record: (key, document or None to remove). A change
-    /// to one record may touch another's document (a member count changes its organisation's).
-    fn documents<'a>(&'a self, db: &'a Db, entity: &'a str, id: i64) -> BoxFuture<'a, anyhow::Result<Vec<(String, Option<Document>)>>>;
-    /// Every document, in batches after `after_id` (by the source's own ordering), for a rebuild.
-    fn batch<'a>(&'a self, db: &'a Db, after_id: i64, limit: i64) -> BoxFuture<'a, anyhow::Result<(Vec<Document>, Option<i64>)>>;
-}
-
-/// A source's rebuild batch: the ids after `after_id` from `table` (`live` filters out retired
-/// rows), each turned into its document. The next cursor is the last id while batches are full.
-pub async fn batch_by_id<F, Fut>(db: &Db, table: &str, live: &str, after_id: i64, limit: i64, document: F) -> anyhow::Result<(Vec<Document>, Option<i64>)>
-where
-    F: Fn(i64) -> Fut,
-    Fut: Future<Output = anyhow::Result<Option<Document>>>,
-{
-    let sql = format!("SELECT id FROM {table} WHERE id > $1{live} ORDER BY id LIMIT $2");
-    let ids: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(after_id).bind(limit).fetch_all(&db.pool).await?;
-    let mut docs = vec![];
-    for id in &ids {
-        docs.extend(document(*id).await?);
-    }
-    Ok((docs, (ids.len() as i64 == limit).then(|| *ids.last().unwrap())))
-}
 
 pub struct Search {
     pub index: SearchIndex,
@@ -69,16 +42,23 @@ impl Search {
         self.sources.iter().find(|s| s.entities().contains(&entity))
     }
 
+    /// A module's name as its source gives it (the code when no source claims it).
+    pub fn module_label(&self, module: &str, lang: Lang) -> String {
+        self.sources.iter().find(|s| s.module() == module).map(|s| s.module_label(lang).to_string()).unwrap_or_else(|| module.to_string())
+    }
+
+    /// A kind's name as the source that indexes it gives it.
+    pub fn kind_label(&self, kind: &str, lang: Lang) -> String {
+        self.sources.iter().find_map(|s| s.kind_label(kind, lang)).unwrap_or_else(|| kind.to_string())
+    }
+
     /// Applies audit entries past the saved position. Returns how many entries were read.
     pub async fn catch_up(&self) -> anyhow::Result<usize> {
         let _guard = self.lock.lock().await;
         let mut read = 0;
         loop {
             let from = self.index.position();
-            let rows: Vec<(i64, String, i64)> = sqlx::query_as("SELECT id, entity, record_id FROM audit_log WHERE id > $1 ORDER BY id LIMIT 500")
-                .bind(from)
-                .fetch_all(&self.db.pool)
-                .await?;
+            let rows = audit::entries_after(&self.db, from, 500).await?;
             let Some(last) = rows.last().map(|r| r.0) else { return Ok(read) };
             read += rows.len();
             let mut seen = std::collections::HashSet::new();
@@ -102,7 +82,7 @@ impl Search {
     /// Rebuilds everything from the sources; `progress` gets the running count.
     pub async fn reindex(&self, progress: impl Fn(usize)) -> anyhow::Result<usize> {
         let _guard = self.lock.lock().await;
-        let position: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM audit_log").fetch_one(&self.db.pool).await?;
+        let position = audit::last_id(&self.db).await?;
         self.index.clear()?;
         let mut n = 0;
         for src in &self.sources {

@@ -2,17 +2,18 @@
 //! reader's reach inside the index query; organisation facet names are resolved through the
 //! reach layer too, so a facet never names an organisation the reader may not see.
 
-use crate::index::{Results, SearchQuery, Sort};
+use crate::index::{Hit, Results, SearchQuery, Sort};
 use crate::service::Search;
 use askama::Template;
 use axum::Json;
 use axum::response::Response;
 use axum::routing::get;
-use kumiai_core::{Lang, OrgKind, time};
-use kumiai_platform::reach::visible_sql;
+use kumiai_core::{Lang, OrgId, time};
+use kumiai_directory::reference;
+use kumiai_platform::module::Module;
 use kumiai_platform::web::layout::render_page;
-use kumiai_platform::web::{Crumb, Ctx, Guard, Module, NavFor, NavItem, QueryParams, Route, empty_as_none};
-use kumiai_platform::{AppError, AppResult};
+use kumiai_platform::web::{Crumb, Ctx, Guard, NavFor, NavItem, QueryParams, Route, empty_as_none};
+use kumiai_platform::{AppError, AppResult, Visible};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -21,8 +22,6 @@ pub const PER_PAGE: usize = 20;
 
 pub fn module() -> Module {
     Module {
-        name: "search",
-        migrations: &[],
         nav: vec![NavItem { href: "/search", ja: "検索", en: "Search", shown_to: NavFor::Everyone }],
         routes: vec![
             Route::get("/search", Guard::Reach, get(page)),
@@ -47,6 +46,8 @@ pub fn module() -> Module {
             },
             "schemas": {}
         }),
+        cli: vec![crate::cli::command()],
+        ..Module::new("search")
     }
 }
 
@@ -57,7 +58,7 @@ pub struct Params {
     pub module: String,
     pub kind: String,
     #[serde(deserialize_with = "empty_as_none")]
-    pub org: Option<i64>,
+    pub org: Option<OrgId>,
     #[serde(deserialize_with = "empty_as_none")]
     pub year: Option<i64>,
     pub sort: String,
@@ -72,7 +73,7 @@ impl Params {
             text: self.q.chars().take(200).collect(),
             module: Some(self.module.clone()).filter(|s| !s.is_empty()),
             kind: Some(self.kind.clone()).filter(|s| !s.is_empty()),
-            org_id: self.org,
+            org_id: self.org.map(OrgId::get),
             year: self.year,
             sort: if self.sort == "newest" { Sort::Newest } else { Sort::Relevance },
             offset: (page - 1) * limit,
@@ -87,45 +88,44 @@ fn service(ctx: &Ctx) -> AppResult<Arc<Search>> {
     ctx.state.services.get::<Arc<Search>>().cloned().ok_or_else(|| AppError::Internal(anyhow::anyhow!("search service not started")))
 }
 
-async fn run(ctx: &Ctx, p: &Params, limit: usize) -> AppResult<Results> {
+/// A search as the reader may see it: hits (each admitted again through the reach layer) and
+/// facets. An organisation filter naming an organisation the reader may not see finds nothing,
+/// exactly like one naming no organisation.
+struct Found {
+    total: usize,
+    hits: Vec<Visible<Hit>>,
+    results: Results,
+}
+
+async fn run(ctx: &Ctx, p: &Params, limit: usize) -> AppResult<Found> {
     let search = service(ctx)?;
+    if let Some(o) = p.org
+        && reference::names(ctx.db(), &ctx.viewer, &[o], ctx.now).await?.is_empty()
+    {
+        return Ok(Found { total: 0, hits: vec![], results: Results::default() });
+    }
     let (viewer, q, now) = (ctx.viewer.clone(), p.query(limit), ctx.now);
     // Searching reads the index files: keep it off the async workers.
-    tokio::task::spawn_blocking(move || search.index.search(&viewer, &q, now))
+    let mut results = tokio::task::spawn_blocking(move || search.index.search(&viewer, &q, now))
         .await
         .map_err(|e| AppError::Internal(e.into()))?
-        .map_err(AppError::Internal)
+        .map_err(AppError::Internal)?;
+    let hits = std::mem::take(&mut results.hits)
+        .into_iter()
+        .filter_map(|h| {
+            let (entity, id) = h.key.split_once(':')?;
+            let id: i64 = id.parse().ok()?;
+            let (entity, access) = (entity.to_string(), h.access.clone());
+            kumiai_platform::reach::admit_as(&ctx.viewer, &entity, id, access, ctx.now, h)
+        })
+        .collect();
+    Ok(Found { total: results.total, hits, results })
 }
 
 /// Names of the facet organisations the reader may see (the others are left out).
 async fn org_names(ctx: &Ctx, ids: &[i64]) -> AppResult<Vec<(i64, String)>> {
-    if ids.is_empty() {
-        return Ok(vec![]);
-    }
-    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-    let sql = format!(
-        "SELECT o.id, o.name_ja, o.name_en FROM organisations o WHERE o.id IN ({}) AND {}",
-        list.join(", "),
-        visible_sql(&ctx.viewer, "o", "organisation", ctx.now)
-    );
-    let rows: Vec<(i64, String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&ctx.db().pool).await?;
-    Ok(rows.into_iter().map(|(id, ja, en)| (id, if ctx.lang == Lang::En && !en.is_empty() { en } else { ja })).collect())
-}
-
-pub fn kind_label(kind: &str, l: Lang) -> String {
-    match (OrgKind::parse(kind), kind) {
-        (Some(k), _) => k.label(l).to_string(),
-        (None, "person") => l.t("人物", "Person").to_string(),
-        _ => kind.to_string(),
-    }
-}
-
-pub fn module_label(module: &str, l: Lang) -> String {
-    match module {
-        "directory" => l.t("組織・人物", "Directory").to_string(),
-        "wiki" => l.t("JCMpedia", "JCMpedia").to_string(),
-        _ => module.to_string(),
-    }
+    let ids: Vec<OrgId> = ids.iter().copied().map(OrgId).collect();
+    Ok(reference::names(ctx.db(), &ctx.viewer, &ids, ctx.now).await?.into_iter().map(|o| (o.id.get(), o.name(ctx.lang).to_string())).collect())
 }
 
 #[derive(Template)]
@@ -134,6 +134,9 @@ struct SearchBody<'a> {
     l: Lang,
     p: &'a Params,
     r: &'a Results,
+    hits: &'a [Visible<Hit>],
+    total: usize,
+    search: &'a Search,
     orgs: Vec<(i64, String, u64)>,
     base: String,
     page: i64,
@@ -143,10 +146,10 @@ struct SearchBody<'a> {
 
 impl SearchBody<'_> {
     fn kind_label(&self, k: &str) -> String {
-        kind_label(k, self.l)
+        self.search.kind_label(k, self.l)
     }
     fn module_label(&self, m: &str) -> String {
-        module_label(m, self.l)
+        self.search.module_label(m, self.l)
     }
     fn when(&self, ms: &i64) -> String {
         time::format_ms(*ms)
@@ -170,37 +173,33 @@ impl SearchBody<'_> {
         for (k, v) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
             s.push_str(k);
             s.push('=');
-            s.extend(form_urlencoded_byte(v));
+            s.push_str(&kumiai_platform::text::percent_encode(v));
             s.push('&');
         }
         s
     }
 }
 
-fn form_urlencoded_byte(v: &str) -> impl Iterator<Item = char> + '_ {
-    v.bytes().flat_map(|b| {
-        let keep = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~');
-        let s = if keep { (b as char).to_string() } else { format!("%{b:02X}") };
-        s.chars().collect::<Vec<_>>()
-    })
-}
-
 async fn page(ctx: Ctx, QueryParams(p): QueryParams<Params>) -> AppResult<Response> {
-    ctx.viewer.mark_checked();
     let searched = !p.q.trim().is_empty();
-    let r = if searched { run(&ctx, &p, PER_PAGE).await? } else { Results::default() };
+    let found = if searched { run(&ctx, &p, PER_PAGE).await? } else { Found { total: 0, hits: vec![], results: Results::default() } };
+    let r = &found.results;
     let org_ids: Vec<i64> = r.facets.org_id.iter().map(|(o, _)| *o).collect();
     let names = org_names(&ctx, &org_ids).await?;
     let orgs = r.facets.org_id.iter().filter_map(|(o, n)| names.iter().find(|(id, _)| id == o).map(|(_, name)| (*o, name.clone(), *n))).collect();
     let title = ctx.t("検索", "Search");
+    let search = service(&ctx)?;
     let body = SearchBody {
         l: ctx.lang,
         p: &p,
-        r: &r,
+        r,
+        hits: &found.hits,
+        total: found.total,
+        search: &search,
         orgs,
         base: String::new(),
-        page: p.page.unwrap_or(1).max(1),
-        pages: ((r.total + PER_PAGE - 1) / PER_PAGE).max(1) as i64,
+        page: p.page.unwrap_or(1).clamp(1, 500),
+        pages: found.total.div_ceil(PER_PAGE).max(1) as i64,
         searched,
     };
     let base = body.with("", "");
@@ -209,11 +208,11 @@ async fn page(ctx: Ctx, QueryParams(p): QueryParams<Params>) -> AppResult<Respon
 }
 
 async fn api(ctx: Ctx, QueryParams(p): QueryParams<Params>) -> AppResult<Json<Value>> {
-    ctx.viewer.mark_checked();
     if p.q.trim().is_empty() {
         return Err(AppError::BadRequest(kumiai_core::Msg::new("検索語 q を指定してください。", "Give the search words in q.")));
     }
-    let r = run(&ctx, &p, PER_PAGE).await?;
+    let found = run(&ctx, &p, PER_PAGE).await?;
+    let r = &found.results;
     let org_ids: Vec<i64> = r.facets.org_id.iter().map(|(o, _)| *o).collect();
     let names = org_names(&ctx, &org_ids).await?;
     let orgs: Vec<Value> = r
@@ -223,10 +222,10 @@ async fn api(ctx: Ctx, QueryParams(p): QueryParams<Params>) -> AppResult<Json<Va
         .filter_map(|(o, n)| names.iter().find(|(id, _)| id == o).map(|(_, name)| json!({"id": o, "name": name, "count": n})))
         .collect();
     Ok(Json(json!({
-        "total": r.total,
-        "page": p.page.unwrap_or(1).max(1),
+        "total": found.total,
+        "page": p.page.unwrap_or(1).clamp(1, 500),
         "per_page": PER_PAGE,
-        "hits": r.hits,
+        "hits": found.hits,
         "facets": {
             "module": r.facets.module.iter().map(|(m, n)| json!({"value": m, "count": n})).collect::<Vec<_>>(),
             "kind": r.facets.kind.iter().map(|(m, n)| json!({"value": m, "count": n})).collect::<Vec<_>>(),
@@ -237,10 +236,11 @@ async fn api(ctx: Ctx, QueryParams(p): QueryParams<Params>) -> AppResult<Json<Va
 }
 
 async fn suggest(ctx: Ctx, QueryParams(p): QueryParams<Params>) -> AppResult<Json<Value>> {
-    ctx.viewer.mark_checked();
     if p.q.trim().is_empty() {
+        // Nothing asked, nothing shown.
+        org_names(&ctx, &[]).await?;
         return Ok(Json(json!([])));
     }
-    let r = run(&ctx, &p, 8).await?;
-    Ok(Json(json!(r.hits.iter().map(|h| json!({"title": h.title, "url": h.url})).collect::<Vec<_>>())))
+    let found = run(&ctx, &p, 8).await?;
+    Ok(Json(json!(found.hits.iter().map(|h| json!({"title": h.title, "url": h.url})).collect::<Vec<_>>())))
 }

@@ -1,7 +1,7 @@
 //! The analysers and the index against IPADIC compiled from Debian's mecab-ipadic (built once into
 //! the shared test directory). Reach in the index query agrees with `can_see` on every document.
 
-use kumiai_core::{Access, Account, Reach, Role, Tier, Viewer, reach::can_see};
+use kumiai_core::{Access, Account, OrgId, Reach, Role, Tier, UserId, Viewer, reach::can_see};
 use kumiai_search::{Document, SearchIndex, SearchQuery, Sort, dictionary, tokenize::MorphTokenizer};
 use std::path::PathBuf;
 
@@ -18,7 +18,7 @@ fn tempdir(name: &str) -> PathBuf {
 }
 
 fn access(reach: Reach) -> Access {
-    Access { reach, scope_org: None, embargo_until: None, owner_org: 1, owner_path: vec![1], shared_with: vec![] }
+    Access { reach, scope_org: None, embargo_until: None, owner_org: OrgId(1), owner_path: vec![OrgId(1)], shared_with: vec![] }
 }
 
 fn doc(key: &str, title: &str, body: &str, access: Access) -> Document {
@@ -37,7 +37,7 @@ fn doc(key: &str, title: &str, body: &str, access: Access) -> Document {
 }
 
 fn hq() -> Viewer {
-    Viewer::new(Some(Account { user_id: 1, login: "hq".into(), display_name: "hq".into(), org_id: 1, org_path: vec![1], tier: Tier::Hq, role: Role::Viewer }))
+    Viewer::new(Some(Account { user_id: UserId(1), login: "hq".into(), display_name: "hq".into(), org_id: OrgId(1), org_path: vec![OrgId(1)], tier: Tier::Hq, role: Role::Viewer }))
 }
 
 #[test]
@@ -117,7 +117,8 @@ fn reach_in_the_query_agrees_with_can_see() {
             for embargo in [None, Some(now + 1), Some(now - 1)] {
                 for (owner, path, shared) in [(1, vec![1], vec![]), (20, vec![1, 2, 20], vec![]), (3, vec![1, 3], vec![90])] {
                     n += 1;
-                    let a = Access { reach, scope_org: scope, embargo_until: embargo, owner_org: owner, owner_path: path, shared_with: shared };
+                    let ids = |v: Vec<i64>| v.into_iter().map(OrgId).collect::<Vec<_>>();
+                    let a = Access { reach, scope_org: scope.map(OrgId), embargo_until: embargo, owner_org: OrgId(owner), owner_path: ids(path), shared_with: ids(shared) };
                     idx.upsert(&doc(&format!("k{n:03}"), "共通の題", "本文", a.clone())).unwrap();
                     all.push((format!("k{n:03}"), a));
                 }
@@ -125,12 +126,22 @@ fn reach_in_the_query_agrees_with_can_see() {
         }
     }
     idx.commit(1).unwrap();
-    let acct = |org: i64, path: Vec<i64>, tier: Tier| Viewer::new(Some(Account { user_id: 9, login: "v".into(), display_name: "v".into(), org_id: org, org_path: path, tier, role: Role::Viewer }));
-    for v in [Viewer::anonymous(), hq(), acct(2, vec![1, 2], Tier::Industrial), acct(3, vec![1, 3], Tier::Industrial), acct(20, vec![1, 2, 20], Tier::Enterprise), acct(90, vec![90], Tier::Partner)] {
+    let acct = |org: i64, path: Vec<i64>, tier: Tier| {
+        Viewer::new(Some(Account { user_id: UserId(9), login: "v".into(), display_name: "v".into(), org_id: OrgId(org), org_path: path.into_iter().map(OrgId).collect(), tier, role: Role::Viewer }))
+    };
+    for v in [Viewer::anonymous(), Viewer::system(), hq(), acct(2, vec![1, 2], Tier::Industrial), acct(3, vec![1, 3], Tier::Industrial), acct(20, vec![1, 2, 20], Tier::Enterprise), acct(90, vec![90], Tier::Partner)] {
         let by_index = idx.visible_keys(&v, now).unwrap();
         let mut by_rule: Vec<String> = all.iter().filter(|(_, a)| can_see(&v, a, now)).map(|(k, _)| k.clone()).collect();
         by_rule.sort();
-        assert_eq!(by_index, by_rule, "{:?}", v.account.as_ref().map(|a| a.org_id));
+        assert_eq!(by_index, by_rule, "{:?}", v.account().map(|a| a.org_id));
+        // Each hit carries the access it was indexed with, so it is checked against can_see again.
+        let r = idx.search(&v, &SearchQuery { text: "共通".into(), limit: 100, ..Default::default() }, now).unwrap();
+        let expected: std::collections::HashMap<&str, &Access> = all.iter().map(|(k, a)| (k.as_str(), a)).collect();
+        for h in &r.hits {
+            let a = expected[h.key.as_str()];
+            assert_eq!((h.access.reach, h.access.scope_org, h.access.embargo_until, h.access.owner_org, &h.access.shared_with), (a.reach, a.scope_org, a.embargo_until, a.owner_org, &a.shared_with));
+            assert!(can_see(&v, &h.access, now));
+        }
         // Counts come from the same filtered query, whether or not facets are counted in the same pass.
         for facets in [false, true] {
             let r = idx.search(&v, &SearchQuery { text: "共通".into(), limit: 5, facets, ..Default::default() }, now).unwrap();

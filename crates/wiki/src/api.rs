@@ -1,16 +1,14 @@
 //! The knowledge base's JSON API: the same store and rules as the pages.
 
-use crate::model::PageInput;
+use crate::model::{Page, PageInput};
 use crate::pages::render_for;
 use crate::store::{self, ListQuery};
 use axum::Json;
-use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
-use kumiai_core::time;
-use kumiai_platform::AppResult;
-use kumiai_platform::web::{Ctx, Guard, JsonBody, QueryParams, Route};
-use serde::Deserialize;
+use kumiai_core::{PageId, time};
+use kumiai_platform::web::{Ctx, Guard, JsonBody, Patch, PathParams, QueryParams, Route};
+use kumiai_platform::{AppResult, Visible};
 use serde_json::{Value, json};
 
 pub fn routes() -> Vec<Route> {
@@ -25,43 +23,44 @@ pub fn routes() -> Vec<Route> {
 
 async fn list(ctx: Ctx, QueryParams(q): QueryParams<ListQuery>) -> AppResult<Json<Value>> {
     let (rows, total) = store::list(ctx.db(), &ctx.viewer, &q, ctx.now).await?;
-    Ok(Json(json!({"total": total.count, "total_is_lower_bound": total.capped, "page": q.page.unwrap_or(1).max(1), "per_page": store::PER_PAGE, "items": rows})))
+    Ok(Json(json!({"total": total.count, "total_is_lower_bound": total.capped, "page": q.paging().page, "per_page": store::PER_PAGE, "items": rows})))
 }
 
-async fn one(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Json<Value>> {
-    let (p, _) = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
-    let r = render_for(&ctx, &p.body).await?;
-    Ok(Json(json!({
+/// A page as the API shows it; a redirect names its target only when the caller may see it.
+async fn page_json(ctx: &Ctx, p: &Visible<Page>) -> AppResult<Value> {
+    let r = render_for(ctx, &p.body).await?;
+    let redirect_to = match p.redirect_to {
+        Some(t) => store::load_visible(ctx.db(), &ctx.viewer, t, ctx.now).await.ok().map(|t| t.id),
+        None => None,
+    };
+    Ok(json!({
         "id": p.id, "title": p.title, "kind": p.kind, "reach": p.reach, "version": p.version, "revision_id": p.revision_id,
-        "redirect_to": p.redirect_to, "deleted": p.deleted_at.is_some(), "updated_at": time::format_ms(p.updated_at),
-        "body": p.body, "html": r.html, "categories": store::categories(ctx.db(), id).await?,
-    })))
+        "redirect": p.redirect_to.is_some(), "redirect_to": redirect_to, "deleted": p.deleted_at.is_some(), "updated_at": time::format_ms(p.updated_at),
+        "body": p.body, "html": r.html, "categories": store::categories(ctx.db(), p).await?,
+    }))
+}
+
+async fn one(ctx: Ctx, PathParams(id): PathParams<PageId>) -> AppResult<Json<Value>> {
+    let p = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
+    Ok(Json(page_json(&ctx, &p).await?))
 }
 
 async fn create(ctx: Ctx, JsonBody(input): JsonBody<PageInput>) -> AppResult<(StatusCode, Json<Value>)> {
     ctx.account()?;
-    let id = store::create(ctx.db(), &ctx.viewer, &input, ctx.now).await?;
-    let Json(v) = one(ctx, Path(id)).await?;
-    Ok((StatusCode::CREATED, Json(v)))
+    let p = store::create(ctx.db(), &ctx.viewer, &input, ctx.now).await?;
+    Ok((StatusCode::CREATED, Json(page_json(&ctx, &p).await?)))
 }
 
-#[derive(Deserialize)]
-struct Versioned {
-    #[serde(default)]
-    version: i64,
-    #[serde(flatten)]
-    input: PageInput,
-}
-
-async fn update(ctx: Ctx, Path(id): Path<i64>, JsonBody(v): JsonBody<Versioned>) -> AppResult<Json<Value>> {
+/// Saves the fields the body names as a new revision; every other field keeps its stored value.
+async fn update(ctx: Ctx, PathParams(id): PathParams<PageId>, patch: Patch) -> AppResult<Json<Value>> {
     ctx.account()?;
-    store::save(ctx.db(), &ctx.viewer, id, v.version, &v.input, ctx.now).await?;
-    one(ctx, Path(id)).await
+    let p = store::save(ctx.db(), &ctx.viewer, id, &patch, ctx.now).await?;
+    Ok(Json(page_json(&ctx, &p).await?))
 }
 
-async fn revisions(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Json<Value>> {
-    store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
-    let revs: Vec<Value> = store::history(ctx.db(), id)
+async fn revisions(ctx: Ctx, PathParams(id): PathParams<PageId>) -> AppResult<Json<Value>> {
+    let page = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
+    let revs: Vec<Value> = store::history(ctx.db(), &page)
         .await?
         .into_iter()
         .map(|r| json!({"id": r.id, "title": r.title, "summary": r.summary, "author": r.author, "created_at": time::format_ms(r.created_at)}))

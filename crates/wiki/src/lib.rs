@@ -1,10 +1,12 @@
 //! The knowledge base (JCMpedia): pages in Markdown with revisions, diffs, links and categories,
-//! each page at its own reach. Depends on the platform, the search service (as a source) and, for
-//! infoboxes, the directory's public API.
+//! each page at its own reach. Depends on the platform and, for organisations and people, the
+//! directory's reference API (never its tables).
 
 pub mod api;
 pub mod attachments;
 pub mod changes;
+pub mod cli;
+pub mod demo;
 pub mod diff;
 pub mod mediawiki;
 pub mod model;
@@ -14,7 +16,11 @@ pub mod search;
 pub mod store;
 
 use kumiai_platform::migrate::Migration;
-use kumiai_platform::web::{Module, NavFor, NavItem};
+use kumiai_platform::module::{Module, RecordUrl};
+use kumiai_platform::web::{NavFor, NavItem};
+
+/// Unchecked reads of the knowledge base's records are this crate's alone (see `Record::Key`).
+pub struct Key(());
 
 pub static MIGRATIONS: &[Migration] = &[
     Migration {
@@ -52,18 +58,32 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_import.sql"),
         postgres: include_str!("../migrations/postgres/0005_import.sql"),
     },
+    Migration {
+        module: "wiki",
+        version: 6,
+        name: "versions of revisions and attachments",
+        sqlite: include_str!("../migrations/sqlite/0006_versions.sql"),
+        postgres: include_str!("../migrations/postgres/0006_versions.sql"),
+    },
 ];
 
 pub fn module() -> Module {
     let mut routes = pages::routes();
-    routes.extend(changes::routes());
-    routes.extend(attachments::routes());
+    routes.extend(pages::changes::routes());
+    routes.extend(pages::attachments::routes());
     routes.extend(api::routes());
     Module {
-        name: "wiki",
+        // Pages refer to organisations and people.
+        depends_on: &["directory"],
         migrations: MIGRATIONS,
         nav: vec![NavItem { href: "/wiki", ja: "JCMpedia", en: "JCMpedia", shown_to: NavFor::Everyone }],
         routes,
         openapi: api::openapi(),
+        record_urls: &[RecordUrl { prefix: "/wiki/page/", entity: model::ENTITY }],
+        search: search::sources(),
+        cli: vec![cli::command()],
+        demo: Some(demo::step),
+        walk: Some(demo::walk),
+        ..Module::new("wiki")
     }
 }

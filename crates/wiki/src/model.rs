@@ -1,9 +1,9 @@
 //! Pages, revisions and their input, with validation. Titles are compared by a normalised key
 //! (NFKC, spaces folded, `_` as space, ASCII case ignored), as MediaWiki users expect.
 
-use kumiai_core::{Access, Lang, Reach};
-use kumiai_platform::FieldError;
-use kumiai_platform::reach::AccessRow;
+use kumiai_core::{Access, Lang, OrgId, PageId, PersonId, Reach, RevisionId};
+use kumiai_platform::text::{check_line, check_text};
+use kumiai_platform::{FieldError, Identified, Reachable, Record};
 use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 use unicode_normalization::UnicodeNormalization;
@@ -48,19 +48,21 @@ impl PageKind {
 
 #[derive(Clone, Debug, FromRow, Serialize)]
 pub struct Page {
-    pub id: i64,
+    pub id: PageId,
     pub title: String,
     pub title_key: String,
-    pub kind: String,
-    pub org_id: Option<i64>,
-    pub person_id: Option<i64>,
-    pub redirect_to: Option<i64>,
+    #[sqlx(try_from = "String")]
+    pub kind: PageKind,
+    pub org_id: Option<OrgId>,
+    pub person_id: Option<PersonId>,
+    pub redirect_to: Option<PageId>,
     pub body: String,
-    pub revision_id: Option<i64>,
-    pub reach: String,
-    pub scope_org_id: Option<i64>,
+    pub revision_id: Option<RevisionId>,
+    #[sqlx(try_from = "String")]
+    pub reach: Reach,
+    pub scope_org_id: Option<OrgId>,
     pub embargo_until: Option<i64>,
-    pub owner_org_id: Option<i64>,
+    pub owner_org_id: Option<OrgId>,
     pub deleted_at: Option<i64>,
     pub version: i64,
     pub created_at: i64,
@@ -68,43 +70,87 @@ pub struct Page {
     #[serde(skip)]
     pub owner_path: Option<String>,
     pub lang: String,
-    pub master_id: Option<i64>,
-    pub master_revision_id: Option<i64>,
+    pub master_id: Option<PageId>,
+    pub master_revision_id: Option<RevisionId>,
 }
 
-pub const COLS: &str = "p.id, p.title, p.title_key, p.kind, p.org_id, p.person_id, p.redirect_to, p.body, p.revision_id, p.reach, \
-    p.scope_org_id, p.embargo_until, p.owner_org_id, p.deleted_at, p.version, p.created_at, p.updated_at, ow.path AS owner_path, \
-    p.lang, p.master_id, p.master_revision_id";
-pub const FROM: &str = "wiki_pages p LEFT JOIN organisations ow ON ow.id = p.owner_org_id";
+impl Identified for Page {
+    const ENTITY: &'static str = ENTITY;
+    fn id(&self) -> i64 {
+        self.id.get()
+    }
+}
 
-impl Page {
-    pub fn access(&self, shared_with: Vec<i64>) -> Access {
-        AccessRow::of(&self.reach, self.scope_org_id, self.embargo_until, self.owner_org_id, self.owner_path.as_deref()).into_access(shared_with)
+impl Record for Page {
+    const TABLE: &'static str = "wiki_pages";
+    const SELECT: &'static str = "SELECT p.id, p.title, p.title_key, p.kind, p.org_id, p.person_id, p.redirect_to, p.body, p.revision_id, p.reach, \
+        p.scope_org_id, p.embargo_until, p.owner_org_id, p.deleted_at, p.version, p.created_at, p.updated_at, ow.path AS owner_path, \
+        p.lang, p.master_id, p.master_revision_id FROM wiki_pages p LEFT JOIN organisations ow ON ow.id = p.owner_org_id";
+    const ALIAS: &'static str = "p";
+    const ORG_REFS: &'static [&'static str] = &["org_id", "scope_org_id", "owner_org_id", "shared_with"];
+    const SHARED: bool = true;
+    type Key = crate::Key;
+    fn version(&self) -> i64 {
+        self.version
     }
-    pub fn kind(&self) -> PageKind {
-        PageKind::parse(&self.kind).unwrap_or(PageKind::Topic)
-    }
-    pub fn url(&self) -> String {
-        format!("/wiki/page/{}", self.id)
-    }
-    pub fn snapshot(&self) -> serde_json::Value {
+    /// The page row as stored, without its text (every text is a revision of its own).
+    fn snapshot(&self) -> serde_json::Value {
         serde_json::json!({
             "title": self.title, "kind": self.kind, "org_id": self.org_id, "person_id": self.person_id,
-            "reach": self.reach, "scope_org_id": self.scope_org_id, "embargo_until": self.embargo_until,
-            "revision_id": self.revision_id, "deleted": self.deleted_at.is_some(), "redirect_to": self.redirect_to,
+            "reach": self.reach, "scope_org_id": self.scope_org_id, "embargo_until": self.embargo_until.map(kumiai_core::time::format_ms),
+            "owner_org_id": self.owner_org_id, "revision_id": self.revision_id, "deleted_at": self.deleted_at.map(kumiai_core::time::format_ms),
+            "redirect_to": self.redirect_to, "lang": self.lang, "master_id": self.master_id, "version": self.version,
         })
+    }
+    /// A conflict shows both texts, so the writer can carry their change over.
+    fn conflict_view(&self) -> serde_json::Value {
+        serde_json::json!({"title": self.title, "body": self.body, "reach": self.reach, "kind": self.kind, "version": self.version})
+    }
+}
+
+impl Reachable for Page {
+    fn access(&self, shared_with: Vec<OrgId>) -> Access {
+        kumiai_platform::reach::access(self.reach, self.scope_org_id, self.embargo_until, self.owner_org_id, self.owner_path.as_deref(), shared_with)
+    }
+}
+
+impl Page {
+    pub fn url(&self) -> String {
+        format!("/wiki/page/{}", self.id)
     }
 }
 
 #[derive(Clone, Debug, FromRow, Serialize)]
 pub struct Revision {
-    pub id: i64,
-    pub page_id: i64,
+    pub id: RevisionId,
+    pub page_id: PageId,
     pub title: String,
     pub body: String,
     pub summary: String,
     pub author: String,
     pub created_at: i64,
+    pub version: i64,
+}
+
+impl Identified for Revision {
+    const ENTITY: &'static str = REVISION;
+    fn id(&self) -> i64 {
+        self.id.get()
+    }
+}
+
+impl Record for Revision {
+    const TABLE: &'static str = "wiki_revisions";
+    const SELECT: &'static str = "SELECT r.id, r.page_id, r.title, r.body, r.summary, r.author, r.created_at, r.version FROM wiki_revisions r";
+    const ALIAS: &'static str = "r";
+    type Key = crate::Key;
+    fn version(&self) -> i64 {
+        self.version
+    }
+    /// A revision's text is the revision itself; the log notes who wrote which.
+    fn snapshot(&self) -> serde_json::Value {
+        serde_json::json!({"page_id": self.page_id, "title": self.title, "summary": self.summary, "author": self.author, "chars": self.body.chars().count()})
+    }
 }
 
 /// A title's comparison key.
@@ -118,8 +164,21 @@ pub fn clean_title(title: &str) -> String {
     title.replace('_', " ").split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+impl TryFrom<String> for PageKind {
+    type Error = kumiai_core::UnknownValue;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        PageKind::parse(&s).ok_or(kumiai_core::UnknownValue { what: "page kind", value: s })
+    }
+}
+
+impl std::fmt::Display for PageKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// What a form or API call says about a page. Codes name directory records.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(default)]
 pub struct PageInput {
     pub title: String,
@@ -137,8 +196,9 @@ pub struct PageInput {
 }
 
 impl PageInput {
+    /// The codes named in `shared_with`, without the stand-in for hidden organisations.
     pub fn shared_codes(&self) -> Vec<String> {
-        self.shared_with.split([',', '、', ' ']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+        self.shared_with.replace(kumiai_platform::orgs::HIDDEN_ORG, "").split([',', '、', ' ']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
     }
 }
 
@@ -153,15 +213,19 @@ pub struct Checked {
 
 pub fn check(i: &PageInput) -> Result<Checked, Vec<FieldError>> {
     let mut errs = vec![];
+    for (field, value) in [("title", &i.title), ("org", &i.org), ("person", &i.person), ("summary", &i.summary), ("scope", &i.scope), ("shared_with", &i.shared_with)] {
+        check_line(field, value, &mut errs);
+    }
+    check_text("body", &i.body, &mut errs);
     let title = clean_title(&i.title);
     if title.is_empty() || title.chars().count() > 200 {
         errs.push(FieldError::new("title", "題名を200文字以内で入力してください。", "Enter a title of up to 200 characters."));
     } else if title.contains(['[', ']', '|', '#', '<', '>', '{', '}']) {
-        errs.push(FieldError::new("title", "題名に [ ] | # < > { } は使えません。", "A title cannot contain [ ] | # < > { }."));
+        errs.push(FieldError::refused("title", &title, "題名に [ ] | # < > { } は使えません。", "A title cannot contain [ ] | # < > { }."));
     }
     let kind = if i.kind.trim().is_empty() { Some(PageKind::Topic) } else { PageKind::parse(&i.kind) };
     if kind.is_none() {
-        errs.push(FieldError::new("kind", "ページの種類を選んでください。", "Choose the kind of page."));
+        errs.push(FieldError::refused("kind", &i.kind, "ページの種類を選んでください。", "Choose the kind of page."));
     }
     if i.body.len() > MAX_BODY {
         errs.push(FieldError::new("body", "本文が長すぎます（500KBまで）。", "The text is too long (500 KB at most)."));
@@ -185,7 +249,7 @@ mod tests {
         assert_eq!(title_key("  ＴＥＡＭ_タイ   労組 "), "team タイ 労組");
         assert_eq!(clean_title("TEAM（タイ）_労組"), "TEAM（タイ） 労組");
         assert_eq!(title_key("TEAM（タイ）"), title_key("team(タイ)"));
-        let bad = PageInput { title: "a[b]".into(), kind: "novel".into(), ..Default::default() };
+        let bad = PageInput { title: "a[b]".into(), kind: "novel".into(), reach: "public".into(), ..Default::default() };
         let fields: Vec<String> = check(&bad).err().unwrap().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["title", "kind"]);
     }

@@ -1,23 +1,25 @@
 //! The knowledge base's documents for the search index: one per live page (not redirects or
 //! deleted pages), with the page's reach.
 
-use crate::model::{ENTITY, REVISION};
+use crate::model::{ENTITY, Page, PageKind, REVISION, Revision};
 use crate::store;
+use kumiai_core::{Lang, PageId};
 use kumiai_platform::db::Db;
-use kumiai_platform::reach;
-use kumiai_search::{BoxFuture, Document, Source, batch_by_id};
+use kumiai_platform::record::fetch;
+use kumiai_platform::search::{BoxFuture, Document, Source, batch_by_id};
+use kumiai_platform::{Reachable, Record, reach};
 
-pub async fn document(db: &Db, id: i64) -> anyhow::Result<Option<Document>> {
+pub async fn document(db: &Db, id: PageId) -> anyhow::Result<Option<Document>> {
     let Some(p) = store::get(db, id).await? else { return Ok(None) };
     if p.deleted_at.is_some() || p.redirect_to.is_some() {
         return Ok(None);
     }
-    let access = p.access(reach::shares(db, ENTITY, id).await?);
+    let access = p.access(reach::shares(db, ENTITY, id.get()).await?);
     let year = jiff_year(p.updated_at);
     Ok(Some(Document {
         key: format!("{ENTITY}:{id}"),
         module: "wiki".into(),
-        kind: p.kind.clone(),
+        kind: p.kind.as_str().into(),
         title: p.title.clone(),
         body: plain_text(&p.body),
         url: p.url(),
@@ -63,6 +65,15 @@ fn jiff_year(ms: i64) -> Option<i64> {
 pub struct Pages;
 
 impl Source for Pages {
+    fn module(&self) -> &'static str {
+        "wiki"
+    }
+    fn module_label(&self, lang: Lang) -> &'static str {
+        lang.t("JCMpedia", "JCMpedia")
+    }
+    fn kind_label(&self, kind: &str, lang: Lang) -> Option<String> {
+        PageKind::parse(kind).map(|k| k.label(lang).to_string())
+    }
     fn entities(&self) -> &'static [&'static str] {
         &[ENTITY, REVISION]
     }
@@ -70,19 +81,19 @@ impl Source for Pages {
     fn documents<'a>(&'a self, db: &'a Db, entity: &'a str, id: i64) -> BoxFuture<'a, anyhow::Result<Vec<(String, Option<Document>)>>> {
         Box::pin(async move {
             let page = if entity == REVISION {
-                match sqlx::query_scalar::<_, i64>("SELECT page_id FROM wiki_revisions WHERE id = $1").bind(id).fetch_optional(&db.pool).await? {
-                    Some(p) => p,
+                match fetch::<Revision>(db, id, &crate::Key(())).await? {
+                    Some(r) => r.page_id,
                     None => return Ok(vec![]),
                 }
             } else {
-                id
+                PageId(id)
             };
             Ok(vec![(format!("{ENTITY}:{page}"), document(db, page).await?)])
         })
     }
 
     fn batch<'a>(&'a self, db: &'a Db, after_id: i64, limit: i64) -> BoxFuture<'a, anyhow::Result<(Vec<Document>, Option<i64>)>> {
-        Box::pin(batch_by_id(db, "wiki_pages", "", after_id, limit, move |id| document(db, id)))
+        Box::pin(batch_by_id(db, Page::TABLE, "", after_id, limit, move |id| document(db, PageId(id))))
     }
 }
 

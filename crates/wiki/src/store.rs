@@ -1,110 +1,161 @@
 //! Page storage and rules. Reads go through the reach layer; every save writes a revision and
 //! updates the page through the audited, versioned path in one transaction. Renaming leaves a
-//! redirect behind; deleting only marks the page, so nothing is ever really lost.
+//! redirect behind; deleting only marks the page, so nothing is ever really lost. Directory
+//! records are resolved through the directory's reference API, as the writer may see them.
 
-use crate::model::{COLS, Checked, ENTITY, FROM, Page, PageInput, PageKind, REVISION, Revision, check, title_key};
+use crate::Key;
+use crate::model::{Checked, ENTITY, Page, PageInput, PageKind, Revision, check, clean_title, title_key};
 use crate::render::references;
-use kumiai_core::{Access, Role, Viewer};
-use kumiai_platform::audit::{self, Actor, UpdateError, Val};
-use kumiai_platform::db::{Db, Total, Tx, bind_all, count_capped, like_pattern};
-use kumiai_platform::reach::{self, can_edit, can_see, visible_sql};
-use kumiai_platform::{AppError, AppResult, FieldError};
+use kumiai_core::{OrgId, PageId, PersonId, RevisionId, Role, Viewer};
+use kumiai_directory::reference;
+use kumiai_platform::audit::{self, Actor, Val};
+use kumiai_platform::db::{Db, Paging, Total, Tx, bind_all, count_capped, like_pattern, unique_violation};
+use kumiai_platform::orgs::{HIDDEN_ORG, visible_codes};
+use kumiai_platform::reach;
+use kumiai_platform::record::fetch;
+use kumiai_platform::web::Patch;
+use kumiai_platform::{AppError, AppResult, FieldError, Identified, Record, Visible};
 use sqlx::AssertSqlSafe;
 use std::collections::HashMap;
 
-pub async fn get(db: &Db, id: i64) -> sqlx::Result<Option<Page>> {
-    sqlx::query_as(AssertSqlSafe(format!("SELECT {COLS} FROM {FROM} WHERE p.id = $1"))).bind(id).fetch_optional(&db.pool).await
+pub(crate) async fn get(db: &Db, id: PageId) -> sqlx::Result<Option<Page>> {
+    fetch::<Page>(db, id.get(), &Key(())).await
 }
 
-pub async fn by_key(db: &Db, key: &str) -> sqlx::Result<Option<Page>> {
-    sqlx::query_as(AssertSqlSafe(format!("SELECT {COLS} FROM {FROM} WHERE p.title_key = $1"))).bind(key.to_string()).fetch_optional(&db.pool).await
+/// The page with this title (by its key), unchecked: for this crate's own rules.
+pub(crate) async fn by_key(db: &Db, key: &str) -> sqlx::Result<Option<Page>> {
+    sqlx::query_as(AssertSqlSafe(format!("{} WHERE p.title_key = $1", Page::SELECT))).bind(key.to_string()).fetch_optional(&db.pool).await
 }
 
-/// The page and its access, or NotFound if missing or hidden from the viewer. Deleted pages are
-/// returned (their page says so); only editors are shown them by the handlers.
-pub async fn load_visible(db: &Db, viewer: &Viewer, id: i64, now: i64) -> AppResult<(Page, Access)> {
-    let page = get(db, id).await?.ok_or(AppError::NotFound)?;
-    let access = page.access(reach::shares(db, ENTITY, id).await?);
-    if !can_see(viewer, &access, now) || (page.deleted_at.is_some() && !can_edit(viewer, &access, now)) {
+/// The visible page with this title, if any.
+pub async fn find_by_title(db: &Db, viewer: &Viewer, title: &str, now: i64) -> AppResult<Option<Visible<Page>>> {
+    match by_key(db, &title_key(title)).await? {
+        Some(p) => match load_visible(db, viewer, p.id, now).await {
+            Ok(v) => Ok(Some(v)),
+            Err(AppError::NotFound) => Ok(None),
+            Err(e) => Err(e),
+        },
+        None => Ok(None),
+    }
+}
+
+/// The page, or NotFound if missing or hidden from the viewer. Deleted pages are returned only to
+/// those who may edit them (their page says so).
+pub async fn load_visible(db: &Db, viewer: &Viewer, id: PageId, now: i64) -> AppResult<Visible<Page>> {
+    let page = reach::load_visible::<Page>(db, viewer, id.get(), now).await?;
+    if page.deleted_at.is_some() && !page.can_edit(viewer, now) {
         return Err(AppError::NotFound);
     }
-    Ok((page, access))
+    Ok(page)
 }
 
 /// title key → URL for the linked titles the viewer may see (deleted pages excluded).
 pub async fn visible_links(db: &Db, viewer: &Viewer, titles: &[String], now: i64) -> sqlx::Result<HashMap<String, String>> {
     let keys: Vec<String> = titles.iter().map(|t| title_key(t)).collect();
+    let f = reach::filter(viewer, "p", ENTITY, now);
     let mut out = HashMap::new();
     for chunk in keys.chunks(200) {
         if chunk.is_empty() {
             continue;
         }
         let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let sql = format!(
-            "SELECT p.title_key, p.id FROM wiki_pages p WHERE p.title_key IN ({}) AND p.deleted_at IS NULL AND {}",
-            marks.join(", "),
-            visible_sql(viewer, "p", ENTITY, now)
-        );
+        let sql = format!("SELECT p.title_key, p.id FROM wiki_pages p WHERE p.title_key IN ({}) AND p.deleted_at IS NULL AND {}", marks.join(", "), f.sql());
         let vals: Vec<Val> = chunk.iter().map(|k| Val::from(k.clone())).collect();
-        for (k, id) in bind_all(sqlx::query_as::<_, (String, i64)>(AssertSqlSafe(sql)), &vals).fetch_all(&db.pool).await? {
+        let rows = bind_all(sqlx::query_as::<_, (String, i64)>(AssertSqlSafe(sql)), &vals).fetch_all(&db.pool).await?;
+        f.vouch(rows.iter().map(|r| r.1));
+        for (k, id) in rows {
             out.insert(k, format!("/wiki/page/{id}"));
         }
     }
     Ok(out)
 }
 
+/// What a page refers to in the directory, resolved for its writer.
+/// Which of `ids` name pages the viewer may see (deleted ones excluded).
+pub async fn visible_page_ids(db: &Db, viewer: &Viewer, ids: &[PageId], now: i64) -> sqlx::Result<Vec<PageId>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let f = reach::filter(viewer, "p", ENTITY, now);
+    let list: Vec<String> = ids.iter().map(PageId::to_string).collect();
+    let sql = format!("SELECT p.id FROM wiki_pages p WHERE p.id IN ({}) AND p.deleted_at IS NULL AND {}", list.join(", "), f.sql());
+    let seen: Vec<PageId> = sqlx::query_scalar(AssertSqlSafe(sql)).fetch_all(&db.pool).await?;
+    f.vouch(seen.iter().map(|p| p.get()));
+    Ok(seen)
+}
+
 struct Refs {
-    org_id: Option<i64>,
-    person_id: Option<i64>,
-    scope: Option<i64>,
-    shares: Vec<i64>,
+    org_id: Option<OrgId>,
+    person_id: Option<PersonId>,
+    scope: Option<OrgId>,
+    shares: Vec<OrgId>,
 }
 
 /// Resolves the directory references (organisation and subtree by code, person by id) as the
-/// viewer sees them: a hidden record is reported like a missing one.
-async fn resolve(db: &Db, viewer: &Viewer, i: &PageInput, kind: PageKind, now: i64) -> AppResult<Refs> {
+/// viewer sees them: a hidden record is reported like a missing one. For a change, a reference
+/// left at the stand-in for a hidden organisation keeps the stored one, and hidden shares stay.
+async fn resolve(db: &Db, viewer: &Viewer, i: &PageInput, kind: PageKind, current: Option<&Visible<Page>>, now: i64) -> AppResult<Refs> {
+    let kept = |v: &str| current.is_some() && v.trim() == HIDDEN_ORG;
+    let mut codes: Vec<String> = [&i.org, &i.scope].iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty() && !kept(s)).collect();
+    codes.extend(i.shared_codes());
+    let found = reference::orgs_by_code(db, viewer, &codes, now).await?;
     let mut errs = vec![];
-    let org_by_code = |code: String| async move {
-        let sql = format!("SELECT o.id FROM organisations o WHERE o.code = $1 AND {}", visible_sql(viewer, "o", "organisation", now));
-        sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql)).bind(code).fetch_optional(&db.pool).await
-    };
     let missing = |field: &str, code: &str| FieldError::new(field, format!("「{code}」が見つかりません。"), format!("'{code}' was not found."));
-    let mut org_id = None;
-    if matches!(kind, PageKind::Union | PageKind::Company) && !i.org.trim().is_empty() {
-        org_id = org_by_code(i.org.trim().to_string()).await?;
-        if org_id.is_none() {
-            errs.push(missing("org", i.org.trim()));
+    let org_code = |field: &str, code: &str, keep: Option<OrgId>, errs: &mut Vec<FieldError>| -> Option<OrgId> {
+        let code = code.trim();
+        if code.is_empty() {
+            None
+        } else if kept(code) {
+            keep
+        } else {
+            let id = found.get(code).map(|o| o.id);
+            if id.is_none() {
+                errs.push(missing(field, code));
+            }
+            id
         }
-    }
+    };
+    let org_id = if matches!(kind, PageKind::Union | PageKind::Company) { org_code("org", &i.org, current.and_then(|p| p.org_id), &mut errs) } else { None };
+    let scope = org_code("scope", &i.scope, current.and_then(|p| p.scope_org_id), &mut errs);
     let mut person_id = None;
     if kind == PageKind::Person && !i.person.trim().is_empty() {
-        match i.person.trim().parse::<i64>() {
-            Ok(pid) if kumiai_directory::people::store::load_visible(db, viewer, pid, now).await.is_ok() => person_id = Some(pid),
+        match i.person.trim().parse::<PersonId>() {
+            Ok(pid) if current.is_some_and(|p| p.person_id == Some(pid)) => person_id = Some(pid),
+            Ok(pid) if reference::person(db, viewer, pid, now).await.is_ok() => person_id = Some(pid),
             _ => errs.push(missing("person", i.person.trim())),
         }
     }
-    let mut scope = None;
-    if !i.scope.trim().is_empty() {
-        scope = org_by_code(i.scope.trim().to_string()).await?;
-        if scope.is_none() {
-            errs.push(missing("scope", i.scope.trim()));
-        }
-    }
-    let mut shares = vec![];
+    let mut shares = match current {
+        Some(p) => hidden_shares(db, viewer, p, now).await?,
+        None => vec![],
+    };
     for code in i.shared_codes() {
-        match org_by_code(code.clone()).await? {
-            Some(id) => shares.push(id),
+        match found.get(&code) {
+            Some(o) => shares.push(o.id),
             None => errs.push(missing("shared_with", &code)),
         }
     }
     if errs.is_empty() { Ok(Refs { org_id, person_id, scope, shares }) } else { Err(AppError::Validation(errs)) }
 }
 
-fn title_taken() -> FieldError {
-    FieldError::new("title", "この題名のページは既にあります。別の題名にしてください。", "A page with this title exists; choose another title.")
+async fn hidden_shares(db: &Db, viewer: &Viewer, p: &Visible<Page>, now: i64) -> sqlx::Result<Vec<OrgId>> {
+    let shared = p.access().map(|a| a.shared_with.clone()).unwrap_or_default();
+    let seen = visible_codes(db, viewer, &shared, now).await?;
+    Ok(shared.into_iter().filter(|i| !seen.contains_key(i)).collect())
 }
 
-pub(crate) async fn write_references(tx: &mut Tx, page_id: i64, body: &str) -> sqlx::Result<()> {
+/// The answer to a title that is taken, whether or not the writer may see the page that has it:
+/// the same words either way, so the form does not confirm a hidden page.
+fn title_unavailable() -> FieldError {
+    FieldError::new(
+        "title",
+        "この題名は使用できません（既にあるか予約済みです）。別の題名にしてください。",
+        "This title is not available (it exists or is reserved); choose another.",
+    )
+}
+
+/// The links and categories of a page, derived from its current text (rebuilt with every save).
+pub(crate) async fn write_references(tx: &mut Tx, page_id: PageId, body: &str) -> sqlx::Result<()> {
     let (links, cats) = references(body);
     sqlx::query("DELETE FROM wiki_links WHERE page_id = $1").bind(page_id).execute(&mut **tx).await?;
     sqlx::query("DELETE FROM wiki_categories WHERE page_id = $1").bind(page_id).execute(&mut **tx).await?;
@@ -120,24 +171,20 @@ pub(crate) async fn write_references(tx: &mut Tx, page_id: i64, body: &str) -> s
     Ok(())
 }
 
-pub(crate) async fn add_revision(tx: &mut Tx, actor: &Actor, page_id: i64, title: &str, body: &str, summary: &str) -> sqlx::Result<i64> {
-    let id = audit::insert(
-        tx,
-        actor,
-        REVISION,
-        "wiki_revisions",
-        &[
-            ("page_id", page_id.into()),
-            ("title", title.into()),
-            ("body", body.into()),
-            ("summary", summary.trim().into()),
-            ("author_user_id", actor.user_id.into()),
-            ("author", actor.label.clone().into()),
-        ],
-        &serde_json::json!({"page_id": page_id, "title": title, "summary": summary.trim()}),
-    )
-    .await?;
-    Ok(id)
+/// Adds a revision; `at` dates it (imports keep their dates), otherwise now.
+pub(crate) async fn add_revision(tx: &mut Tx, actor: &Actor, page_id: PageId, title: &str, body: &str, summary: &str, at: Option<i64>) -> sqlx::Result<Revision> {
+    let mut fields: Vec<(&str, Val)> = vec![
+        ("page_id", page_id.into()),
+        ("title", title.into()),
+        ("body", body.into()),
+        ("summary", summary.trim().into()),
+        ("author_user_id", actor.user_id.into()),
+        ("author", actor.label.clone().into()),
+    ];
+    if let Some(at) = at {
+        fields.extend([("created_at", at.into()), ("updated_at", at.into())]);
+    }
+    audit::insert::<Revision>(tx, actor, &fields, None).await
 }
 
 fn fields(c: &Checked, r: &Refs) -> Vec<(&'static str, Val)> {
@@ -153,186 +200,248 @@ fn fields(c: &Checked, r: &Refs) -> Vec<(&'static str, Val)> {
     ]
 }
 
-pub async fn create(db: &Db, viewer: &Viewer, i: &PageInput, now: i64) -> AppResult<i64> {
-    viewer.mark_checked();
+/// Creates a page (the first revision included) in `tx`; imports date it with `at`.
+pub(crate) async fn insert_page(tx: &mut Tx, actor: &Actor, fields: Vec<(&'static str, Val)>, shares: &[OrgId], title: &str, body: &str, summary: &str, at: Option<i64>) -> sqlx::Result<Page> {
+    let mut fields = fields;
+    fields.push(("body", body.into()));
+    if let Some(at) = at {
+        fields.extend([("created_at", at.into()), ("updated_at", at.into())]);
+    }
+    let created = audit::create::<Page>(tx, actor, &fields, Some(shares)).await?;
+    let id = PageId(created.id());
+    let rev = add_revision(tx, actor, id, title, body, summary, at).await?;
+    created.set(tx, &[("revision_id", rev.id.into())]).await?;
+    let page = created.log(tx).await?;
+    write_references(tx, id, body).await?;
+    Ok(page)
+}
+
+pub async fn create(db: &Db, viewer: &Viewer, i: &PageInput, now: i64) -> AppResult<Visible<Page>> {
+    // Permission first: who may not create learns nothing about which titles exist.
     if !viewer.has_role(Role::Editor) {
         return Err(AppError::Forbidden);
     }
     let c = check(i).map_err(AppError::Validation)?;
-    let refs = resolve(db, viewer, i, c.kind, now).await?;
-    if by_key(db, &title_key(&c.title)).await?.is_some() {
-        return Err(AppError::Validation(vec![title_taken()]));
-    }
+    let refs = resolve(db, viewer, i, c.kind, None, now).await?;
     let master = match i.master.trim() {
         "" => None,
         m => Some(master_for_copy(db, viewer, m, now).await?),
     };
+    if by_key(db, &title_key(&c.title)).await?.is_some() {
+        return Err(AppError::Validation(vec![title_unavailable()]));
+    }
     let actor = Actor::of(viewer);
-    let mut tx = db.begin().await?;
+    let owner = kumiai_platform::orgs::owner_for(db, viewer).await?;
     let mut f = fields(&c, &refs);
-    f.extend([("body", i.body.clone().into()), ("owner_org_id", viewer.org_id().into())]);
+    f.push(("owner_org_id", owner.into()));
     if let Some(m) = &master {
         f.extend([("lang", "en".into()), ("master_id", m.id.into()), ("master_revision_id", m.revision_id.into())]);
     }
-    let id = audit::insert(&mut tx, &actor, ENTITY, "wiki_pages", &f, &serde_json::json!({"title": c.title, "kind": c.kind.as_str(), "reach": c.reach.as_str()})).await?;
-    let rev = add_revision(&mut tx, &actor, id, &c.title, &i.body, &i.summary).await?;
-    sqlx::query("UPDATE wiki_pages SET revision_id = $1 WHERE id = $2").bind(rev).bind(id).execute(&mut *tx).await?;
-    reach::replace_shares(&mut tx, ENTITY, id, &refs.shares).await?;
-    write_references(&mut tx, id, &i.body).await?;
+    let mut tx = db.begin().await?;
+    let page = match insert_page(&mut tx, &actor, f, &refs.shares, &c.title, &i.body, &i.summary, None).await {
+        Ok(p) => p,
+        Err(e) if unique_violation(&e).is_some() => return Err(AppError::Validation(vec![title_unavailable()])),
+        Err(e) => return Err(e.into()),
+    };
     tx.commit().await?;
-    Ok(id)
+    load_visible(db, viewer, page.id, now).await
 }
 
-/// Saves a new revision of page `id` based on `expected_version`. A new title renames the page
-/// and leaves a redirect at the old one. A stale version returns both texts as a conflict.
-pub async fn save(db: &Db, viewer: &Viewer, id: i64, expected_version: i64, i: &PageInput, now: i64) -> AppResult<i64> {
-    let (page, access) = load_visible(db, viewer, id, now).await?;
-    if !can_edit(viewer, &access, now) {
+/// Saves the fields `patch` names as a new revision of page `id` (every other field keeps its
+/// stored value), if the patch's version is current. A new title renames the page and leaves a
+/// redirect at the old one. A stale version returns both texts as a conflict.
+pub async fn save(db: &Db, viewer: &Viewer, id: PageId, patch: &Patch, now: i64) -> AppResult<Visible<Page>> {
+    let page = load_visible(db, viewer, id, now).await?;
+    if !page.can_edit(viewer, now) {
         return Err(AppError::Forbidden);
     }
     if page.deleted_at.is_some() || page.redirect_to.is_some() {
         return Err(AppError::Validation(vec![FieldError::new("title", "削除済みのページや転送ページは編集できません。", "Deleted pages and redirects cannot be edited.")]));
     }
-    let c = check(i).map_err(AppError::Validation)?;
-    let refs = resolve(db, viewer, i, c.kind, now).await?;
+    let expected_version = patch.version()?;
+    let stored = input_of(db, viewer, &page, now).await?;
+    let i: PageInput = patch.apply(&stored)?;
+    if (PageInput { summary: String::new(), ..i.clone() }) == stored {
+        // Nothing changed: no revision, no new version.
+        return if expected_version == page.version { Ok(page) } else { Err(audit::conflict::<Page>(db, viewer, id.get(), &[], None, expected_version, now).await) };
+    }
+    let c = check(&i).map_err(AppError::Validation)?;
+    let refs = resolve(db, viewer, &i, c.kind, Some(&page), now).await?;
     let new_key = title_key(&c.title);
     let renamed = new_key != page.title_key;
-    let mut remove_redirect = None;
+    let mut reuse_redirect = None;
     if renamed && let Some(other) = by_key(db, &new_key).await? {
         // Renaming back onto one's own redirect reuses that title.
         if other.redirect_to == Some(id) {
-            remove_redirect = Some(other.id);
+            reuse_redirect = Some(other);
         } else {
-            return Err(AppError::Validation(vec![title_taken()]));
+            return Err(AppError::Validation(vec![title_unavailable()]));
         }
     }
     let actor = Actor::of(viewer);
-    let mut tx = db.begin().await?;
-    if let Some(r) = remove_redirect {
-        sqlx::query("UPDATE wiki_pages SET title_key = $1, deleted_at = $2 WHERE id = $3").bind(format!("#{r}")).bind(now).bind(r).execute(&mut *tx).await?;
-    }
-    let rev = add_revision(&mut tx, &actor, id, &c.title, &i.body, &i.summary).await?;
     let mut f = fields(&c, &refs);
-    f.extend([("body", i.body.clone().into()), ("revision_id", rev.into())]);
+    f.push(("body", i.body.clone().into()));
+    let mut tx = db.begin().await?;
+    let result = save_in_tx(&mut tx, &actor, &page, expected_version, &mut f, &refs, &c, &i, renamed, reuse_redirect, now).await;
+    match result {
+        Ok(()) => {
+            tx.commit().await?;
+            load_visible(db, viewer, id, now).await
+        }
+        Err(e) => {
+            drop(tx);
+            if let audit::UpdateError::Db(d) = &e
+                && unique_violation(d).is_some()
+            {
+                return Err(AppError::Validation(vec![title_unavailable()]));
+            }
+            Err(audit::answer::<Page>(e, db, viewer, id.get(), &f, Some(&refs.shares), expected_version, now).await)
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn save_in_tx(
+    tx: &mut Tx,
+    actor: &Actor,
+    page: &Page,
+    expected_version: i64,
+    f: &mut Vec<(&'static str, Val)>,
+    refs: &Refs,
+    c: &Checked,
+    i: &PageInput,
+    renamed: bool,
+    reuse_redirect: Option<Page>,
+    now: i64,
+) -> Result<(), audit::UpdateError> {
+    let id = page.id;
+    if let Some(r) = reuse_redirect {
+        // The old redirect steps aside: its title key is freed and it is marked deleted.
+        audit::update(tx, actor, &r, r.version, &[("title_key", format!("#{}", r.id).into()), ("deleted_at", now.into())], None, "delete").await?;
+    }
+    let rev = add_revision(tx, actor, id, &c.title, &i.body, &i.summary, None).await?;
+    f.push(("revision_id", rev.id.into()));
     if let Some(m) = page.master_id {
         // Saving a copy brings it up to date with the master as it is now.
-        let current: Option<i64> = sqlx::query_scalar("SELECT revision_id FROM wiki_pages WHERE id = $1").bind(m).fetch_one(&mut *tx).await?;
+        let current: Option<RevisionId> = sqlx::query_scalar("SELECT revision_id FROM wiki_pages WHERE id = $1").bind(m).fetch_one(&mut **tx).await?;
         f.push(("master_revision_id", current.into()));
     }
-    let before = page.snapshot();
-    let mut after = before.clone();
-    for (k, v) in [("title", c.title.clone().into()), ("kind", c.kind.as_str().into()), ("reach", c.reach.as_str().into()), ("revision_id", serde_json::json!(rev))] {
-        after[k] = v;
-    }
     let action = if renamed { "rename" } else { "update" };
-    match audit::update(&mut tx, &actor, ENTITY, "wiki_pages", id, expected_version, &f, action, &before, &after).await {
-        Ok(v) => {
-            if renamed {
-                let redirect = [
-                    ("title", page.title.clone().into()),
-                    ("title_key", page.title_key.clone().into()),
-                    ("kind", page.kind.clone().into()),
-                    ("redirect_to", id.into()),
-                    ("reach", c.reach.as_str().into()),
-                    ("scope_org_id", refs.scope.into()),
-                    ("embargo_until", c.embargo_until.into()),
-                    ("owner_org_id", page.owner_org_id.into()),
-                ];
-                let rid = audit::insert(&mut tx, &actor, ENTITY, "wiki_pages", &redirect, &serde_json::json!({"title": page.title, "redirect_to": id})).await?;
-                reach::replace_shares(&mut tx, ENTITY, rid, &refs.shares).await?;
-            }
-            reach::replace_shares(&mut tx, ENTITY, id, &refs.shares).await?;
-            write_references(&mut tx, id, &i.body).await?;
-            tx.commit().await?;
-            Ok(v)
-        }
-        Err(UpdateError::Stale(_)) => {
-            drop(tx);
-            let current = get(db, id).await?.ok_or(AppError::NotFound)?;
-            Err(AppError::Conflict {
-                yours: serde_json::json!({"title": c.title, "body": i.body}),
-                current: serde_json::json!({"title": current.title, "body": current.body, "version": current.version}),
-            })
-        }
-        Err(UpdateError::Db(e)) => Err(e.into()),
+    audit::update(tx, actor, page, expected_version, f, Some(&refs.shares), action).await?;
+    if renamed {
+        let redirect = vec![
+            ("title", page.title.clone().into()),
+            ("title_key", page.title_key.clone().into()),
+            ("kind", page.kind.as_str().into()),
+            ("redirect_to", id.into()),
+            ("reach", c.reach.as_str().into()),
+            ("scope_org_id", refs.scope.into()),
+            ("embargo_until", c.embargo_until.into()),
+            ("owner_org_id", page.owner_org_id.into()),
+        ];
+        audit::insert::<Page>(tx, actor, &redirect, Some(&refs.shares)).await?;
     }
+    write_references(tx, id, &i.body).await?;
+    Ok(())
 }
 
-pub async fn revision(db: &Db, page_id: i64, rev: i64) -> sqlx::Result<Option<Revision>> {
-    sqlx::query_as("SELECT id, page_id, title, body, summary, author, created_at FROM wiki_revisions WHERE id = $1 AND page_id = $2")
-        .bind(rev)
-        .bind(page_id)
-        .fetch_optional(&db.pool)
-        .await
+/// One revision of a page the caller has let through the reach layer.
+pub async fn revision(db: &Db, page: &Visible<Page>, rev: RevisionId) -> sqlx::Result<Option<Revision>> {
+    sqlx::query_as(AssertSqlSafe(format!("{} WHERE r.id = $1 AND r.page_id = $2", Revision::SELECT))).bind(rev).bind(page.id).fetch_optional(&db.pool).await
 }
 
-/// Every revision of a page, newest first. The caller has checked the page is visible.
-pub async fn history(db: &Db, page_id: i64) -> sqlx::Result<Vec<Revision>> {
-    sqlx::query_as("SELECT id, page_id, title, body, summary, author, created_at FROM wiki_revisions WHERE page_id = $1 ORDER BY id DESC")
-        .bind(page_id)
-        .fetch_all(&db.pool)
-        .await
+/// Every revision of a page the caller has let through the reach layer, newest first.
+pub async fn history(db: &Db, page: &Visible<Page>) -> sqlx::Result<Vec<Revision>> {
+    sqlx::query_as(AssertSqlSafe(format!("{} WHERE r.page_id = $1 ORDER BY r.id DESC", Revision::SELECT))).bind(page.id).fetch_all(&db.pool).await
 }
 
 /// Restores the text of an earlier revision as a new revision (history keeps both).
-pub async fn revert(db: &Db, viewer: &Viewer, id: i64, expected_version: i64, rev: i64, now: i64) -> AppResult<i64> {
-    let (page, access) = load_visible(db, viewer, id, now).await?;
-    let r = revision(db, id, rev).await?.ok_or(AppError::NotFound)?;
-    let codes = input_of(db, &page, &access).await?;
-    let input = PageInput { body: r.body, summary: format!("版 #{rev} に戻す / revert to revision #{rev}"), ..codes };
-    save(db, viewer, id, expected_version, &input, now).await
+pub async fn revert(db: &Db, viewer: &Viewer, id: PageId, expected_version: i64, rev: RevisionId, now: i64) -> AppResult<Visible<Page>> {
+    let page = load_visible(db, viewer, id, now).await?;
+    let r = revision(db, &page, rev).await?.ok_or(AppError::NotFound)?;
+    let patch = Patch::from_map(
+        serde_json::json!({"version": expected_version, "body": r.body, "summary": format!("版 #{rev} に戻す / revert to revision #{rev}")})
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
+    );
+    save(db, viewer, id, &patch, now).await
 }
 
-/// The input that reproduces the page as it is (for edit forms and reverts).
-pub async fn input_of(db: &Db, page: &Page, access: &Access) -> sqlx::Result<PageInput> {
-    let code = |id: Option<i64>| async move {
-        match id {
-            Some(id) => sqlx::query_scalar::<_, String>("SELECT code FROM organisations WHERE id = $1").bind(id).fetch_optional(&db.pool).await,
-            None => Ok(None),
-        }
-    };
-    let mut shared = vec![];
-    for o in &access.shared_with {
-        shared.extend(code(Some(*o)).await?);
+/// The input that reproduces the page as `viewer` may see it (edit forms, reverts): directory
+/// records the viewer cannot see appear as the stand-in that keeps them.
+pub async fn input_of(db: &Db, viewer: &Viewer, page: &Visible<Page>, now: i64) -> sqlx::Result<PageInput> {
+    let shared = page.access().map(|a| a.shared_with.clone()).unwrap_or_default();
+    let mut ids: Vec<OrgId> = [page.org_id, page.scope_org_id].into_iter().flatten().collect();
+    ids.extend(&shared);
+    let seen = visible_codes(db, viewer, &ids, now).await?;
+    let code = |id: Option<OrgId>| id.map(|i| seen.get(&i).cloned().unwrap_or_else(|| HIDDEN_ORG.to_string())).unwrap_or_default();
+    let mut shared_with: Vec<String> = shared.iter().filter_map(|i| seen.get(i).cloned()).collect();
+    if shared.iter().any(|i| !seen.contains_key(i)) {
+        shared_with.push(HIDDEN_ORG.to_string());
     }
     Ok(PageInput {
         title: page.title.clone(),
-        kind: page.kind.clone(),
-        org: code(page.org_id).await?.unwrap_or_default(),
+        kind: page.kind.as_str().into(),
+        org: code(page.org_id),
         person: page.person_id.map(|p| p.to_string()).unwrap_or_default(),
         body: page.body.clone(),
         summary: String::new(),
-        reach: page.reach.clone(),
-        scope: code(page.scope_org_id).await?.unwrap_or_default(),
+        reach: page.reach.as_str().into(),
+        scope: code(page.scope_org_id),
         embargo_until: page.embargo_until.map(kumiai_core::time::format_input_ms).unwrap_or_default(),
-        shared_with: shared.join(","),
+        shared_with: shared_with.join(","),
         master: page.master_id.map(|m| m.to_string()).unwrap_or_default(),
     })
 }
 
 /// The Japanese master an English copy is being created for: visible, itself not a copy, and
-/// without a live copy already.
-async fn master_for_copy(db: &Db, viewer: &Viewer, id: &str, now: i64) -> AppResult<Page> {
+/// without an English copy the writer can see. (A copy the writer cannot see does not stop
+/// another: it is not theirs to know about.)
+async fn master_for_copy(db: &Db, viewer: &Viewer, id: &str, now: i64) -> AppResult<Visible<Page>> {
     let invalid = |ja: &str, en: &str| AppError::Validation(vec![FieldError::new("master", ja, en)]);
-    let id: i64 = id.parse().map_err(|_| invalid("元のページが見つかりません。", "The master page was not found."))?;
-    let (m, _) = load_visible(db, viewer, id, now).await.map_err(|_| invalid("元のページが見つかりません。", "The master page was not found."))?;
+    let id: PageId = id.parse().map_err(|_| invalid("元のページが見つかりません。", "The master page was not found."))?;
+    let m = load_visible(db, viewer, id, now).await.map_err(|_| invalid("元のページが見つかりません。", "The master page was not found."))?;
     if m.master_id.is_some() || m.lang != "ja" {
         return Err(invalid("英語版の元にできるのは日本語のページだけです。", "Only a Japanese page can be the master of an English copy."));
     }
-    if english_copy_id(db, m.id).await?.is_some() {
+    if english_copy(db, viewer, &m, now).await?.is_some() {
         return Err(invalid("このページには既に英語版があります。", "This page already has an English copy."));
     }
     Ok(m)
 }
 
-pub async fn english_copy_id(db: &Db, master: i64) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("SELECT id FROM wiki_pages WHERE master_id = $1 AND deleted_at IS NULL ORDER BY id LIMIT 1").bind(master).fetch_optional(&db.pool).await
+/// A page as a list shows it.
+#[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
+pub struct PageRow {
+    pub id: PageId,
+    pub title: String,
+    #[sqlx(try_from = "String")]
+    pub kind: PageKind,
+    #[sqlx(try_from = "String")]
+    pub reach: kumiai_core::Reach,
+    pub updated_at: i64,
+}
+
+impl Identified for PageRow {
+    const ENTITY: &'static str = ENTITY;
+    fn id(&self) -> i64 {
+        self.id.get()
+    }
+}
+
+/// The English copy of `master` the viewer may see, if any.
+pub async fn english_copy(db: &Db, viewer: &Viewer, master: &Visible<Page>, now: i64) -> sqlx::Result<Option<Visible<PageRow>>> {
+    let f = reach::filter(viewer, "p", ENTITY, now);
+    let sql = format!("SELECT p.id, p.title, p.kind, p.reach, p.updated_at FROM wiki_pages p WHERE p.master_id = $1 AND p.deleted_at IS NULL AND {} ORDER BY p.id LIMIT 1", f.sql());
+    let row: Option<PageRow> = sqlx::query_as(AssertSqlSafe(sql)).bind(master.id).fetch_optional(&db.pool).await?;
+    Ok(row.map(|r| f.admit_one(r)))
 }
 
 /// For a stale copy: (master id, the master revision the copy follows, the master's current revision).
-pub async fn staleness(db: &Db, copy: &Page) -> sqlx::Result<Option<(i64, Option<i64>, i64)>> {
+pub async fn staleness(db: &Db, copy: &Visible<Page>) -> sqlx::Result<Option<(PageId, Option<RevisionId>, RevisionId)>> {
     let Some(master) = copy.master_id else { return Ok(None) };
-    let current: Option<i64> = sqlx::query_scalar("SELECT revision_id FROM wiki_pages WHERE id = $1").bind(master).fetch_one(&db.pool).await?;
+    let current: Option<RevisionId> = sqlx::query_scalar("SELECT revision_id FROM wiki_pages WHERE id = $1").bind(master).fetch_one(&db.pool).await?;
     Ok(match current {
         Some(cur) if Some(cur) != copy.master_revision_id => Some((master, copy.master_revision_id, cur)),
         _ => None,
@@ -340,15 +449,8 @@ pub async fn staleness(db: &Db, copy: &Page) -> sqlx::Result<Option<(i64, Option
 }
 
 /// Marks a page deleted (or restores it). The text and history stay.
-pub async fn set_deleted(db: &Db, viewer: &Viewer, id: i64, expected_version: i64, deleted: bool, now: i64) -> AppResult<i64> {
-    let (page, access) = load_visible(db, viewer, id, now).await?;
-    if !can_edit(viewer, &access, now) {
-        return Err(AppError::Forbidden);
-    }
-    let before = page.snapshot();
-    let mut after = before.clone();
-    after["deleted"] = deleted.into();
-    audit::set_marker(db, &Actor::of(viewer), ENTITY, "wiki_pages", id, expected_version, "deleted_at", deleted, now, ("delete", "restore"), &before, &after).await
+pub async fn set_deleted(db: &Db, viewer: &Viewer, id: PageId, expected_version: i64, deleted: bool, now: i64) -> AppResult<Page> {
+    audit::set_marker::<Page>(db, viewer, id.get(), expected_version, "deleted_at", deleted, ("delete", "restore"), now).await
 }
 
 #[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
@@ -361,20 +463,18 @@ pub struct ListQuery {
     pub page: Option<i64>,
 }
 
-#[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
-pub struct PageRow {
-    pub id: i64,
-    pub title: String,
-    pub kind: String,
-    pub reach: String,
-    pub updated_at: i64,
-}
-
 pub const PER_PAGE: i64 = 50;
 
+impl ListQuery {
+    pub fn paging(&self) -> Paging {
+        Paging::new(self.page, None, PER_PAGE, PER_PAGE)
+    }
+}
+
 /// Pages the viewer may see, newest change first (redirects and deleted pages left out).
-pub async fn list(db: &Db, viewer: &Viewer, q: &ListQuery, now: i64) -> sqlx::Result<(Vec<PageRow>, Total)> {
-    let mut conds = vec![visible_sql(viewer, "p", ENTITY, now), "p.deleted_at IS NULL".into(), "p.redirect_to IS NULL".into()];
+pub async fn list(db: &Db, viewer: &Viewer, q: &ListQuery, now: i64) -> sqlx::Result<(Vec<Visible<PageRow>>, Total)> {
+    let f = reach::filter(viewer, "p", ENTITY, now);
+    let mut conds = vec![f.sql().to_string(), "p.deleted_at IS NULL".into(), "p.redirect_to IS NULL".into()];
     let mut binds: Vec<Val> = vec![];
     if !q.q.trim().is_empty() {
         binds.push(like_pattern(q.q.trim()).into());
@@ -388,25 +488,31 @@ pub async fn list(db: &Db, viewer: &Viewer, q: &ListQuery, now: i64) -> sqlx::Re
         conds.push(format!("p.kind = '{}'", k.as_str()));
     }
     let filter = conds.join(" AND ");
-    let page = q.page.unwrap_or(1).max(1);
-    let sql = format!("SELECT p.id, p.title, p.kind, p.reach, p.updated_at FROM wiki_pages p WHERE {filter} ORDER BY p.updated_at DESC, p.id DESC LIMIT {PER_PAGE} OFFSET {}", (page - 1) * PER_PAGE);
+    let sql = format!("SELECT p.id, p.title, p.kind, p.reach, p.updated_at FROM wiki_pages p WHERE {filter} ORDER BY p.updated_at DESC, p.id DESC {}", q.paging().sql());
     let rows = bind_all(sqlx::query_as::<_, PageRow>(AssertSqlSafe(sql)), &binds).fetch_all(&db.pool).await?;
     let total = count_capped(db, &format!("FROM wiki_pages p WHERE {filter}"), &binds).await?;
-    Ok((rows, total))
+    Ok((f.admit(rows), total))
 }
 
 /// Visible pages that link to `page` (by its title or a redirect's).
-pub async fn links_here(db: &Db, viewer: &Viewer, page: &Page, now: i64) -> sqlx::Result<Vec<PageRow>> {
+pub async fn links_here(db: &Db, viewer: &Viewer, page: &Visible<Page>, now: i64) -> sqlx::Result<Vec<Visible<PageRow>>> {
+    let f = reach::filter(viewer, "p", ENTITY, now);
     let sql = format!(
         "SELECT p.id, p.title, p.kind, p.reach, p.updated_at FROM wiki_pages p WHERE p.deleted_at IS NULL AND p.redirect_to IS NULL AND {} \
          AND p.id IN (SELECT l.page_id FROM wiki_links l WHERE l.target_key = $1 OR l.target_key IN (SELECT r.title_key FROM wiki_pages r WHERE r.redirect_to = $2)) \
          ORDER BY p.title LIMIT 500",
-        visible_sql(viewer, "p", ENTITY, now)
+        f.sql()
     );
-    sqlx::query_as(AssertSqlSafe(sql)).bind(page.title_key.clone()).bind(page.id).fetch_all(&db.pool).await
+    let rows = sqlx::query_as(AssertSqlSafe(sql)).bind(page.title_key.clone()).bind(page.id).fetch_all(&db.pool).await?;
+    Ok(f.admit(rows))
 }
 
-/// The categories of a page.
-pub async fn categories(db: &Db, page_id: i64) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar("SELECT category FROM wiki_categories WHERE page_id = $1 ORDER BY category").bind(page_id).fetch_all(&db.pool).await
+/// The categories of a page the caller has let through the reach layer.
+pub async fn categories(db: &Db, page: &Visible<Page>) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("SELECT category FROM wiki_categories WHERE page_id = $1 ORDER BY category").bind(page.id).fetch_all(&db.pool).await
+}
+
+/// Whether a title is free (for imports: a page of this title already there is not overwritten).
+pub(crate) async fn title_taken(db: &Db, title: &str) -> sqlx::Result<bool> {
+    Ok(by_key(db, &title_key(&clean_title(title))).await?.is_some())
 }

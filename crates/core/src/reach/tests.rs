@@ -4,11 +4,11 @@
 
 use super::*;
 
-const HQ: i64 = 1;
-const JAW: i64 = 2; // an industrial union
-const DENKI: i64 = 3; // another industrial union
-const ENT: i64 = 20; // an enterprise union under JAW
-const PARTNER: i64 = 90; // an overseas union, outside the union tree
+const HQ: OrgId = OrgId(1);
+const JAW: OrgId = OrgId(2); // an industrial union
+const DENKI: OrgId = OrgId(3); // another industrial union
+const ENT: OrgId = OrgId(20); // an enterprise union under JAW
+const PARTNER: OrgId = OrgId(90); // an overseas union, outside the union tree
 const NOW: i64 = 1_000_000;
 
 /// (tier, reach, visible) — the ladder as the glossary states it.
@@ -35,7 +35,7 @@ const LADDER: &[(Option<Tier>, Reach, bool)] = &[
     (Some(Tier::Hq), Reach::Public, true),
 ];
 
-fn path_of(tier: Tier) -> Vec<i64> {
+fn path_of(tier: Tier) -> Vec<OrgId> {
     match tier {
         Tier::Hq => vec![HQ],
         Tier::Industrial => vec![HQ, JAW],
@@ -48,7 +48,7 @@ fn viewer(tier: Option<Tier>, role: Role) -> Viewer {
     Viewer::new(tier.map(|tier| {
         let org_path = path_of(tier);
         Account {
-            user_id: 7,
+            user_id: UserId(7),
             login: "u".into(),
             display_name: "u".into(),
             org_id: *org_path.last().unwrap(),
@@ -81,7 +81,7 @@ fn matrix() {
                             if tier.is_none() && (owned || shared) {
                                 continue;
                             }
-                            let owner_path = if owned { path_of(tier.unwrap()) } else { vec![HQ, DENKI, 31] };
+                            let owner_path = if owned { path_of(tier.unwrap()) } else { vec![HQ, DENKI, OrgId(31)] };
                             let access = Access {
                                 reach,
                                 scope_org: scope,
@@ -92,7 +92,7 @@ fn matrix() {
                                 },
                                 owner_org: *owner_path.last().unwrap(),
                                 owner_path,
-                                shared_with: if shared { vec![own_org.unwrap()] } else { vec![77] },
+                                shared_with: if shared { vec![own_org.unwrap()] } else { vec![OrgId(77)] },
                             };
                             let in_scope = match (scope, tier) {
                                 (None, _) => true,
@@ -105,7 +105,7 @@ fn matrix() {
                                 || (!matches!(embargo, Embargo::Active) && (shared || (ladder_ok && in_scope)));
                             let got = can_see(&v, &access, NOW);
                             assert_eq!(got, expect_see, "see: {tier:?} {role:?} {reach:?} scope={scope:?} {embargo:?} owned={owned} shared={shared}");
-                            assert!(v.was_checked());
+                            assert!(v.ledger().decided());
                             let expect_edit = expect_see && role >= Role::Editor && (is_hq || owned);
                             assert_eq!(can_edit(&v, &access, NOW), expect_edit, "edit: {tier:?} {role:?} {reach:?} scope={scope:?} {embargo:?} owned={owned}");
                             cases += 1;
@@ -131,7 +131,7 @@ fn parent_org_editor_may_edit_descendants_records() {
         shared_with: vec![],
     };
     assert!(can_edit(&v, &access, NOW));
-    let sibling = Access { owner_org: 31, owner_path: vec![HQ, DENKI, 31], ..access };
+    let sibling = Access { owner_org: OrgId(31), owner_path: vec![HQ, DENKI, OrgId(31)], ..access };
     assert!(can_see(&v, &sibling, NOW));
     assert!(!can_edit(&v, &sibling, NOW));
 }
@@ -139,8 +139,20 @@ fn parent_org_editor_may_edit_descendants_records() {
 #[test]
 fn fresh_viewer_is_unchecked() {
     let v = viewer(Some(Tier::Hq), Role::Admin);
-    assert!(!v.was_checked());
+    assert!(!v.ledger().decided());
     let clone = v.clone();
     can_see(&clone, &Access { reach: Reach::Hq, scope_org: None, embargo_until: None, owner_org: HQ, owner_path: vec![HQ], shared_with: vec![] }, NOW);
-    assert!(v.was_checked(), "clones share the request's flag");
+    assert!(v.ledger().decided(), "clones share the request's ledger");
+    assert!(!v.ledger().was_admitted("organisation", 1), "a decision admits nothing by itself");
+}
+
+#[test]
+fn the_system_sees_and_edits_everything_anonymous_nothing_hidden() {
+    let hidden = Access { reach: Reach::Hq, scope_org: Some(DENKI), embargo_until: Some(NOW + 1), owner_org: DENKI, owner_path: vec![HQ, DENKI], shared_with: vec![] };
+    let sys = Viewer::system();
+    assert!(sys.is_system() && sys.is_hq() && sys.account().is_none());
+    assert!(can_see(&sys, &hidden, NOW) && can_edit(&sys, &hidden, NOW));
+    let anon = Viewer::anonymous();
+    assert!(!can_see(&anon, &hidden, NOW) && !can_edit(&anon, &hidden, NOW));
+    assert!(!Viewer::new(None).is_system(), "no account is anonymous, never the system");
 }

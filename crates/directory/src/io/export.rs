@@ -5,11 +5,13 @@
 use super::Sheet;
 use crate::org::{self, store::{ListQuery, list_filter}};
 use crate::people::{self, store::PeopleQuery};
-use kumiai_core::{Lang, Msg, Viewer, time};
+use kumiai_core::{Lang, Msg, OrgId, Viewer, time};
 use kumiai_platform::db::{Db, bind_all};
-use kumiai_platform::reach::visible_sql;
-use kumiai_platform::{AppError, AppResult};
+use kumiai_platform::orgs::visible_codes;
+use kumiai_platform::text::csv_cell;
+use kumiai_platform::{AppError, AppResult, Identified, Visible};
 use sqlx::AssertSqlSafe;
+use std::collections::HashMap;
 
 pub struct Export {
     pub headers: Vec<String>,
@@ -20,51 +22,90 @@ fn headers(sheet: Sheet, lang: Lang) -> Vec<String> {
     sheet.columns().iter().map(|(code, ja)| lang.t(ja, code).to_string()).collect()
 }
 
-type OrgExportRow = (String, String, Option<String>, Option<String>, String, String, String, String, String, Option<String>, Option<i64>, String, i64);
+/// One organisation as exported; references hold codes only where the viewer may see them.
+#[derive(sqlx::FromRow)]
+struct OrgExportRow {
+    id: OrgId,
+    code: String,
+    kind: String,
+    parent: Option<String>,
+    company: Option<String>,
+    name_ja: String,
+    name_kana: String,
+    name_en: String,
+    country: String,
+    reach: String,
+    scope: Option<String>,
+    embargo_until: Option<i64>,
+    note: String,
+}
+
+impl Identified for OrgExportRow {
+    const ENTITY: &'static str = org::ENTITY;
+    fn id(&self) -> i64 {
+        self.id.get()
+    }
+}
 
 pub async fn organisations(db: &Db, viewer: &Viewer, q: &ListQuery, lang: Lang, now: i64) -> AppResult<Export> {
-    let (filter, binds) = list_filter(db, viewer, q, now);
-    let vis = |a: &str| visible_sql(viewer, a, org::ENTITY, now);
+    let (f, filter, binds) = list_filter(db, viewer, q, now).await?;
+    let vis = |a: &str| kumiai_platform::reach::filter(viewer, a, org::ENTITY, now).sql().to_string();
     let sql = format!(
-        "SELECT o.code, o.kind, CASE WHEN {} THEN p.code END, CASE WHEN {} THEN c.code END, o.name_ja, o.name_kana, o.name_en, o.country, o.reach, \
-         CASE WHEN {} THEN s.code END, o.embargo_until, o.note, o.id \
+        "SELECT o.id, o.code, o.kind, CASE WHEN {} THEN p.code END AS parent, CASE WHEN {} THEN c.code END AS company, o.name_ja, o.name_kana, o.name_en, \
+         o.country, o.reach, CASE WHEN {} THEN s.code END AS scope, o.embargo_until, o.note \
          FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id LEFT JOIN organisations c ON c.id = o.company_id \
          LEFT JOIN organisations s ON s.id = o.scope_org_id WHERE {filter} ORDER BY o.path, o.id",
         vis("p"),
         vis("c"),
         vis("s")
     );
-    let rows: Vec<OrgExportRow> = bind_all(sqlx::query_as(AssertSqlSafe(sql)), &binds).fetch_all(&db.pool).await?;
-    let shares = if viewer.is_hq() { shares_of(db, org::ENTITY).await? } else { Default::default() };
+    let rows: Vec<Visible<OrgExportRow>> = f.admit(bind_all(sqlx::query_as(AssertSqlSafe(sql)), &binds).fetch_all(&db.pool).await?);
+    let shares = shares_of(db, viewer, org::ENTITY, now).await?;
     let rows = rows
-        .into_iter()
+        .iter()
         .map(|r| {
             vec![
-                r.0, r.1, r.2.unwrap_or_default(), r.3.unwrap_or_default(), r.4, r.5, r.6, r.7, r.8, r.9.unwrap_or_default(),
-                r.10.map(time::format_input_ms).unwrap_or_default(), shares.get(&r.12).cloned().unwrap_or_default(), r.11,
+                r.code.clone(),
+                r.kind.clone(),
+                r.parent.clone().unwrap_or_default(),
+                r.company.clone().unwrap_or_default(),
+                r.name_ja.clone(),
+                r.name_kana.clone(),
+                r.name_en.clone(),
+                r.country.clone(),
+                r.reach.clone(),
+                r.scope.clone().unwrap_or_default(),
+                r.embargo_until.map(time::format_input_ms).unwrap_or_default(),
+                shares.get(&r.id.get()).cloned().unwrap_or_default(),
+                r.note.clone(),
             ]
         })
         .collect();
     Ok(Export { headers: headers(Sheet::Organisations, lang), rows })
 }
 
-/// record id → comma-separated codes of the organisations it is shared with.
-async fn shares_of(db: &Db, entity: &str) -> sqlx::Result<std::collections::HashMap<i64, String>> {
-    let pairs: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT r.record_id, o.code FROM record_shares r JOIN organisations o ON o.id = r.org_id WHERE r.entity = $1 ORDER BY r.record_id, o.code",
-    )
-    .bind(entity.to_string())
-    .fetch_all(&db.pool)
-    .await?;
-    let mut out: std::collections::HashMap<i64, String> = Default::default();
-    for (id, code) in pairs {
-        let e = out.entry(id).or_default();
-        if !e.is_empty() {
-            e.push(',');
-        }
-        e.push_str(&code);
+/// record id → comma-separated codes of the organisations it is shared with that the viewer
+/// may see. Shares are who else sees a record: only the head office exports them.
+async fn shares_of(db: &Db, viewer: &Viewer, entity: &str, now: i64) -> sqlx::Result<HashMap<i64, String>> {
+    if !viewer.is_hq() {
+        return Ok(HashMap::new());
     }
-    Ok(out)
+    let pairs: Vec<(i64, OrgId)> = sqlx::query_as("SELECT record_id, org_id FROM record_shares WHERE entity = $1 ORDER BY record_id, org_id")
+        .bind(entity.to_string())
+        .fetch_all(&db.pool)
+        .await?;
+    let ids: Vec<OrgId> = pairs.iter().map(|p| p.1).collect();
+    let codes = visible_codes(db, viewer, &ids, now).await?;
+    let mut out: HashMap<i64, Vec<String>> = HashMap::new();
+    for (id, org) in pairs {
+        if let Some(c) = codes.get(&org) {
+            out.entry(id).or_default().push(c.clone());
+        }
+    }
+    Ok(out.into_iter().map(|(k, mut v)| {
+        v.sort();
+        (k, v.join(","))
+    }).collect())
 }
 
 pub async fn people(db: &Db, viewer: &Viewer, q: &PeopleQuery, lang: Lang, now: i64) -> AppResult<Export> {
@@ -80,45 +121,60 @@ pub async fn people(db: &Db, viewer: &Viewer, q: &PeopleQuery, lang: Lang, now: 
         }
         page += 1;
     }
-    let scope_codes: std::collections::HashMap<i64, String> = {
-        let sql = format!("SELECT o.id, o.code FROM organisations o WHERE {}", visible_sql(viewer, "o", org::ENTITY, now));
-        sqlx::query_as::<_, (i64, String)>(AssertSqlSafe(sql)).fetch_all(&db.pool).await?.into_iter().collect()
-    };
-    let shares = if viewer.is_hq() { shares_of(db, people::ENTITY).await? } else { Default::default() };
+    let scopes: Vec<OrgId> = all.iter().filter_map(|p| p.scope_org_id).collect();
+    let scope_codes = visible_codes(db, viewer, &scopes, now).await?;
+    let shares = shares_of(db, viewer, people::ENTITY, now).await?;
     let rows = all
-        .into_iter()
+        .iter()
         .map(|p| {
             vec![
                 p.id.to_string(),
                 p.org_code.clone().unwrap_or_default(),
-                p.name_kanji,
-                p.name_kana,
-                p.name_latin,
-                p.gender,
-                p.position_ja,
-                p.position_en,
-                p.term_start.unwrap_or_default(),
-                p.term_end.unwrap_or_default(),
-                p.email,
-                p.reach,
+                p.name_kanji.clone(),
+                p.name_kana.clone(),
+                p.name_latin.clone(),
+                p.gender.as_str().to_string(),
+                p.position_ja.clone(),
+                p.position_en.clone(),
+                p.term_start.clone().unwrap_or_default(),
+                p.term_end.clone().unwrap_or_default(),
+                p.email.clone(),
+                p.reach.as_str().to_string(),
                 p.scope_org_id.and_then(|s| scope_codes.get(&s).cloned()).unwrap_or_default(),
                 p.embargo_until.map(time::format_input_ms).unwrap_or_default(),
-                shares.get(&p.id).cloned().unwrap_or_default(),
-                p.note,
+                shares.get(&p.id.get()).cloned().unwrap_or_default(),
+                p.note.clone(),
             ]
         })
         .collect();
     Ok(Export { headers: headers(Sheet::People, lang), rows })
 }
 
+/// One year's counts of an organisation the viewer may see.
+#[derive(sqlx::FromRow)]
+struct CountExportRow {
+    id: OrgId,
+    code: String,
+    fiscal_year: i64,
+    members: i64,
+    dues_paying: Option<i64>,
+}
+
+impl Identified for CountExportRow {
+    const ENTITY: &'static str = org::ENTITY;
+    fn id(&self) -> i64 {
+        self.id.get()
+    }
+}
+
 pub async fn counts(db: &Db, viewer: &Viewer, q: &ListQuery, lang: Lang, now: i64) -> AppResult<Export> {
-    let (filter, binds) = list_filter(db, viewer, q, now);
+    let (f, filter, binds) = list_filter(db, viewer, q, now).await?;
     let sql = format!(
-        "SELECT o.code, mc.fiscal_year, mc.members, mc.dues_paying FROM member_counts mc JOIN organisations o ON o.id = mc.org_id \
+        "SELECT o.id, o.code, mc.fiscal_year, mc.members, mc.dues_paying FROM member_counts mc JOIN organisations o ON o.id = mc.org_id \
          WHERE {filter} ORDER BY o.path, mc.fiscal_year"
     );
-    let rows: Vec<(String, i64, i64, Option<i64>)> = bind_all(sqlx::query_as(AssertSqlSafe(sql)), &binds).fetch_all(&db.pool).await?;
-    let rows = rows.into_iter().map(|r| vec![r.0, r.1.to_string(), r.2.to_string(), r.3.map(|d| d.to_string()).unwrap_or_default()]).collect();
+    let rows: Vec<Visible<CountExportRow>> = f.admit(bind_all(sqlx::query_as(AssertSqlSafe(sql)), &binds).fetch_all(&db.pool).await?);
+    let rows = rows.iter().map(|r| vec![r.code.clone(), r.fiscal_year.to_string(), r.members.to_string(), r.dues_paying.map(|d| d.to_string()).unwrap_or_default()]).collect();
     Ok(Export { headers: headers(Sheet::Counts, lang), rows })
 }
 
@@ -150,11 +206,13 @@ impl Export {
         Ok(encoding_rs::SHIFT_JIS.encode(&text).0.into_owned())
     }
 
+    /// Cells that a spreadsheet would run as formulas are written as text (OWASP: a leading
+    /// apostrophe); the import takes it off again.
     fn csv_text(&self) -> String {
         let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(vec![]);
         let _ = w.write_record(&self.headers);
         for r in &self.rows {
-            let _ = w.write_record(r);
+            let _ = w.write_record(r.iter().map(|c| csv_cell(c)));
         }
         String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
     }
@@ -176,6 +234,14 @@ impl Export {
         ws.set_freeze_panes(1, 0).map_err(fail)?;
         wb.save_to_buffer().map_err(fail)
     }
+}
+
+/// What a text becomes after a round trip through a Shift_JIS file (〜 as ～, − as －, ¥ as \):
+/// an import treats such a value as unchanged.
+pub fn sjis_image(s: &str) -> String {
+    let forms = cp932_forms(s);
+    let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(&forms);
+    encoding_rs::SHIFT_JIS.decode(&bytes).0.into_owned()
 }
 
 /// Unicode forms Windows writes differently in CP932.
@@ -208,6 +274,17 @@ mod tests {
         assert_eq!(t.rows[0].1[1], "髙橋～労組①");
         let err = sample("𠮷野家労組").to_csv_sjis().err().unwrap();
         assert!(err.message().en.contains("Row 2"), "{:?}", err.message());
+    }
+
+    #[test]
+    fn shift_jis_images_and_formulas() {
+        assert_eq!(sjis_image("9月〜3月 −5 ¥100"), "9月～3月 －5 \\100");
+        assert_eq!(sjis_image("金属労協"), "金属労協");
+        let e = sample("=HYPERLINK(\"http://evil\",\"x\")");
+        let text = String::from_utf8(e.to_csv_utf8()).unwrap();
+        assert!(text.contains("'=HYPERLINK"), "{text}");
+        let t = super::super::Table::read("x.csv", &e.to_csv_utf8()).unwrap();
+        assert_eq!(t.rows[0].1[1], "=HYPERLINK(\"http://evil\",\"x\")", "the import takes the apostrophe off");
     }
 
     #[test]

@@ -1,27 +1,34 @@
 //! Imports. Every row is read and checked before anything is written; if any row is wrong the
-//! import writes nothing and reports every problem with file, row and column. Then all rows are
-//! applied in one transaction through the same write functions the forms use.
+//! import writes nothing and reports every problem with file, row and column. Then the rows that
+//! really change something are applied in one transaction through the same write functions the
+//! forms use; a row equal to what is stored writes nothing (re-importing Kumiai's own export,
+//! even through Shift_JIS, is a no-op).
 
+use super::export::sjis_image;
 use super::{Sheet, Table};
-use crate::counts::{self, CountInput};
+use crate::counts::{self, CountInput, MemberCount};
 use crate::org::model::{Checked, OrgInput, OrgRef, check_fields, check_refs};
-use crate::org::{self, Organisation, store as org_store};
+use crate::org::{Organisation, store as org_store};
 use crate::people::{CheckedPerson, Person, PersonInput, store as people_store};
-use kumiai_core::{OrgKind, Role, Viewer};
-use kumiai_platform::audit::{self, Actor, UpdateError};
+use kumiai_core::{OrgId, OrgKind, PersonId, Role, Viewer};
+use kumiai_platform::audit::{Actor, UpdateError};
 use kumiai_platform::db::Db;
+use kumiai_platform::web::Patch;
 use kumiai_platform::{AppError, AppResult, FieldError};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Report {
     pub created: usize,
     pub updated: usize,
+    /// Rows equal to what is stored: nothing written.
+    pub unchanged: usize,
 }
 
-/// Imports `table` as `viewer`. Only head-office admins import (the command line acts as one).
+/// Imports `table` as `viewer`. Only head-office admins import (the command line acts as the system).
 pub async fn run(db: &Db, viewer: &Viewer, sheet: Sheet, table: &Table, now: i64) -> AppResult<Report> {
-    viewer.mark_checked();
     if !(viewer.is_hq() && viewer.has_role(Role::Admin)) {
         return Err(AppError::Forbidden);
     }
@@ -67,12 +74,31 @@ impl Row<'_> {
     fn get(&self, col: &str) -> Option<String> {
         self.cols.get(col).map(|i| self.cells.get(*i).cloned().unwrap_or_default())
     }
-    /// Overwrites `target` if the file has the column.
-    fn set(&self, col: &str, target: &mut String) {
-        if let Some(v) = self.get(col) {
-            *target = v;
+    /// The columns the file has, except `skip`, as a change to apply over what is stored.
+    fn patch(&self, skip: &[&str]) -> Patch {
+        Patch::from_pairs(self.cols.iter().filter(|(c, _)| !skip.contains(c)).map(|(c, i)| (*c, self.cells.get(*i).map(String::as_str).unwrap_or(""))))
+    }
+}
+
+/// `stored` with the row's columns applied. From a Shift_JIS file, a value that is the Shift_JIS
+/// image of the stored one (〜 read back as ～) is no change.
+fn merged<T: Serialize + DeserializeOwned>(stored: &T, patch: &Patch, sjis: bool) -> AppResult<T> {
+    let new: T = patch.apply(stored)?;
+    if !sjis {
+        return Ok(new);
+    }
+    let (Ok(serde_json::Value::Object(old)), Ok(serde_json::Value::Object(mut now))) = (serde_json::to_value(stored), serde_json::to_value(&new)) else {
+        return Ok(new);
+    };
+    for (k, v) in now.iter_mut() {
+        if let (Some(serde_json::Value::String(was)), serde_json::Value::String(is)) = (old.get(k), &*v)
+            && was != is
+            && sjis_image(was) == *is
+        {
+            *v = serde_json::Value::String(was.clone());
         }
     }
+    serde_json::from_value(serde_json::Value::Object(now)).map_err(|e| AppError::Internal(e.into()))
 }
 
 /// Locates errors: the file, the row, and the column header as the file spells it.
@@ -87,53 +113,53 @@ fn locate(errs: Vec<FieldError>, t: &Table, row: usize, cols: &HashMap<&'static 
         .collect()
 }
 
+fn located(e: AppError, t: &Table, row: usize, cols: &HashMap<&'static str, usize>) -> AppResult<Vec<FieldError>> {
+    match e {
+        AppError::Validation(errs) => Ok(locate(errs, t, row, cols)),
+        AppError::BadRequest(m) => Ok(locate(vec![FieldError { file: None, row: None, field: String::new(), message: m }], t, row, cols)),
+        other => Err(other),
+    }
+}
+
 struct OrgRow {
     row: usize,
     input: OrgInput,
     checked: Checked,
-    existing: Option<(Organisation, serde_json::Value)>,
+    existing: Option<Organisation>,
 }
 
 async fn import_orgs(db: &Db, viewer: &Viewer, t: &Table, cols: &HashMap<&'static str, usize>, now: i64) -> AppResult<Report> {
     let mut errors = vec![];
-    let mut parsed: Vec<(usize, OrgInput, Option<(Organisation, serde_json::Value)>)> = vec![];
+    let mut report = Report::default();
+    let mut parsed: Vec<(usize, OrgInput, Option<Organisation>)> = vec![];
     let mut seen = HashSet::new();
     for (row, cells) in &t.rows {
         let r = Row { cells, cols };
         let code = r.get("code").unwrap_or_default();
         if !seen.insert(code.clone()) {
-            errors.extend(locate(vec![FieldError::new("code", format!("組織コード「{code}」が重複しています。"), format!("Code '{code}' appears twice."))], t, *row, cols));
+            errors.extend(locate(vec![FieldError::refused("code", &code, "この組織コードの行が重複しています。", "This code appears twice.")], t, *row, cols));
             continue;
         }
-        let existing = match org_store::by_code(db, &code).await? {
+        let (stored, existing) = match org_store::by_code(db, &code).await? {
             Some(o) => {
-                let access = o.access(kumiai_platform::reach::shares(db, org::ENTITY, o.id).await?);
-                let codes = org_store::codes(db, &o, &access).await?;
-                let before = o.snapshot(&codes);
-                let input = OrgInput::from_record(&o, &codes);
-                Some((o, before, input))
+                let visible = org_store::load_visible(db, viewer, o.id, now).await?;
+                let codes = org_store::codes(db, viewer, &visible, now).await?;
+                (OrgInput::from_record(&visible, &codes), Some(visible.into_inner()))
             }
-            None => None,
+            None => (OrgInput::default(), None),
         };
-        let mut input = existing.as_ref().map(|e| e.2.clone()).unwrap_or_default();
-        for col in ["code", "kind", "parent", "company", "name_ja", "name_kana", "name_en", "country", "reach", "scope", "embargo_until", "shared_with", "note"] {
-            r.set(col, match col {
-                "code" => &mut input.code,
-                "kind" => &mut input.kind,
-                "parent" => &mut input.parent,
-                "company" => &mut input.company,
-                "name_ja" => &mut input.name_ja,
-                "name_kana" => &mut input.name_kana,
-                "name_en" => &mut input.name_en,
-                "country" => &mut input.country,
-                "reach" => &mut input.reach,
-                "scope" => &mut input.scope,
-                "embargo_until" => &mut input.embargo_until,
-                "shared_with" => &mut input.shared_with,
-                _ => &mut input.note,
-            });
+        let input = match merged(&stored, &r.patch(&[]), t.sjis) {
+            Ok(i) => i,
+            Err(e) => {
+                errors.extend(located(e, t, *row, cols)?);
+                continue;
+            }
+        };
+        if existing.is_some() && input == stored {
+            report.unchanged += 1;
+            continue;
         }
-        parsed.push((*row, input, existing.map(|(o, b, _)| (o, b))));
+        parsed.push((*row, input, existing));
     }
     // References may point at the database or at other rows of the same file.
     let referenced: Vec<String> = parsed.iter().flat_map(|(_, i, _)| org_store::referenced_codes(i)).collect();
@@ -142,7 +168,7 @@ async fn import_orgs(db: &Db, viewer: &Viewer, t: &Table, cols: &HashMap<&'stati
         .iter()
         .filter_map(|(_, i, e)| {
             let kind = OrgKind::parse_loose(&i.kind)?;
-            Some((i.code.trim().to_string(), OrgRef { kind, path: e.as_ref().map(|(o, _)| o.path.clone()), visible: true, archived: false }))
+            Some((i.code.trim().to_string(), OrgRef { kind, path: e.as_ref().map(|o| o.path.clone()), visible: true, archived: false }))
         })
         .collect();
     let lookup = |code: &str| file_refs.get(code).or_else(|| db_refs.get(code)).cloned();
@@ -155,9 +181,9 @@ async fn import_orgs(db: &Db, viewer: &Viewer, t: &Table, cols: &HashMap<&'stati
                 continue;
             }
         };
-        let mut errs = check_refs(&input, &checked, existing.as_ref().map(|(o, _)| o.path.as_str()), &lookup);
-        if let Some((o, _)) = &existing
-            && o.kind() != Some(checked.kind)
+        let mut errs = check_refs(&input, &checked, existing.as_ref().map(|o| o.path.as_str()), &lookup);
+        if let Some(o) = &existing
+            && o.kind != checked.kind
         {
             errs.push(FieldError::new("kind", "既存の組織の種別は変更できません。", "The kind of an existing organisation cannot change."));
         }
@@ -182,12 +208,7 @@ async fn import_orgs(db: &Db, viewer: &Viewer, t: &Table, cols: &HashMap<&'stati
         pending = rest;
         if pending.len() == before {
             for r in &pending {
-                errors.extend(locate(
-                    vec![FieldError::new("parent", "上部組織の指定が循環しています。", "The parent references form a cycle.")],
-                    t,
-                    r.row,
-                    cols,
-                ));
+                errors.extend(locate(vec![FieldError::new("parent", "上部組織の指定が循環しています。", "The parent references form a cycle.")], t, r.row, cols));
             }
             break;
         }
@@ -197,21 +218,24 @@ async fn import_orgs(db: &Db, viewer: &Viewer, t: &Table, cols: &HashMap<&'stati
         return Err(AppError::Validation(errors));
     }
     let actor = Actor::of(viewer);
-    let mut report = Report::default();
+    let owner = kumiai_platform::orgs::owner_for(db, viewer).await?;
     let mut tx = db.begin().await?;
     for r in &ordered {
         match &r.existing {
             None => {
-                org_store::insert_checked(&mut tx, &actor, viewer.org_id(), &r.input, &r.checked).await?;
+                org_store::insert_checked(&mut tx, &actor, owner, &r.input, &r.checked).await?;
                 report.created += 1;
             }
-            Some((o, before)) => {
-                let current_parent = before.get("parent").and_then(|v| v.as_str()).unwrap_or("");
+            Some(o) => {
+                let current_parent = match o.parent_id {
+                    Some(p) => org_store::get(db, p).await?.map(|p| p.code).unwrap_or_default(),
+                    None => String::new(),
+                };
                 let moving = r.input.parent.trim() != current_parent;
-                match org_store::update_in_tx(&mut tx, &actor, o, before, o.version, &r.input, &r.checked, moving).await {
+                match org_store::update_in_tx(&mut tx, &actor, o, o.version, &r.input, &r.checked, moving, &[]).await {
                     Ok(_) => report.updated += 1,
-                    Err(UpdateError::Stale(_)) => return Err(changed_meanwhile(t, r.row)),
-                    Err(UpdateError::Db(e)) => return Err(e.into()),
+                    Err((UpdateError::Stale(_), _, _)) => return Err(changed_meanwhile(t, r.row)),
+                    Err((UpdateError::Db(e), _, _)) => return Err(e.into()),
                 }
             }
         }
@@ -229,57 +253,50 @@ fn changed_meanwhile(t: &Table, row: usize) -> AppError {
 
 async fn import_people(db: &Db, viewer: &Viewer, t: &Table, cols: &HashMap<&'static str, usize>, now: i64) -> AppResult<Report> {
     let mut errors = vec![];
-    let mut rows: Vec<(usize, PersonInput, CheckedPerson, Option<(Person, serde_json::Value)>)> = vec![];
+    let mut report = Report::default();
+    let mut rows: Vec<(usize, PersonInput, CheckedPerson, Option<Person>)> = vec![];
     for (row, cells) in &t.rows {
         let r = Row { cells, cols };
         let id_text = r.get("id").unwrap_or_default();
         let existing = if id_text.is_empty() {
             None
         } else {
-            let found = match id_text.parse::<i64>() {
+            let found = match id_text.parse::<PersonId>() {
                 Ok(id) => people_store::load_visible(db, viewer, id, now).await.ok(),
                 Err(_) => None,
             };
             match found {
-                Some((p, access)) => {
-                    let (org, scope, shared) = people_store::codes(db, &p, &access).await?;
-                    let before = p.snapshot(&org, scope.as_deref(), &shared);
-                    let input = PersonInput::from_record(&p, &org, scope.as_deref(), &shared);
-                    Some((p, before, input))
-                }
+                Some(p) => Some(p),
                 None => {
-                    errors.extend(locate(vec![FieldError::new("id", format!("ID {id_text} の人物が見つかりません。"), format!("No person with ID {id_text}."))], t, *row, cols));
+                    errors.extend(locate(vec![FieldError::refused("id", &id_text, "このIDの人物が見つかりません。", "No person with this ID.")], t, *row, cols));
                     continue;
                 }
             }
         };
-        let mut input = existing.as_ref().map(|e| e.2.clone()).unwrap_or_default();
-        r.set("org", &mut input.org);
-        r.set("name_kanji", &mut input.name_kanji);
-        r.set("name_kana", &mut input.name_kana);
-        r.set("name_latin", &mut input.name_latin);
-        r.set("gender", &mut input.gender);
-        r.set("position_ja", &mut input.position_ja);
-        r.set("position_en", &mut input.position_en);
-        r.set("term_start", &mut input.term_start);
-        r.set("term_end", &mut input.term_end);
-        r.set("email", &mut input.email);
-        r.set("reach", &mut input.reach);
-        r.set("scope", &mut input.scope);
-        r.set("embargo_until", &mut input.embargo_until);
-        r.set("shared_with", &mut input.shared_with);
-        r.set("note", &mut input.note);
-        match people_store::validate(db, viewer, &input, now).await {
-            Ok((checked, _)) => rows.push((*row, input, checked, existing.map(|(p, b, _)| (p, b)))),
-            Err(AppError::Validation(e)) => errors.extend(locate(e, t, *row, cols)),
-            Err(e) => return Err(e),
+        let stored = match &existing {
+            Some(p) => PersonInput::from_record(p, &people_store::codes(db, viewer, p, now).await?),
+            None => PersonInput::default(),
+        };
+        let input = match merged(&stored, &r.patch(&["id"]), t.sjis) {
+            Ok(i) => i,
+            Err(e) => {
+                errors.extend(located(e, t, *row, cols)?);
+                continue;
+            }
+        };
+        if existing.is_some() && input == stored {
+            report.unchanged += 1;
+            continue;
+        }
+        match people_store::validate(db, viewer, &input, existing.as_ref().map(|p| p.get()), now).await {
+            Ok((checked, _)) => rows.push((*row, input, checked, existing.map(|p| p.into_inner()))),
+            Err(e) => errors.extend(located(e, t, *row, cols)?),
         }
     }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
     let actor = Actor::of(viewer);
-    let mut report = Report::default();
     let mut tx = db.begin().await?;
     for (row, input, checked, existing) in &rows {
         match existing {
@@ -287,10 +304,10 @@ async fn import_people(db: &Db, viewer: &Viewer, t: &Table, cols: &HashMap<&'sta
                 people_store::insert_checked(&mut tx, &actor, input, checked).await?;
                 report.created += 1;
             }
-            Some((p, before)) => match people_store::update_in_tx(&mut tx, &actor, p, before, p.version, input, checked).await {
+            Some(p) => match people_store::update_in_tx(&mut tx, &actor, p, p.version, input, checked, &[]).await {
                 Ok(_) => report.updated += 1,
-                Err(UpdateError::Stale(_)) => return Err(changed_meanwhile(t, *row)),
-                Err(UpdateError::Db(e)) => return Err(e.into()),
+                Err((UpdateError::Stale(_), _, _)) => return Err(changed_meanwhile(t, *row)),
+                Err((UpdateError::Db(e), _, _)) => return Err(e.into()),
             },
         }
     }
@@ -300,7 +317,7 @@ async fn import_people(db: &Db, viewer: &Viewer, t: &Table, cols: &HashMap<&'sta
 
 async fn import_counts(db: &Db, viewer: &Viewer, t: &Table, cols: &HashMap<&'static str, usize>, now: i64) -> AppResult<Report> {
     let mut errors = vec![];
-    let mut rows = vec![];
+    let mut rows: Vec<(usize, OrgId, counts::CheckedCount, Option<MemberCount>)> = vec![];
     let mut seen = HashSet::new();
     for (row, cells) in &t.rows {
         let r = Row { cells, cols };
@@ -312,19 +329,20 @@ async fn import_counts(db: &Db, viewer: &Viewer, t: &Table, cols: &HashMap<&'sta
             version: None,
         };
         let org = match org_store::by_code(db, &code).await? {
-            Some(o) if org_store::load_visible(db, viewer, o.id, now).await.is_ok() => Some(o),
-            _ => {
-                errors.extend(locate(vec![FieldError::new("code", format!("組織コード「{code}」が見つかりません。"), format!("No organisation with code '{code}'."))], t, *row, cols));
-                None
-            }
+            Some(o) => org_store::load_visible(db, viewer, o.id, now).await.ok(),
+            None => None,
         };
+        if org.is_none() {
+            errors.extend(locate(vec![FieldError::new("code", format!("組織コード「{code}」が見つかりません。"), format!("No organisation with code '{code}'."))], t, *row, cols));
+        }
         match counts::check(&input) {
             Ok(c) => {
                 if let Some(o) = org {
                     if !seen.insert((o.id, c.fiscal_year)) {
                         errors.extend(locate(vec![FieldError::new("fiscal_year", "同じ組織・年度の行が重複しています。", "The same organisation and year appear twice.")], t, *row, cols));
                     }
-                    rows.push((o, c));
+                    let existing = counts::of_year(db, o.id, c.fiscal_year).await?;
+                    rows.push((*row, o.id, c, existing));
                 }
             }
             Err(e) => errors.extend(locate(e, t, *row, cols)),
@@ -336,32 +354,14 @@ async fn import_counts(db: &Db, viewer: &Viewer, t: &Table, cols: &HashMap<&'sta
     let actor = Actor::of(viewer);
     let mut report = Report::default();
     let mut tx = db.begin().await?;
-    for (o, c) in rows {
-        let after = serde_json::json!({"org": o.code, "fiscal_year": c.fiscal_year, "members": c.members, "dues_paying": c.dues_paying});
-        let existing: Option<(i64, i64, i64, Option<i64>)> =
-            sqlx::query_as("SELECT id, version, members, dues_paying FROM member_counts WHERE org_id = $1 AND fiscal_year = $2")
-                .bind(o.id)
-                .bind(c.fiscal_year)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let fields = [("members", c.members.into()), ("dues_paying", c.dues_paying.into())];
-        match existing {
-            None => {
-                let mut f = fields.to_vec();
-                f.extend([("org_id", o.id.into()), ("fiscal_year", c.fiscal_year.into())]);
-                audit::insert(&mut tx, &actor, counts::ENTITY, "member_counts", &f, &after).await?;
-                report.created += 1;
-            }
-            Some((id, version, members, dues)) => {
-                let before = serde_json::json!({"org": o.code, "fiscal_year": c.fiscal_year, "members": members, "dues_paying": dues});
-                audit::update(&mut tx, &actor, counts::ENTITY, "member_counts", id, version, &fields, "update", &before, &after)
-                    .await
-                    .map_err(|e| match e {
-                        UpdateError::Stale(_) => AppError::Internal(anyhow::anyhow!("count changed inside the import transaction")),
-                        UpdateError::Db(e) => e.into(),
-                    })?;
-                report.updated += 1;
-            }
+    for (row, org, c, existing) in &rows {
+        let version = existing.as_ref().map(|e| e.version).unwrap_or(0);
+        match counts::write(&mut tx, &actor, *org, c, existing.as_ref(), version).await {
+            Ok(true) if existing.is_none() => report.created += 1,
+            Ok(true) => report.updated += 1,
+            Ok(false) => report.unchanged += 1,
+            Err(UpdateError::Stale(_)) => return Err(changed_meanwhile(t, *row)),
+            Err(UpdateError::Db(e)) => return Err(e.into()),
         }
     }
     tx.commit().await?;

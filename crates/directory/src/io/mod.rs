@@ -10,7 +10,7 @@ pub mod table;
 pub use table::Table;
 
 /// What a file holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Sheet {
     Organisations,
     People,

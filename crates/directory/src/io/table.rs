@@ -7,6 +7,9 @@ use std::io::Cursor;
 
 pub struct Table {
     pub file: String,
+    /// Whether the file was Shift_JIS (its text may differ from the stored text in ways that are
+    /// no change: 〜 read back as ～).
+    pub sjis: bool,
     pub headers: Vec<String>,
     /// (row number, cells)
     pub rows: Vec<(usize, Vec<String>)>,
@@ -36,10 +39,10 @@ fn file_error(file: &str, ja: &str, en: &str) -> FieldError {
 
 /// UTF-8 (a BOM is dropped) if the bytes are valid UTF-8, otherwise Shift_JIS as Excel writes it
 /// (WHATWG's Shift_JIS, which is CP932). Anything else is refused rather than guessed.
-pub fn decode(file: &str, bytes: &[u8]) -> Result<String, FieldError> {
+pub fn decode(file: &str, bytes: &[u8]) -> Result<(String, bool), FieldError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok(s.to_string());
+        return Ok((s.to_string(), false));
     }
     let (text, _, had_errors) = encoding_rs::SHIFT_JIS.decode(bytes);
     if had_errors {
@@ -49,11 +52,11 @@ pub fn decode(file: &str, bytes: &[u8]) -> Result<String, FieldError> {
             "Unknown text encoding. Save the CSV as UTF-8 or Shift_JIS.",
         ));
     }
-    Ok(text.into_owned())
+    Ok((text.into_owned(), true))
 }
 
 fn read_csv(file: &str, bytes: &[u8]) -> Result<Table, FieldError> {
-    let text = decode(file, bytes)?;
+    let (text, sjis) = decode(file, bytes)?;
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut headers = None;
     let mut rows = vec![];
@@ -68,7 +71,7 @@ fn read_csv(file: &str, bytes: &[u8]) -> Result<Table, FieldError> {
             }
         })?;
         let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
-        let cells: Vec<String> = rec.iter().map(|c| c.trim().to_string()).collect();
+        let cells: Vec<String> = rec.iter().map(|c| kumiai_platform::text::csv_cell_in(c.trim())).collect();
         if headers.is_none() {
             headers = Some(cells);
         } else if cells.iter().any(|c| !c.is_empty()) {
@@ -76,7 +79,7 @@ fn read_csv(file: &str, bytes: &[u8]) -> Result<Table, FieldError> {
         }
     }
     let headers = headers.ok_or_else(|| file_error(file, "ファイルが空です。", "The file is empty."))?;
-    Ok(Table { file: file.into(), headers, rows })
+    Ok(Table { file: file.into(), sjis, headers, rows })
 }
 
 fn cell_text(d: &Data) -> String {
@@ -132,7 +135,7 @@ fn read_xlsx(file: &str, bytes: &[u8]) -> Result<Table, FieldError> {
         .map(|(i, r)| (start_row + i + 1, r.iter().map(cell_text).collect::<Vec<_>>()))
         .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()))
         .collect();
-    Ok(Table { file: file.into(), headers, rows })
+    Ok(Table { file: file.into(), sjis: false, headers, rows })
 }
 
 #[cfg(test)]

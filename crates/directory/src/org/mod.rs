@@ -4,4 +4,4 @@
 pub mod model;
 pub mod store;
 
-pub use model::{ENTITY, OrgInput, Organisation};
+pub use model::{Codes, ENTITY, ListRow, OrgInput, Organisation};

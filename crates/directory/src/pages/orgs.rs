@@ -1,22 +1,20 @@
 //! Organisation pages: list, detail, create, edit, move, archive/restore, member counts.
 
-use super::{query_string, reach_label};
 use crate::counts::{self, CountInput, MemberCount};
-use crate::org::store::{self, ListQuery, ListRow};
-use crate::org::{OrgInput, Organisation};
+use crate::org::store::{self, ListQuery, OrgName};
+use crate::org::{Codes, ListRow, OrgInput, Organisation};
+use crate::people::{Named, PersonRow};
 use crate::people::store::{PeopleQuery, list as list_people};
-use crate::people::Person;
 use askama::Template;
-use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
-use kumiai_core::{Lang, Msg, OrgKind, Role, time};
-use kumiai_platform::audit;
-use kumiai_platform::reach::can_edit;
-use kumiai_platform::web::layout::history_html;
+use kumiai_core::{Lang, Msg, OrgId, OrgKind, Role, time};
+use kumiai_platform::db::{Total, group_digits};
+use kumiai_platform::text::query_string;
+use kumiai_platform::web::layout::{history, render_form, render_page};
 use kumiai_platform::web::pages::redirect_with_flash;
-use kumiai_platform::web::{QueryParams, FormBody, Crumb, Ctx, FormErrors, layout::{render_form, render_page}};
-use kumiai_platform::{AppError, AppResult, FieldError};
+use kumiai_platform::web::{Crumb, Ctx, FormBody, FormErrors, Patch, PathParams, QueryParams, VersionForm};
+use kumiai_platform::{AppError, AppResult, FieldError, Visible};
 use serde::Deserialize;
 
 fn crumbs(ctx: &Ctx) -> Crumb {
@@ -28,7 +26,7 @@ fn crumbs(ctx: &Ctx) -> Crumb {
 struct ListBody<'a> {
     l: Lang,
     q: &'a ListQuery,
-    rows: &'a [ListRow],
+    rows: &'a [Visible<ListRow>],
     total: String,
     page: i64,
     pages: i64,
@@ -42,21 +40,6 @@ struct ListBody<'a> {
 }
 
 impl ListBody<'_> {
-    fn kind_label(&self, k: &str) -> &'static str {
-        OrgKind::parse(k).map(|k| k.label(self.l)).unwrap_or("?")
-    }
-    fn reach_label(&self, r: &str) -> &'static str {
-        reach_label(r, self.l)
-    }
-    fn name<'b>(&self, r: &'b ListRow) -> &'b str {
-        if self.l == Lang::En && !r.name_en.is_empty() { &r.name_en } else { &r.name_ja }
-    }
-    fn parent<'b>(&self, r: &'b ListRow) -> &'b str {
-        match self.l {
-            Lang::En => r.parent_name_en.as_deref().filter(|s| !s.is_empty()).or(r.parent_name_ja.as_deref()).unwrap_or(""),
-            Lang::Ja => r.parent_name_ja.as_deref().unwrap_or(""),
-        }
-    }
     fn num(&self, n: &Option<i64>) -> String {
         n.map(group_digits).unwrap_or_default()
     }
@@ -74,8 +57,6 @@ impl ListBody<'_> {
     }
 }
 
-pub use kumiai_platform::db::group_digits;
-
 fn filter_pairs(q: &ListQuery) -> Vec<(&'static str, String)> {
     vec![
         ("q", q.q.clone()),
@@ -90,24 +71,25 @@ pub async fn list(ctx: Ctx, QueryParams(q): QueryParams<ListQuery>) -> AppResult
     let fy = ctx.fiscal_year();
     let (rows, total) = store::list(ctx.db(), &ctx.viewer, &q, fy.0, ctx.now).await?;
     let parent_name = match q.parent {
-        Some(p) => store::load_visible(ctx.db(), &ctx.viewer, p, ctx.now).await.ok().map(|(o, _)| o.name(ctx.lang).to_string()),
+        Some(p) => store::names(ctx.db(), &ctx.viewer, &[p], ctx.now).await?.pop().map(|o| o.name(ctx.lang).to_string()),
         None => None,
     };
     let filters = filter_pairs(&q);
     let mut with_sort = filters.clone();
     with_sort.extend([("sort", q.sort.clone()), ("dir", q.dir.clone())]);
     let l = ctx.lang;
+    let paging = q.paging();
     let body = ListBody {
         l,
         q: &q,
         rows: &rows,
         total: total.label(l),
-        page: q.page(),
-        pages: total.pages(q.per_page()),
+        page: paging.page,
+        pages: total.pages(paging.per_page),
         base: format!("/directory/organisations{}", query_string(&with_sort)),
         sort_base: format!("/directory/organisations{}", query_string(&filters)),
         export_qs: query_string(&with_sort),
-        fiscal: fy.label(l),
+        fiscal: ctx.fy_label(fy),
         can_create: ctx.viewer.has_role(Role::Editor),
         kinds: OrgKind::ALL.iter().map(|k| (k.as_str(), k.label(l))).collect(),
         parent_name,
@@ -121,24 +103,26 @@ pub async fn list(ctx: Ctx, QueryParams(q): QueryParams<ListQuery>) -> AppResult
 struct DetailBody<'a> {
     l: Lang,
     csrf: &'a str,
-    o: &'a Organisation,
+    o: &'a Visible<Organisation>,
     kind: &'static str,
     reach: &'static str,
-    parent: Option<(i64, String)>,
-    company: Option<(i64, String)>,
-    children: Vec<ListRow>,
-    children_total: kumiai_platform::db::Total,
-    linked: Vec<ListRow>,
-    people: Vec<Person>,
-    people_total: kumiai_platform::db::Total,
+    parent: Option<Visible<OrgName>>,
+    company: Option<Visible<OrgName>>,
+    children: Vec<Visible<ListRow>>,
+    children_total: Total,
+    linked: Vec<Visible<ListRow>>,
+    people: Vec<Visible<PersonRow>>,
+    people_total: Total,
     counts: Vec<MemberCount>,
     can_edit: bool,
-    codes: crate::org::model::Codes,
+    codes: Codes,
     embargo: String,
     history: String,
     count_form: CountInput,
     errs: FormErrors,
     fiscal_now: i64,
+    fiscal_hint: String,
+    era: kumiai_core::Era,
 }
 
 impl DetailBody<'_> {
@@ -148,62 +132,54 @@ impl DetailBody<'_> {
     fn int(&self, n: &i64) -> String {
         group_digits(*n)
     }
-    fn fy(&self, y: &i64) -> String {
-        kumiai_core::FiscalYear(*y as i32).label(self.l)
+    fn fy(&self, c: &MemberCount) -> String {
+        c.year().label_in(self.l, self.era)
     }
-    fn row_name<'b>(&self, r: &'b ListRow) -> &'b str {
-        if self.l == Lang::En && !r.name_en.is_empty() { &r.name_en } else { &r.name_ja }
-    }
-    fn kind_label(&self, k: &str) -> &'static str {
-        OrgKind::parse(k).map(|k| k.label(self.l)).unwrap_or("?")
+    /// Unions move in the tree; other kinds sit outside it.
+    fn movable(&self) -> bool {
+        matches!(self.o.kind, OrgKind::IndustrialUnion | OrgKind::EnterpriseUnion)
     }
 }
 
-async fn visible_name(ctx: &Ctx, id: Option<i64>) -> Option<(i64, String)> {
-    let id = id?;
-    store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await.ok().map(|(o, _)| (o.id, o.name(ctx.lang).to_string()))
-}
-
-async fn detail_view(ctx: &Ctx, id: i64, count_form: CountInput, errs: Vec<FieldError>) -> AppResult<Response> {
-    let (o, access) = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
+/// "2027年度 = 2026年9月1日〜2027年8月31日", so whoever records a count knows which year is which.
+fn fiscal_hint(ctx: &Ctx) -> String {
     let fy = ctx.fiscal_year();
-    let editable = can_edit(&ctx.viewer, &access, ctx.now);
+    match ctx.state.config.calendar.bounds(fy) {
+        Some((a, b)) => match ctx.lang {
+            Lang::Ja => format!("{}＝{}年{}月{}日〜{}年{}月{}日", ctx.fy_label(fy), a.year(), a.month(), a.day(), b.year(), b.month(), b.day()),
+            Lang::En => format!("{} = {} to {}", ctx.fy_label(fy), a, b),
+        },
+        None => String::new(),
+    }
+}
+
+async fn detail_view(ctx: &Ctx, id: OrgId, count_form: CountInput, errs: Vec<FieldError>) -> AppResult<Response> {
+    let o = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
+    let fy = ctx.fiscal_year();
+    let editable = o.can_edit(&ctx.viewer, ctx.now);
     let (children, children_total) = store::list(ctx.db(), &ctx.viewer, &ListQuery { parent: Some(id), per_page: Some(100), ..Default::default() }, fy.0, ctx.now).await?;
-    let linked: Vec<ListRow> = {
-        let sql = format!(
-            "SELECT o.id FROM organisations o WHERE o.company_id = $1 AND o.archived_at IS NULL AND {} ORDER BY o.name_kana LIMIT 100",
-            kumiai_platform::reach::visible_sql(&ctx.viewer, "o", crate::org::ENTITY, ctx.now)
-        );
-        let ids: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(id).fetch_all(&ctx.db().pool).await?;
-        let mut out = vec![];
-        for lid in ids {
-            if let Ok((lo, _)) = store::load_visible(ctx.db(), &ctx.viewer, lid, ctx.now).await {
-                out.push(ListRow {
-                    id: lo.id, code: lo.code, kind: lo.kind, name_ja: lo.name_ja, name_kana: lo.name_kana, name_en: lo.name_en,
-                    country: lo.country, reach: lo.reach, archived_at: lo.archived_at, version: lo.version, updated_at: lo.updated_at,
-                    parent_id: None, parent_name_ja: None, parent_name_en: None, members: None, dues_paying: None,
-                });
-            }
-        }
-        out
-    };
+    let linked = store::linked(ctx.db(), &ctx.viewer, id, ctx.now).await?;
     let (people, people_total) = list_people(ctx.db(), &ctx.viewer, &PeopleQuery { org: Some(id), per_page: Some(100), ..Default::default() }, ctx.now).await?;
-    let codes = if editable { store::codes(ctx.db(), &o, &access).await? } else { Default::default() };
-    let history = history_html(ctx.lang, &audit::history(ctx.db(), crate::org::ENTITY, id).await?, editable);
+    let codes = if editable { store::codes(ctx.db(), &ctx.viewer, &o, ctx.now).await? } else { Codes::default() };
+    let history = history(ctx, &o, editable).await?;
     let status = if errs.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let mut related = store::names(ctx.db(), &ctx.viewer, &[o.parent_id, o.company_id].into_iter().flatten().collect::<Vec<_>>(), ctx.now).await?;
+    let company = o.company_id.and_then(|c| related.iter().position(|r| r.id == c)).map(|i| related.remove(i));
+    let parent = o.parent_id.and_then(|p| related.iter().position(|r| r.id == p)).map(|i| related.remove(i));
+    let ancestors = store::visible_ancestors(ctx.db(), &ctx.viewer, &o, ctx.now).await?;
     let body = DetailBody {
         l: ctx.lang,
         csrf: &ctx.csrf,
-        kind: o.kind_label(ctx.lang),
-        reach: o.reach().label(ctx.lang),
-        parent: visible_name(ctx, o.parent_id).await,
-        company: visible_name(ctx, o.company_id).await,
+        kind: o.kind.label(ctx.lang),
+        reach: o.reach.label(ctx.lang),
+        parent,
+        company,
         children,
         children_total,
         linked,
         people,
         people_total,
-        counts: counts::of_org(ctx.db(), id).await?,
+        counts: counts::of_org(ctx.db(), &o).await?,
         can_edit: editable,
         codes,
         embargo: o.embargo_until.map(time::format_ms).unwrap_or_default(),
@@ -211,12 +187,13 @@ async fn detail_view(ctx: &Ctx, id: i64, count_form: CountInput, errs: Vec<Field
         count_form,
         errs: FormErrors::new(errs, ctx.lang),
         fiscal_now: i64::from(fy.0),
+        fiscal_hint: fiscal_hint(ctx),
+        era: ctx.era,
         o: &o,
     };
     let mut crumbs_v = vec![crumbs(ctx)];
-    for (aid, ja, en) in store::visible_ancestors(ctx.db(), &ctx.viewer, &o, ctx.now).await? {
-        let name = if ctx.lang == Lang::En && !en.is_empty() { en } else { ja };
-        crumbs_v.push(Crumb::link(name, format!("/directory/organisations/{aid}")));
+    for a in &ancestors {
+        crumbs_v.push(Crumb::link(a.name(ctx.lang), format!("/directory/organisations/{}", a.id)));
     }
     crumbs_v.push(Crumb::here(o.name(ctx.lang)));
     let mut r = render_page(ctx, o.name(ctx.lang), &crumbs_v, &body);
@@ -224,7 +201,7 @@ async fn detail_view(ctx: &Ctx, id: i64, count_form: CountInput, errs: Vec<Field
     Ok(r)
 }
 
-pub async fn detail(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn detail(ctx: Ctx, PathParams(id): PathParams<OrgId>) -> AppResult<Response> {
     detail_view(&ctx, id, CountInput::default(), vec![]).await
 }
 
@@ -263,7 +240,6 @@ pub struct NewQuery {
 
 pub async fn new_form(ctx: Ctx, QueryParams(nq): QueryParams<NewQuery>) -> AppResult<Response> {
     ctx.require_role(Role::Editor)?;
-    ctx.viewer.mark_checked();
     let f = OrgInput { parent: nq.parent, kind: if nq.kind.is_empty() { "enterprise_union".into() } else { nq.kind }, reach: "affiliates".into(), country: "JP".into(), ..Default::default() };
     let title = ctx.t("組織の登録", "New organisation");
     Ok(form_page(&ctx, title, vec![crumbs(&ctx), Crumb::here(title)], &f, "/directory/organisations/new".into(), None, vec![]))
@@ -272,7 +248,7 @@ pub async fn new_form(ctx: Ctx, QueryParams(nq): QueryParams<NewQuery>) -> AppRe
 pub async fn create(ctx: Ctx, FormBody(f): FormBody<OrgInput>) -> AppResult<Response> {
     ctx.require_role(Role::Editor)?;
     match store::create(ctx.db(), &ctx.viewer, &f, ctx.now).await {
-        Ok(id) => Ok(redirect_with_flash(&ctx, &format!("/directory/organisations/{id}"), Msg::new("組織を登録しました。", "Organisation created."))),
+        Ok(o) => Ok(redirect_with_flash(&ctx, &format!("/directory/organisations/{}", o.id), Msg::new("組織を登録しました。", "Organisation created."))),
         Err(AppError::Validation(errs)) => {
             let title = ctx.t("組織の登録", "New organisation");
             Ok(form_page(&ctx, title, vec![crumbs(&ctx), Crumb::here(title)], &f, "/directory/organisations/new".into(), None, errs))
@@ -281,70 +257,41 @@ pub async fn create(ctx: Ctx, FormBody(f): FormBody<OrgInput>) -> AppResult<Resp
     }
 }
 
-pub async fn edit_form(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let (o, access) = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
-    if !can_edit(&ctx.viewer, &access, ctx.now) {
-        return Err(if ctx.viewer.account.is_some() { AppError::Forbidden } else { AppError::Unauthorized });
+pub async fn edit_form(ctx: Ctx, PathParams(id): PathParams<OrgId>) -> AppResult<Response> {
+    let o = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
+    if !o.can_edit(&ctx.viewer, ctx.now) {
+        return Err(ctx.refuse());
     }
-    let codes = store::codes(ctx.db(), &o, &access).await?;
+    let codes = store::codes(ctx.db(), &ctx.viewer, &o, ctx.now).await?;
     let f = OrgInput::from_record(&o, &codes);
     let title = format!("{}: {}", ctx.t("編集", "Edit"), o.name(ctx.lang));
     let cr = vec![crumbs(&ctx), Crumb::link(o.name(ctx.lang), format!("/directory/organisations/{id}")), Crumb::here(ctx.t("編集", "Edit"))];
     Ok(form_page(&ctx, &title, cr, &f, format!("/directory/organisations/{id}/edit"), Some(o.version), vec![]))
 }
 
-#[derive(Deserialize)]
-pub struct Versioned<T> {
-    #[serde(default)]
-    version: i64,
-    #[serde(flatten)]
-    input: T,
-}
-
-impl<T> Versioned<T> {
-    pub fn into_parts(self) -> (i64, T) {
-        (self.version, self.input)
-    }
-}
-
-pub async fn update(ctx: Ctx, Path(id): Path<i64>, FormBody(v): FormBody<Versioned<OrgInput>>) -> AppResult<Response> {
-    match store::update(ctx.db(), &ctx.viewer, id, v.version, &v.input, ctx.now).await {
-        Ok(_) => Ok(redirect_with_flash(&ctx, &format!("/directory/organisations/{id}"), Msg::new("保存しました。", "Saved."))),
+/// The edit form and the move form: both send the fields they change (and the version).
+pub async fn update(ctx: Ctx, PathParams(id): PathParams<OrgId>, patch: Patch) -> AppResult<Response> {
+    let moving = !patch.names("name_ja");
+    match store::update(ctx.db(), &ctx.viewer, id, &patch, ctx.now).await {
+        Ok(_) => {
+            let msg = if moving { Msg::new("移動しました。", "Moved.") } else { Msg::new("保存しました。", "Saved.") };
+            Ok(redirect_with_flash(&ctx, &format!("/directory/organisations/{id}"), msg))
+        }
+        Err(AppError::Validation(errs)) if moving => detail_view(&ctx, id, CountInput::default(), errs).await,
         Err(AppError::Validation(errs)) => {
+            // Shown again as the user sent it, on top of what is stored.
+            let o = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
+            let codes = store::codes(ctx.db(), &ctx.viewer, &o, ctx.now).await?;
+            let f = patch.apply(&OrgInput::from_record(&o, &codes)).unwrap_or_else(|_| OrgInput::from_record(&o, &codes));
             let title = ctx.t("組織の編集", "Edit organisation");
             let cr = vec![crumbs(&ctx), Crumb::here(title)];
-            Ok(form_page(&ctx, title, cr, &v.input, format!("/directory/organisations/{id}/edit"), Some(v.version), errs))
+            Ok(form_page(&ctx, title, cr, &f, format!("/directory/organisations/{id}/edit"), patch.version().ok(), errs))
         }
         Err(e) => Err(e),
     }
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct MoveForm {
-    version: i64,
-    parent: String,
-}
-
-pub async fn move_to(ctx: Ctx, Path(id): Path<i64>, FormBody(m): FormBody<MoveForm>) -> AppResult<Response> {
-    let (o, access) = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
-    let codes = store::codes(ctx.db(), &o, &access).await?;
-    let mut input = OrgInput::from_record(&o, &codes);
-    input.parent = m.parent.trim().to_string();
-    match store::update(ctx.db(), &ctx.viewer, id, m.version, &input, ctx.now).await {
-        Ok(_) => Ok(redirect_with_flash(&ctx, &format!("/directory/organisations/{id}"), Msg::new("移動しました。", "Moved."))),
-        Err(AppError::Validation(errs)) => detail_view(&ctx, id, CountInput::default(), errs).await,
-        Err(e) => Err(e),
-    }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct VersionForm {
-    version: i64,
-}
-
-async fn set_archived(ctx: Ctx, id: i64, version: i64, archive: bool) -> AppResult<Response> {
+async fn set_archived(ctx: Ctx, id: OrgId, version: i64, archive: bool) -> AppResult<Response> {
     match store::set_archived(ctx.db(), &ctx.viewer, id, version, archive, ctx.now).await {
         Ok(_) => {
             let msg = if archive { Msg::new("アーカイブしました。", "Archived.") } else { Msg::new("元に戻しました。", "Restored.") };
@@ -355,15 +302,15 @@ async fn set_archived(ctx: Ctx, id: i64, version: i64, archive: bool) -> AppResu
     }
 }
 
-pub async fn archive(ctx: Ctx, Path(id): Path<i64>, FormBody(v): FormBody<VersionForm>) -> AppResult<Response> {
+pub async fn archive(ctx: Ctx, PathParams(id): PathParams<OrgId>, FormBody(v): FormBody<VersionForm>) -> AppResult<Response> {
     set_archived(ctx, id, v.version, true).await
 }
 
-pub async fn restore(ctx: Ctx, Path(id): Path<i64>, FormBody(v): FormBody<VersionForm>) -> AppResult<Response> {
+pub async fn restore(ctx: Ctx, PathParams(id): PathParams<OrgId>, FormBody(v): FormBody<VersionForm>) -> AppResult<Response> {
     set_archived(ctx, id, v.version, false).await
 }
 
-pub async fn save_counts(ctx: Ctx, Path(id): Path<i64>, FormBody(f): FormBody<CountInput>) -> AppResult<Response> {
+pub async fn save_counts(ctx: Ctx, PathParams(id): PathParams<OrgId>, FormBody(f): FormBody<CountInput>) -> AppResult<Response> {
     match counts::save(ctx.db(), &ctx.viewer, id, &f, ctx.now).await {
         Ok(_) => Ok(redirect_with_flash(&ctx, &format!("/directory/organisations/{id}#counts"), Msg::new("人数を記録しました。", "Counts recorded."))),
         Err(AppError::Validation(errs)) => detail_view(&ctx, id, f, errs).await,

@@ -1,19 +1,15 @@
 //! People pages: list, detail, create, edit, archive/restore.
 
-use super::orgs::Versioned;
-use super::{query_string, reach_label};
 use crate::people::store::{self, PeopleQuery};
-use crate::people::{Person, PersonInput};
+use crate::people::{Named, PersonInput, PersonRow};
 use askama::Template;
-use axum::extract::Path;
 use axum::response::Response;
-use kumiai_core::{Gender, Lang, Msg, Role, time};
-use kumiai_platform::audit;
-use kumiai_platform::reach::can_edit;
-use kumiai_platform::web::layout::history_html;
+use kumiai_core::{Gender, Lang, Msg, PersonId, Role, time};
+use kumiai_platform::text::query_string;
+use kumiai_platform::web::layout::{history, render_form, render_page};
 use kumiai_platform::web::pages::redirect_with_flash;
-use kumiai_platform::web::{QueryParams, FormBody, Crumb, Ctx, FormErrors, layout::{render_form, render_page}};
-use kumiai_platform::{AppError, AppResult, FieldError};
+use kumiai_platform::web::{Crumb, Ctx, FormBody, FormErrors, Patch, PathParams, QueryParams, VersionForm};
+use kumiai_platform::{AppError, AppResult, FieldError, Visible};
 use serde::Deserialize;
 
 fn crumb(ctx: &Ctx) -> Crumb {
@@ -25,7 +21,7 @@ fn crumb(ctx: &Ctx) -> Crumb {
 struct ListBody<'a> {
     l: Lang,
     q: &'a PeopleQuery,
-    rows: &'a [Person],
+    rows: &'a [Visible<PersonRow>],
     total: String,
     page: i64,
     pages: i64,
@@ -33,15 +29,6 @@ struct ListBody<'a> {
     export_qs: String,
     can_create: bool,
     genders: Vec<(&'static str, &'static str)>,
-}
-
-impl ListBody<'_> {
-    fn org_name<'b>(&self, p: &'b Person) -> &'b str {
-        match self.l {
-            Lang::En => p.org_name_en.as_deref().filter(|s| !s.is_empty()).or(p.org_name_ja.as_deref()).unwrap_or(""),
-            Lang::Ja => p.org_name_ja.as_deref().unwrap_or(""),
-        }
-    }
 }
 
 pub async fn list(ctx: Ctx, QueryParams(q): QueryParams<PeopleQuery>) -> AppResult<Response> {
@@ -55,13 +42,14 @@ pub async fn list(ctx: Ctx, QueryParams(q): QueryParams<PeopleQuery>) -> AppResu
         ("dir", q.dir.clone()),
     ];
     let l = ctx.lang;
+    let paging = q.paging();
     let body = ListBody {
         l,
         q: &q,
         rows: &rows,
         total: total.label(l),
-        page: q.page(),
-        pages: total.pages(q.per_page()),
+        page: paging.page,
+        pages: total.pages(paging.per_page),
         base: format!("/directory/people{}", query_string(&pairs)),
         export_qs: query_string(&pairs),
         can_create: ctx.viewer.has_role(Role::Editor),
@@ -76,7 +64,7 @@ pub async fn list(ctx: Ctx, QueryParams(q): QueryParams<PeopleQuery>) -> AppResu
 struct DetailBody<'a> {
     l: Lang,
     csrf: &'a str,
-    p: &'a Person,
+    p: &'a Visible<PersonRow>,
     reach: &'static str,
     can_edit: bool,
     scope: Option<String>,
@@ -85,26 +73,27 @@ struct DetailBody<'a> {
     history: String,
 }
 
-pub async fn detail(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let (p, access) = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
-    let editable = can_edit(&ctx.viewer, &access, ctx.now);
+pub async fn detail(ctx: Ctx, PathParams(id): PathParams<PersonId>) -> AppResult<Response> {
+    let p = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
+    let editable = p.can_edit(&ctx.viewer, ctx.now);
     let (scope, shared) = if editable {
-        let (_, s, sh) = store::codes(ctx.db(), &p, &access).await?;
-        (s, sh)
+        let c = store::codes(ctx.db(), &ctx.viewer, &p, ctx.now).await?;
+        (c.scope, c.shared_with)
     } else {
         (None, vec![])
     };
-    let history = history_html(ctx.lang, &audit::history(ctx.db(), crate::people::ENTITY, id).await?, editable);
+    let history = history(&ctx, &p, editable).await?;
+    let row = store::row(ctx.db(), &ctx.viewer, &p, ctx.now).await?;
     let body = DetailBody {
         l: ctx.lang,
         csrf: &ctx.csrf,
-        reach: reach_label(&p.reach, ctx.lang),
+        reach: p.reach.label(ctx.lang),
         can_edit: editable,
         scope,
         shared,
         embargo: p.embargo_until.map(time::format_ms).unwrap_or_default(),
         history,
-        p: &p,
+        p: &row,
     };
     let name = p.name(ctx.lang).to_string();
     Ok(render_page(&ctx, &name, &[crumb(&ctx), Crumb::here(&name)], &body))
@@ -144,7 +133,6 @@ pub struct NewQuery {
 
 pub async fn new_form(ctx: Ctx, QueryParams(nq): QueryParams<NewQuery>) -> AppResult<Response> {
     ctx.require_role(Role::Editor)?;
-    ctx.viewer.mark_checked();
     let f = PersonInput { org: nq.org, reach: "affiliates".into(), gender: "unstated".into(), ..Default::default() };
     Ok(form_page(&ctx, ctx.t("人物の登録", "New person"), &f, "/directory/people/new".into(), None, vec![]))
 }
@@ -152,48 +140,45 @@ pub async fn new_form(ctx: Ctx, QueryParams(nq): QueryParams<NewQuery>) -> AppRe
 pub async fn create(ctx: Ctx, FormBody(f): FormBody<PersonInput>) -> AppResult<Response> {
     ctx.require_role(Role::Editor)?;
     match store::create(ctx.db(), &ctx.viewer, &f, ctx.now).await {
-        Ok(id) => Ok(redirect_with_flash(&ctx, &format!("/directory/people/{id}"), Msg::new("人物を登録しました。", "Person added."))),
+        Ok(p) => Ok(redirect_with_flash(&ctx, &format!("/directory/people/{}", p.id), Msg::new("人物を登録しました。", "Person added."))),
         Err(AppError::Validation(errs)) => Ok(form_page(&ctx, ctx.t("人物の登録", "New person"), &f, "/directory/people/new".into(), None, errs)),
         Err(e) => Err(e),
     }
 }
 
-pub async fn edit_form(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let (p, access) = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
-    if !can_edit(&ctx.viewer, &access, ctx.now) {
-        return Err(if ctx.viewer.account.is_some() { AppError::Forbidden } else { AppError::Unauthorized });
+pub async fn edit_form(ctx: Ctx, PathParams(id): PathParams<PersonId>) -> AppResult<Response> {
+    let p = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
+    if !p.can_edit(&ctx.viewer, ctx.now) {
+        return Err(ctx.refuse());
     }
-    let (org, scope, shared) = store::codes(ctx.db(), &p, &access).await?;
-    let f = PersonInput::from_record(&p, &org, scope.as_deref(), &shared);
+    let f = PersonInput::from_record(&p, &store::codes(ctx.db(), &ctx.viewer, &p, ctx.now).await?);
     let title = format!("{}: {}", ctx.t("編集", "Edit"), p.name(ctx.lang));
     Ok(form_page(&ctx, &title, &f, format!("/directory/people/{id}/edit"), Some(p.version), vec![]))
 }
 
-pub async fn update(ctx: Ctx, Path(id): Path<i64>, FormBody(v): FormBody<Versioned<PersonInput>>) -> AppResult<Response> {
-    let (version, input) = v.into_parts();
-    match store::update(ctx.db(), &ctx.viewer, id, version, &input, ctx.now).await {
+pub async fn update(ctx: Ctx, PathParams(id): PathParams<PersonId>, patch: Patch) -> AppResult<Response> {
+    match store::update(ctx.db(), &ctx.viewer, id, &patch, ctx.now).await {
         Ok(_) => Ok(redirect_with_flash(&ctx, &format!("/directory/people/{id}"), Msg::new("保存しました。", "Saved."))),
-        Err(AppError::Validation(errs)) => Ok(form_page(&ctx, ctx.t("人物の編集", "Edit person"), &input, format!("/directory/people/{id}/edit"), Some(version), errs)),
+        Err(AppError::Validation(errs)) => {
+            let p = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
+            let stored = PersonInput::from_record(&p, &store::codes(ctx.db(), &ctx.viewer, &p, ctx.now).await?);
+            let f = patch.apply(&stored).unwrap_or(stored);
+            Ok(form_page(&ctx, ctx.t("人物の編集", "Edit person"), &f, format!("/directory/people/{id}/edit"), patch.version().ok(), errs))
+        }
         Err(e) => Err(e),
     }
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct VersionForm {
-    version: i64,
-}
-
-async fn set_archived(ctx: Ctx, id: i64, version: i64, archive: bool) -> AppResult<Response> {
+async fn set_archived(ctx: Ctx, id: PersonId, version: i64, archive: bool) -> AppResult<Response> {
     store::set_archived(ctx.db(), &ctx.viewer, id, version, archive, ctx.now).await?;
     let msg = if archive { Msg::new("アーカイブしました。", "Archived.") } else { Msg::new("元に戻しました。", "Restored.") };
     Ok(redirect_with_flash(&ctx, &format!("/directory/people/{id}"), msg))
 }
 
-pub async fn archive(ctx: Ctx, Path(id): Path<i64>, FormBody(v): FormBody<VersionForm>) -> AppResult<Response> {
+pub async fn archive(ctx: Ctx, PathParams(id): PathParams<PersonId>, FormBody(v): FormBody<VersionForm>) -> AppResult<Response> {
     set_archived(ctx, id, v.version, true).await
 }
 
-pub async fn restore(ctx: Ctx, Path(id): Path<i64>, FormBody(v): FormBody<VersionForm>) -> AppResult<Response> {
+pub async fn restore(ctx: Ctx, PathParams(id): PathParams<PersonId>, FormBody(v): FormBody<VersionForm>) -> AppResult<Response> {
     set_archived(ctx, id, v.version, false).await
 }

@@ -4,14 +4,17 @@ use crate::io::{Sheet, Table, export, import};
 use crate::org::store::ListQuery;
 use crate::people::store::PeopleQuery;
 use askama::Template;
-use axum::extract::{Multipart, Path};
+use axum::extract::Multipart;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use kumiai_core::{Lang, Msg, Role};
 use kumiai_platform::web::pages::redirect_with_flash;
-use kumiai_platform::web::{QueryParams, Crumb, Ctx, layout::render_form};
+use kumiai_platform::web::{Crumb, Ctx, PathParams, QueryParams, layout::render_form};
 use kumiai_platform::{AppError, AppResult, FieldError};
 use serde::Deserialize;
+
+/// The largest spreadsheet the import page takes.
+pub const IMPORT_LIMIT: usize = 32 * 1024 * 1024;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -20,7 +23,7 @@ pub struct ExportQuery {
 }
 
 /// `/directory/export/{organisations|people|counts}.{csv|xlsx}`; `?encoding=sjis` for Shift_JIS CSV.
-pub async fn export(ctx: Ctx, Path(file): Path<String>, QueryParams(q): QueryParams<ExportQuery>, QueryParams(oq): QueryParams<ListQuery>, QueryParams(pq): QueryParams<PeopleQuery>) -> AppResult<Response> {
+pub async fn export(ctx: Ctx, PathParams(file): PathParams<String>, QueryParams(q): QueryParams<ExportQuery>, QueryParams(oq): QueryParams<ListQuery>, QueryParams(pq): QueryParams<PeopleQuery>) -> AppResult<Response> {
     let (name, ext) = file.rsplit_once('.').ok_or(AppError::NotFound)?;
     let sheet = Sheet::parse(name).ok_or(AppError::NotFound)?;
     let data = match sheet {
@@ -69,7 +72,6 @@ fn import_page(ctx: &Ctx, sheet: &str, errors: Vec<FieldError>) -> Response {
 
 fn require_hq_admin(ctx: &Ctx) -> AppResult<()> {
     ctx.require_role(Role::Admin)?;
-    ctx.viewer.mark_checked();
     if ctx.viewer.is_hq() { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
@@ -82,10 +84,10 @@ pub async fn import(ctx: Ctx, req: axum::extract::Request) -> AppResult<Response
     require_hq_admin(&ctx)?;
     let mut form = <Multipart as axum::extract::FromRequest<()>>::from_request(req, &())
         .await
-        .map_err(|e| AppError::BadRequest(Msg::new(format!("送信を読めません：{}", e.body_text()), format!("Cannot read the upload: {}", e.body_text()))))?;
+        .map_err(|e| kumiai_platform::error::body_rejection(e.status(), &e.body_text(), IMPORT_LIMIT, ("送信", "upload")))?;
     let mut sheet = String::from("organisations");
     let mut file: Option<(String, Vec<u8>)> = None;
-    let bad = |e: axum::extract::multipart::MultipartError| AppError::BadRequest(Msg::new(format!("送信を読めません：{e}"), format!("Cannot read the upload: {e}")));
+    let bad = |e: axum::extract::multipart::MultipartError| kumiai_platform::error::body_rejection(e.status(), &e.body_text(), IMPORT_LIMIT, ("送信", "upload"));
     while let Some(field) = form.next_field().await.map_err(bad)? {
         match field.name() {
             Some("sheet") => sheet = field.text().await.map_err(bad)?,
@@ -111,8 +113,8 @@ pub async fn import(ctx: Ctx, req: axum::extract::Request) -> AppResult<Response
             &ctx,
             "/directory/organisations",
             Msg::new(
-                format!("{name}を取り込みました：新規{}件、更新{}件。", rep.created, rep.updated),
-                format!("Imported {name}: {} created, {} updated.", rep.created, rep.updated),
+                format!("{name}を取り込みました：新規{}件、更新{}件、変更なし{}件。", rep.created, rep.updated, rep.unchanged),
+                format!("Imported {name}: {} created, {} updated, {} unchanged.", rep.created, rep.updated, rep.unchanged),
             ),
         )),
         Err(AppError::Validation(errs)) => Ok(import_page(&ctx, &sheet, errs)),

@@ -1,70 +1,57 @@
-//! People storage. Like organisations: reads filter through the reach layer, writes go through the
-//! audited, versioned path. The organisation's name is shown only if the reader may see it.
+//! People storage. Like organisations: reads go through the reach layer, writes through the
+//! audited, versioned path. A person's organisation is named only where the reader may see it.
 
-use super::{CheckedPerson, ENTITY, Person, PersonInput, check_fields};
+use super::{CheckedPerson, ENTITY, Person, PersonCodes, PersonInput, PersonRow, check_fields, person_cols};
+use crate::Key;
 use crate::org::{self, store::ref_map};
-use kumiai_core::{Access, Role, Viewer};
+use kumiai_core::{OrgId, PersonId, Role, Viewer};
 use kumiai_platform::audit::{self, Actor, UpdateError, Val};
-use kumiai_platform::db::{Db, Total, Tx, bind_all, count_capped, like_pattern};
-use kumiai_platform::reach::{self, can_edit, can_see, visible_sql};
-use kumiai_platform::{AppError, AppResult, FieldError};
+use kumiai_platform::db::{Db, Paging, Total, Tx, bind_all, count_capped, like_pattern};
+use kumiai_platform::orgs::{HIDDEN_ORG, visible_codes};
+use kumiai_platform::reach::{self, VisibleFilter};
+use kumiai_platform::web::Patch;
+use kumiai_platform::{AppError, AppResult, FieldError, Visible};
 use sqlx::AssertSqlSafe;
 
-fn select(viewer: &Viewer, now: i64) -> String {
-    let org_vis = visible_sql(viewer, "o", org::ENTITY, now);
-    format!(
-        "SELECT x.id, x.org_id, x.name_kanji, x.name_kana, x.name_latin, x.gender, x.position_ja, x.position_en, x.term_start, x.term_end, \
-         x.email, x.note, x.reach, x.scope_org_id, x.embargo_until, x.owner_org_id, x.archived_at, x.version, x.created_at, x.updated_at, \
-         ow.path AS owner_path, CASE WHEN {org_vis} THEN o.code END AS org_code, CASE WHEN {org_vis} THEN o.name_ja END AS org_name_ja, \
-         CASE WHEN {org_vis} THEN o.name_en END AS org_name_en \
-         FROM people x JOIN organisations o ON o.id = x.org_id LEFT JOIN organisations ow ON ow.id = x.owner_org_id"
-    )
+pub(crate) async fn get(db: &Db, id: PersonId) -> sqlx::Result<Option<Person>> {
+    kumiai_platform::record::fetch::<Person>(db, id.get(), &Key(())).await
 }
 
-pub async fn load_visible(db: &Db, viewer: &Viewer, id: i64, now: i64) -> AppResult<(Person, Access)> {
-    let sql = format!("{} WHERE x.id = $1", select(viewer, now));
-    let p: Person = sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(&db.pool).await?.ok_or(AppError::NotFound)?;
-    let access = p.access(reach::shares(db, ENTITY, id).await?);
-    if !can_see(viewer, &access, now) {
-        return Err(AppError::NotFound);
+pub async fn load_visible(db: &Db, viewer: &Viewer, id: PersonId, now: i64) -> AppResult<Visible<Person>> {
+    reach::load_visible::<Person>(db, viewer, id.get(), now).await
+}
+
+/// The organisations `p` refers to as `viewer` may see them (hidden ones as [`HIDDEN_ORG`]).
+pub async fn codes(db: &Db, viewer: &Viewer, p: &Visible<Person>, now: i64) -> sqlx::Result<PersonCodes> {
+    let shared = p.access().map(|a| a.shared_with.clone()).unwrap_or_default();
+    let mut ids: Vec<OrgId> = [Some(p.org_id), p.scope_org_id].into_iter().flatten().collect();
+    ids.extend(&shared);
+    let seen = visible_codes(db, viewer, &ids, now).await?;
+    let code = |id: OrgId| seen.get(&id).cloned().unwrap_or_else(|| HIDDEN_ORG.to_string());
+    let mut shared_with: Vec<String> = shared.iter().filter_map(|i| seen.get(i).cloned()).collect();
+    if shared.iter().any(|i| !seen.contains_key(i)) {
+        shared_with.push(HIDDEN_ORG.to_string());
     }
-    Ok((p, access))
-}
-
-async fn code_of(db: &Db, id: i64) -> sqlx::Result<String> {
-    sqlx::query_scalar("SELECT code FROM organisations WHERE id = $1").bind(id).fetch_one(&db.pool).await
-}
-
-/// The codes a person refers to: (organisation, subtree, shares).
-pub async fn codes(db: &Db, p: &Person, access: &Access) -> sqlx::Result<(String, Option<String>, Vec<String>)> {
-    let org = code_of(db, p.org_id).await?;
-    let scope = match p.scope_org_id {
-        Some(s) => Some(code_of(db, s).await?),
-        None => None,
-    };
-    let mut shared = vec![];
-    for id in &access.shared_with {
-        shared.push(code_of(db, *id).await?);
-    }
-    Ok((org, scope, shared))
+    Ok(PersonCodes { org: code(p.org_id), scope: p.scope_org_id.map(code), shared_with })
 }
 
 fn missing(field: &str, code: &str) -> FieldError {
     FieldError::new(field, format!("組織コード「{code}」が見つかりません。"), format!("No organisation with code '{code}'."))
 }
 
-/// Validates `input` for `viewer` and returns the organisation's access (for edit rights).
-pub async fn validate(db: &Db, viewer: &Viewer, input: &PersonInput, now: i64) -> AppResult<(CheckedPerson, Access)> {
+/// Validates `input` for `viewer`; for a change, `current` is the person as stored (references
+/// left at the stand-in for a hidden organisation keep what is stored). Returns the checked
+/// fields and the person's organisation as the viewer sees it (for edit rights), if it changes
+/// or is new.
+pub(crate) async fn validate(db: &Db, viewer: &Viewer, input: &PersonInput, current: Option<&Person>, now: i64) -> AppResult<(CheckedPerson, Option<Visible<org::Organisation>>)> {
     let c = check_fields(input).map_err(AppError::Validation)?;
-    let mut codes = vec![input.org.trim().to_string()];
-    if !input.scope.trim().is_empty() {
-        codes.push(input.scope.trim().to_string());
-    }
+    let kept = |v: &str| current.is_some() && v.trim() == HIDDEN_ORG;
+    let mut codes: Vec<String> = [&input.org, &input.scope].iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty() && !kept(s)).collect();
     codes.extend(input.shared_codes());
     let refs = ref_map(db, viewer, &codes, now).await?;
     let mut errs = vec![];
     for (field, code) in [("org", input.org.trim()), ("scope", input.scope.trim())] {
-        if !code.is_empty() && !refs.get(code).is_some_and(|r| r.visible) {
+        if !code.is_empty() && !kept(code) && !refs.get(code).is_some_and(|r| r.visible) {
             errs.push(missing(field, code));
         }
     }
@@ -76,19 +63,25 @@ pub async fn validate(db: &Db, viewer: &Viewer, input: &PersonInput, now: i64) -
     if !errs.is_empty() {
         return Err(AppError::Validation(errs));
     }
-    let o = org::store::by_code(db, &input.org).await?.ok_or(AppError::NotFound)?;
-    let oa = o.access(reach::shares(db, org::ENTITY, o.id).await?);
-    Ok((c, oa))
+    let org = if kept(&input.org) {
+        None
+    } else {
+        match org::store::by_code(db, &input.org).await? {
+            Some(o) => Some(org::store::load_visible(db, viewer, o.id, now).await?),
+            None => return Err(AppError::Validation(vec![missing("org", input.org.trim())])),
+        }
+    };
+    Ok((c, org))
 }
 
-async fn resolve(tx: &mut Tx, code: &str) -> sqlx::Result<Option<i64>> {
+async fn resolve(tx: &mut Tx, code: &str) -> sqlx::Result<Option<OrgId>> {
     if code.trim().is_empty() {
         return Ok(None);
     }
     sqlx::query_scalar("SELECT id FROM organisations WHERE code = $1").bind(code.trim().to_string()).fetch_optional(&mut **tx).await
 }
 
-fn fields_of<'a>(i: &'a PersonInput, c: &'a CheckedPerson) -> Vec<(&'static str, Val)> {
+fn fields_of(i: &PersonInput, c: &CheckedPerson) -> Vec<(&'static str, Val)> {
     vec![
         ("name_kanji", i.name_kanji.trim().into()),
         ("name_kana", i.name_kana.trim().into()),
@@ -106,103 +99,115 @@ fn fields_of<'a>(i: &'a PersonInput, c: &'a CheckedPerson) -> Vec<(&'static str,
     ]
 }
 
-/// Inserts a validated person in `tx` (also used by imports).
-pub async fn insert_checked(tx: &mut Tx, actor: &Actor, i: &PersonInput, c: &CheckedPerson) -> AppResult<i64> {
-    let org_id = resolve(tx, &i.org).await?.ok_or(AppError::NotFound)?;
-    let scope = resolve(tx, &i.scope).await?;
-    let mut fields = fields_of(i, c);
-    fields.extend([("org_id", org_id.into()), ("owner_org_id", org_id.into()), ("scope_org_id", scope.into())]);
-    let id = audit::insert(tx, actor, ENTITY, "people", &fields, &serde_json::to_value(i).unwrap_or_default()).await?;
-    let mut shares = vec![];
+/// The organisation, subtree and shares the input names, resolved in the write transaction;
+/// for a change, stand-ins keep what `current` has and `hidden_shares` stay.
+async fn refs_in_tx(tx: &mut Tx, i: &PersonInput, current: Option<&Person>, hidden_shares: &[OrgId]) -> sqlx::Result<(Option<OrgId>, Option<OrgId>, Vec<OrgId>)> {
+    let kept = |v: &str| current.is_some() && v.trim() == HIDDEN_ORG;
+    let org_id = match current {
+        Some(p) if kept(&i.org) => Some(p.org_id),
+        _ => resolve(tx, &i.org).await?,
+    };
+    let scope = match current {
+        Some(p) if kept(&i.scope) => p.scope_org_id,
+        _ => resolve(tx, &i.scope).await?,
+    };
+    let mut shares = hidden_shares.to_vec();
     for code in i.shared_codes() {
         shares.extend(resolve(tx, &code).await?);
     }
-    reach::replace_shares(tx, ENTITY, id, &shares).await?;
-    Ok(id)
+    Ok((org_id, scope, shares))
 }
 
-pub async fn create(db: &Db, viewer: &Viewer, input: &PersonInput, now: i64) -> AppResult<i64> {
+/// Inserts a validated person in `tx` (also used by imports and the demo).
+pub(crate) async fn insert_checked(tx: &mut Tx, actor: &Actor, i: &PersonInput, c: &CheckedPerson) -> AppResult<Person> {
+    let (org_id, scope, shares) = refs_in_tx(tx, i, None, &[]).await?;
+    let org_id = org_id.ok_or(AppError::NotFound)?;
+    let mut fields = fields_of(i, c);
+    fields.extend([("org_id", org_id.into()), ("owner_org_id", org_id.into()), ("scope_org_id", scope.into())]);
+    Ok(audit::insert::<Person>(tx, actor, &fields, Some(&shares)).await?)
+}
+
+pub async fn create(db: &Db, viewer: &Viewer, input: &PersonInput, now: i64) -> AppResult<Visible<Person>> {
     if !viewer.has_role(Role::Editor) {
         return Err(AppError::Forbidden);
     }
-    let (c, org_access) = validate(db, viewer, input, now).await?;
-    if !can_edit(viewer, &org_access, now) {
-        return Err(AppError::Validation(vec![FieldError::new(
-            "org",
-            "この組織に人物を登録する権限がありません。",
-            "You may not add people to this organisation.",
-        )]));
+    let (c, org) = validate(db, viewer, input, None, now).await?;
+    if !org.is_some_and(|o| o.can_edit(viewer, now)) {
+        return Err(AppError::Validation(vec![FieldError::new("org", "この組織に人物を登録する権限がありません。", "You may not add people to this organisation.")]));
     }
     let mut tx = db.begin().await?;
-    let id = insert_checked(&mut tx, &Actor::of(viewer), input, &c).await?;
+    let p = insert_checked(&mut tx, &Actor::of(viewer), input, &c).await?;
     tx.commit().await?;
-    Ok(id)
+    load_visible(db, viewer, p.id, now).await
 }
 
-pub async fn update(db: &Db, viewer: &Viewer, id: i64, expected_version: i64, input: &PersonInput, now: i64) -> AppResult<i64> {
-    let (p, access) = load_visible(db, viewer, id, now).await?;
-    if !can_edit(viewer, &access, now) {
+/// The shares of `p` the viewer cannot see: a change by that viewer keeps them.
+async fn hidden_shares(db: &Db, viewer: &Viewer, p: &Visible<Person>, now: i64) -> sqlx::Result<Vec<OrgId>> {
+    let shared = p.access().map(|a| a.shared_with.clone()).unwrap_or_default();
+    let seen = visible_codes(db, viewer, &shared, now).await?;
+    Ok(shared.into_iter().filter(|i| !seen.contains_key(i)).collect())
+}
+
+/// Applies the fields `patch` names to person `id`; every other field keeps its stored value.
+pub async fn update(db: &Db, viewer: &Viewer, id: PersonId, patch: &Patch, now: i64) -> AppResult<Visible<Person>> {
+    let p = load_visible(db, viewer, id, now).await?;
+    if !p.can_edit(viewer, now) {
         return Err(AppError::Forbidden);
     }
-    let (org_code, scope, shared) = codes(db, &p, &access).await?;
-    let before = p.snapshot(&org_code, scope.as_deref(), &shared);
-    let (c, org_access) = validate(db, viewer, input, now).await?;
-    if input.org.trim() != org_code && !can_edit(viewer, &org_access, now) {
+    let expected_version = patch.version()?;
+    let stored = PersonInput::from_record(&p, &codes(db, viewer, &p, now).await?);
+    let input: PersonInput = patch.apply(&stored)?;
+    if input == stored {
+        return if expected_version == p.version { Ok(p) } else { Err(audit::conflict::<Person>(db, viewer, id.get(), &[], None, expected_version, now).await) };
+    }
+    let (c, new_org) = validate(db, viewer, &input, Some(&p), now).await?;
+    if let Some(o) = &new_org
+        && o.id != p.org_id
+        && !o.can_edit(viewer, now)
+    {
         return Err(AppError::Validation(vec![FieldError::new("org", "移動先の組織を編集する権限がありません。", "You may not edit the destination organisation.")]));
     }
-    let mut after = serde_json::to_value(input).unwrap_or_default();
-    after["archived"] = p.archived_at.is_some().into();
+    let hidden = hidden_shares(db, viewer, &p, now).await?;
     let mut tx = db.begin().await?;
-    match update_in_tx(&mut tx, &Actor::of(viewer), &p, &before, expected_version, input, &c).await {
-        Ok(v) => {
+    match update_in_tx(&mut tx, &Actor::of(viewer), &p, expected_version, &input, &c, &hidden).await {
+        Ok(_) => {
             tx.commit().await?;
-            Ok(v)
+            load_visible(db, viewer, id, now).await
         }
-        Err(UpdateError::Stale(_)) => {
+        Err((e, fields, shares)) => {
             drop(tx);
-            let (cur, ca) = load_visible(db, viewer, id, now).await?;
-            let (oc, sc, sh) = codes(db, &cur, &ca).await?;
-            Err(AppError::Conflict { yours: after, current: cur.snapshot(&oc, sc.as_deref(), &sh) })
+            Err(audit::answer::<Person>(e, db, viewer, id.get(), &fields, Some(&shares), expected_version, now).await)
         }
-        Err(UpdateError::Db(e)) => Err(e.into()),
     }
 }
 
+type Failed = (UpdateError, Vec<(&'static str, Val)>, Vec<OrgId>);
+
 /// Writes a validated change to person `p` inside `tx` (forms, API and imports share it).
-pub async fn update_in_tx(
+pub(crate) async fn update_in_tx(
     tx: &mut Tx,
     actor: &Actor,
     p: &Person,
-    before: &serde_json::Value,
     expected_version: i64,
     input: &PersonInput,
     c: &CheckedPerson,
-) -> Result<i64, UpdateError> {
-    let org_id = resolve(tx, &input.org).await?.ok_or(UpdateError::Db(sqlx::Error::RowNotFound))?;
-    let scope_id = resolve(tx, &input.scope).await?;
+    hidden_shares: &[OrgId],
+) -> Result<Person, Failed> {
+    let (org_id, scope_id, shares) = match refs_in_tx(tx, input, Some(p), hidden_shares).await {
+        Ok(r) => r,
+        Err(e) => return Err((e.into(), vec![], vec![])),
+    };
+    let Some(org_id) = org_id else { return Err((UpdateError::Db(sqlx::Error::RowNotFound), vec![], vec![])) };
     let mut fields = fields_of(input, c);
     fields.extend([("org_id", org_id.into()), ("owner_org_id", org_id.into()), ("scope_org_id", scope_id.into())]);
-    let mut after = serde_json::to_value(input).unwrap_or_default();
-    after["archived"] = p.archived_at.is_some().into();
-    let v = audit::update(tx, actor, ENTITY, "people", p.id, expected_version, &fields, "update", before, &after).await?;
-    let mut shares = vec![];
-    for code in input.shared_codes() {
-        shares.extend(resolve(tx, &code).await?);
+    match audit::update(tx, actor, p, expected_version, &fields, Some(&shares), "update").await {
+        Ok(after) => Ok(after),
+        Err(e) => Err((e, fields, shares)),
     }
-    reach::replace_shares(tx, ENTITY, p.id, &shares).await?;
-    Ok(v)
 }
 
-pub async fn set_archived(db: &Db, viewer: &Viewer, id: i64, expected_version: i64, archive: bool, now: i64) -> AppResult<i64> {
-    let (p, access) = load_visible(db, viewer, id, now).await?;
-    if !can_edit(viewer, &access, now) {
-        return Err(AppError::Forbidden);
-    }
-    let (oc, sc, sh) = codes(db, &p, &access).await?;
-    let before = p.snapshot(&oc, sc.as_deref(), &sh);
-    let mut after = before.clone();
-    after["archived"] = archive.into();
-    audit::set_marker(db, &Actor::of(viewer), ENTITY, "people", id, expected_version, "archived_at", archive, now, ("archive", "restore"), &before, &after).await
+pub async fn set_archived(db: &Db, viewer: &Viewer, id: PersonId, expected_version: i64, archive: bool, now: i64) -> AppResult<Person> {
+    audit::set_marker::<Person>(db, viewer, id.get(), expected_version, "archived_at", archive, ("archive", "restore"), now).await
 }
 
 #[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
@@ -210,7 +215,7 @@ pub async fn set_archived(db: &Db, viewer: &Viewer, id: i64, expected_version: i
 pub struct PeopleQuery {
     pub q: String,
     #[serde(deserialize_with = "kumiai_platform::web::empty_as_none", default)]
-    pub org: Option<i64>,
+    pub org: Option<OrgId>,
     pub gender: String,
     pub archived: String,
     pub sort: String,
@@ -222,16 +227,26 @@ pub struct PeopleQuery {
 }
 
 impl PeopleQuery {
-    pub fn page(&self) -> i64 {
-        self.page.unwrap_or(1).max(1)
-    }
-    pub fn per_page(&self) -> i64 {
-        self.per_page.unwrap_or(50).clamp(1, 500)
+    pub fn paging(&self) -> Paging {
+        Paging::new(self.page, self.per_page, 50, 500)
     }
 }
 
-pub async fn list(db: &Db, viewer: &Viewer, q: &PeopleQuery, now: i64) -> sqlx::Result<(Vec<Person>, Total)> {
-    let mut conds = vec![visible_sql(viewer, "x", ENTITY, now)];
+/// The columns of [`PersonRow`]: the person, and their organisation's code and names where
+/// `org_filter` lets the viewer see it.
+fn row_select(org_filter: &VisibleFilter) -> String {
+    let v = org_filter.sql();
+    format!(
+        "SELECT {}, CASE WHEN {v} THEN o.code END AS org_code, CASE WHEN {v} THEN o.name_ja END AS org_name_ja, CASE WHEN {v} THEN o.name_en END AS org_name_en \
+         FROM people x JOIN organisations o ON o.id = x.org_id LEFT JOIN organisations ow ON ow.id = x.owner_org_id",
+        person_cols!()
+    )
+}
+
+pub async fn list(db: &Db, viewer: &Viewer, q: &PeopleQuery, now: i64) -> sqlx::Result<(Vec<Visible<PersonRow>>, Total)> {
+    let f = reach::filter(viewer, "x", ENTITY, now);
+    let of = reach::filter(viewer, "o", org::ENTITY, now);
+    let mut conds = vec![f.sql().to_string()];
     let mut binds: Vec<Val> = vec![];
     if !q.q.trim().is_empty() {
         binds.push(like_pattern(q.q.trim()).into());
@@ -241,7 +256,12 @@ pub async fn list(db: &Db, viewer: &Viewer, q: &PeopleQuery, now: i64) -> sqlx::
         ));
     }
     if let Some(o) = q.org {
-        conds.push(format!("x.org_id = {o}"));
+        // An organisation the viewer may not see filters like one that does not exist.
+        if org::store::is_visible(db, viewer, o, now).await? {
+            conds.push(format!("x.org_id = {o}"));
+        } else {
+            conds.push("1 = 0".into());
+        }
     }
     if let Some(g) = kumiai_core::Gender::parse(&q.gender) {
         conds.push(format!("x.gender = '{}'", g.as_str()));
@@ -259,13 +279,21 @@ pub async fn list(db: &Db, viewer: &Viewer, q: &PeopleQuery, now: i64) -> sqlx::
         _ => "x.sort_key",
     };
     let dir = if q.dir == "desc" { "DESC" } else { "ASC" };
-    let sql = format!(
-        "{} WHERE {filter} ORDER BY {order} {dir}, x.id {dir} LIMIT {} OFFSET {}",
-        select(viewer, now),
-        q.per_page(),
-        (q.page() - 1) * q.per_page()
-    );
-    let rows = bind_all(sqlx::query_as::<_, Person>(AssertSqlSafe(sql)), &binds).fetch_all(&db.pool).await?;
+    let sql = format!("{} WHERE {filter} ORDER BY {order} {dir}, x.id {dir} {}", row_select(&of), q.paging().sql());
+    let rows: Vec<PersonRow> = bind_all(sqlx::query_as::<_, PersonRow>(AssertSqlSafe(sql)), &binds).fetch_all(&db.pool).await?;
+    of.vouch(rows.iter().filter(|r| r.org_code.is_some()).map(|r| r.org_id.get()));
     let total = count_capped(db, &format!("FROM people x WHERE {filter}"), &binds).await?;
-    Ok((rows, total))
+    Ok((f.admit(rows), total))
+}
+
+/// The person's organisation code and name as the viewer may see them (for a person's page).
+pub async fn row(db: &Db, viewer: &Viewer, p: &Visible<Person>, now: i64) -> sqlx::Result<Visible<PersonRow>> {
+    let f = reach::filter(viewer, "x", ENTITY, now);
+    let of = reach::filter(viewer, "o", org::ENTITY, now);
+    let sql = format!("{} WHERE x.id = $1", row_select(&of));
+    let r: PersonRow = sqlx::query_as(AssertSqlSafe(sql)).bind(p.id).fetch_one(&db.pool).await?;
+    if r.org_code.is_some() {
+        of.vouch([r.org_id.get()]);
+    }
+    Ok(f.admit_one(r))
 }

@@ -2,25 +2,22 @@
 //! office's admins manage everyone) and the audit log (head-office admins only).
 
 use super::ctx::Ctx;
-use super::extract::QueryParams;
-use super::extract::FormBody;
+use super::extract::{FormBody, PathParams, QueryParams};
 use super::layout::{Crumb, FormErrors, render_form, render_page};
 use super::pages::redirect_with_flash;
-use super::{Guard, Module, NavFor, NavItem, Route};
+use super::{Guard, NavFor, NavItem, Route};
+use crate::module::Module;
 use crate::accounts::{self, NewUser, User, password};
 use crate::audit::{self, Actor, AuditFilter, Val};
 use crate::error::{AppError, AppResult, FieldError};
 use askama::Template;
-use axum::extract::Path;
 use axum::response::Response;
 use axum::routing::get;
-use kumiai_core::{Lang, Msg, Role, Viewer, time};
+use kumiai_core::{Lang, Msg, Role, UserId, Viewer, time};
 use serde::Deserialize;
 
 pub fn module() -> Module {
     Module {
-        name: "admin",
-        migrations: &[],
         nav: vec![
             NavItem { href: "/admin/users", ja: "利用者", en: "Users", shown_to: NavFor::Admins },
             NavItem { href: "/admin/audit", ja: "監査ログ", en: "Audit log", shown_to: NavFor::HqAdmins },
@@ -33,20 +30,20 @@ pub fn module() -> Module {
             Route::post("/admin/users/{id}", Guard::Reach, axum::routing::post(update_user)),
             Route::get("/admin/audit", Guard::Reach, get(audit_log)),
         ],
-        openapi: serde_json::json!({}),
+        ..Module::new("admin")
     }
 }
 
 /// Whether `viewer` may manage `user`: an admin at or above the user's organisation. Asking marks
 /// the request as reach-checked.
 pub fn can_manage(viewer: &Viewer, user: &User) -> bool {
-    viewer.mark_checked();
+    viewer.ledger().note_decision();
     viewer.has_role(Role::Admin) && viewer.org_id().is_some_and(|o| crate::reach::parse_path(&user.org_path).contains(&o))
 }
 
 fn admin_root(ctx: &Ctx) -> AppResult<String> {
     let a = ctx.require_role(Role::Admin)?;
-    ctx.viewer.mark_checked();
+    ctx.viewer.ledger().note_decision();
     Ok(crate::reach::format_path(&a.org_path))
 }
 
@@ -103,14 +100,11 @@ async fn new_user_form(ctx: Ctx) -> AppResult<Response> {
 
 async fn create_user(ctx: Ctx, FormBody(f): FormBody<NewUserForm>) -> AppResult<Response> {
     let root = admin_root(&ctx)?;
-    let org: Option<(i64, String)> = sqlx::query_as("SELECT id, path FROM organisations WHERE code = $1 AND archived_at IS NULL")
-        .bind(f.org_code.trim().to_string())
-        .fetch_optional(&ctx.db().pool)
-        .await?;
+    let org = crate::orgs::by_code_for_accounts(ctx.db(), &f.org_code).await?;
     let mut errs = vec![];
     // An organisation outside the admin's subtree answers like a missing one.
-    let org_id = match org.filter(|(_, path)| path.starts_with(&root)) {
-        Some((id, _)) => Some(id),
+    let org_id = match org.filter(|(_, _, path)| path.starts_with(&root)) {
+        Some((id, _, _)) => Some(id),
         None => {
             errs.push(FieldError::new("org_code", "組織コードが見つかりません。", "No organisation with this code."));
             None
@@ -148,7 +142,7 @@ struct UserBody<'a> {
     errs: FormErrors,
 }
 
-async fn load_managed(ctx: &Ctx, id: i64) -> AppResult<User> {
+async fn load_managed(ctx: &Ctx, id: UserId) -> AppResult<User> {
     let user = accounts::by_id(ctx.db(), id).await?.ok_or(AppError::NotFound)?;
     if !can_manage(&ctx.viewer, &user) {
         return Err(AppError::NotFound);
@@ -157,7 +151,7 @@ async fn load_managed(ctx: &Ctx, id: i64) -> AppResult<User> {
 }
 
 async fn user_view(ctx: &Ctx, user: &User, errs: Vec<FieldError>) -> AppResult<Response> {
-    let history = super::layout::history_html(ctx.lang, &audit::history(ctx.db(), "user", user.id).await?, true);
+    let history = super::layout::history_of::<User>(ctx, user.id.get(), true).await?;
     let title = user.display_name.clone();
     let status = if errs.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
     let mut r = render_page(
@@ -170,7 +164,7 @@ async fn user_view(ctx: &Ctx, user: &User, errs: Vec<FieldError>) -> AppResult<R
     Ok(r)
 }
 
-async fn user_page(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+async fn user_page(ctx: Ctx, PathParams(id): PathParams<UserId>) -> AppResult<Response> {
     let user = load_managed(&ctx, id).await?;
     user_view(&ctx, &user, vec![]).await
 }
@@ -184,7 +178,7 @@ struct UserUpdate {
     password: Option<String>,
 }
 
-async fn update_user(ctx: Ctx, Path(id): Path<i64>, FormBody(f): FormBody<UserUpdate>) -> AppResult<Response> {
+async fn update_user(ctx: Ctx, PathParams(id): PathParams<UserId>, FormBody(f): FormBody<UserUpdate>) -> AppResult<Response> {
     let user = load_managed(&ctx, id).await?;
     let actor = Actor::of(&ctx.viewer);
     let (fields, action): (Vec<(&str, Val)>, &str) = match f.action.as_str() {
@@ -192,7 +186,7 @@ async fn update_user(ctx: Ctx, Path(id): Path<i64>, FormBody(f): FormBody<UserUp
             Some(r) => (vec![("role", r.as_str().into())], "role"),
             None => return user_view(&ctx, &user, vec![FieldError::new("role", "役割を選んでください。", "Choose a role.")]).await,
         },
-        "disable" if Some(user.id) != ctx.viewer.account.as_ref().map(|a| a.user_id) => (vec![("disabled_at", ctx.now.into())], "disable"),
+        "disable" if Some(user.id) != ctx.viewer.account().map(|a| a.user_id) => (vec![("disabled_at", ctx.now.into())], "disable"),
         "enable" => (vec![("disabled_at", Val::Int(None))], "enable"),
         "password" => {
             let pw = f.password.unwrap_or_default();
@@ -220,10 +214,7 @@ struct AuditBody<'a> {
 }
 
 async fn audit_log(ctx: Ctx, QueryParams(f): QueryParams<AuditFilter>) -> AppResult<Response> {
-    ctx.viewer.mark_checked();
-    if !ctx.viewer.is_hq_admin() {
-        return Err(if ctx.viewer.account.is_some() { AppError::NotFound } else { AppError::Unauthorized });
-    }
+    require_hq_admin(&ctx)?;
     let (entries, total) = audit::search(ctx.db(), &f).await?;
     let rows = entries
         .into_iter()
@@ -244,10 +235,22 @@ async fn audit_log(ctx: Ctx, QueryParams(f): QueryParams<AuditFilter>) -> AppRes
         l: ctx.lang,
         f: &f,
         rows,
-        page: f.page.unwrap_or(1).max(1),
+        page: f.paging().page,
         pages: (total + audit::AUDIT_PAGE - 1) / audit::AUDIT_PAGE,
         total,
         query_base: q.join("&"),
     };
     Ok(render_page(&ctx, title, &[Crumb::here(title)], &body))
+}
+
+/// The whole audit log is for head-office admins; everyone else is told it does not exist.
+pub fn require_hq_admin(ctx: &Ctx) -> AppResult<()> {
+    ctx.viewer.ledger().note_decision();
+    if ctx.viewer.is_hq_admin() {
+        Ok(())
+    } else if ctx.viewer.is_anonymous() {
+        Err(AppError::Unauthorized)
+    } else {
+        Err(AppError::NotFound)
+    }
 }

@@ -4,9 +4,10 @@
 
 use super::ctx::Ctx;
 use super::extract::QueryParams;
-use super::{AppState, Guard, Module, Route};
+use super::{AppState, Guard, Route};
 use crate::audit::{self, AuditFilter};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
+use crate::module::Module;
 use axum::Json;
 use axum::extract::State;
 use axum::routing::get;
@@ -14,9 +15,6 @@ use serde_json::{Value, json};
 
 pub fn module() -> Module {
     Module {
-        name: "api",
-        migrations: &[],
-        nav: vec![],
         routes: vec![
             Route::get("/api/openapi.json", Guard::Open, get(openapi)),
             Route::get("/api/v1/me", Guard::Open, get(me)),
@@ -43,6 +41,7 @@ pub fn module() -> Module {
                     "role": {"type": "string", "enum": ["viewer", "editor", "admin"]}}}
             }
         }),
+        ..Module::new("api")
     }
 }
 
@@ -53,11 +52,20 @@ pub fn openapi_document(parts: &[Value]) -> Value {
     schemas.insert(
         "Error".into(),
         json!({"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
-            "code": {"type": "string", "description": "Stable: not_found, unauthorized, forbidden, bad_request, validation_failed, version_conflict, too_many_requests, csrf_rejected, internal"},
+            "code": {"type": "string", "description": "Stable: not_found, unauthorized, forbidden, bad_request, validation_failed, version_conflict, too_many_requests, payload_too_large, csrf_rejected, internal"},
             "message": {"type": "string"}, "message_ja": {"type": "string"},
-            "fields": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "row": {"type": "integer"}, "file": {"type": "string"}, "message": {"type": "object"}}}},
-            "yours": {"description": "On version_conflict: the rejected version"},
-            "current": {"description": "On version_conflict: the stored version"}}}}}),
+            "fields": {"type": "array", "items": {"type": "object", "required": ["field", "message"], "properties": {
+                "field": {"type": "string"}, "row": {"type": "integer"}, "file": {"type": "string"},
+                "message": {"type": "object", "required": ["ja", "en"], "properties": {"ja": {"type": "string"}, "en": {"type": "string"}}}}}},
+            "yours": {"type": "object", "description": "On version_conflict: the record as the rejected change would have left it (same keys as current)"},
+            "current": {"type": "object", "description": "On version_conflict: the record as stored"}}}}}),
+    );
+    schemas.insert(
+        "Conflict".into(),
+        json!({"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message", "yours", "current"], "properties": {
+            "code": {"const": "version_conflict"}, "message": {"type": "string"}, "message_ja": {"type": "string"},
+            "yours": {"type": "object", "description": "The record as the rejected change would have left it; the same keys as current"},
+            "current": {"type": "object", "description": "The record as stored now"}}}}}),
     );
     for p in parts {
         if let Some(m) = p.get("paths").and_then(Value::as_object) {
@@ -65,6 +73,12 @@ pub fn openapi_document(parts: &[Value]) -> Value {
         }
         if let Some(m) = p.get("schemas").and_then(Value::as_object) {
             schemas.extend(m.clone());
+        }
+    }
+    for (_, item) in paths.iter_mut() {
+        let Some(ops) = item.as_object_mut() else { continue };
+        for (method, op) in ops.iter_mut() {
+            complete_operation(method, op);
         }
     }
     json!({
@@ -80,9 +94,36 @@ pub fn openapi_document(parts: &[Value]) -> Value {
                 "bearer": {"type": "http", "scheme": "bearer", "description": "An API token from `kumiai user token` or the account page"},
                 "session": {"type": "apiKey", "in": "cookie", "name": "kumiai_session", "description": "Browser session; state changes also need the X-CSRF-Token header"}
             },
-            "responses": {"Error": {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
+            "responses": {
+                "Error": {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                "Conflict": {"description": "The change was based on an old version: both versions, in the same shape", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Conflict"}}}}
+            }
         }
     })
+}
+
+/// What every operation answers that the modules need not repeat: 400 for a malformed request
+/// (path, query or body), 413 for a body over the limit, 401/403 for writes, the conflict
+/// schema for 409. Reading is open to anonymous callers (reach decides what they get); writing
+/// needs a token or a session.
+fn complete_operation(method: &str, op: &mut Value) {
+    let Some(o) = op.as_object_mut() else { return };
+    let err = json!({"$ref": "#/components/responses/Error"});
+    let responses = o.entry("responses").or_insert_with(|| json!({}));
+    if let Some(r) = responses.as_object_mut() {
+        r.entry("400").or_insert_with(|| err.clone());
+        if method != "get" {
+            r.entry("401").or_insert_with(|| err.clone());
+            r.entry("403").or_insert_with(|| err.clone());
+            r.entry("413").or_insert_with(|| err.clone());
+            r.insert("409".into(), json!({"$ref": "#/components/responses/Conflict"}));
+            r.entry("422").or_insert_with(|| err.clone());
+        }
+        r.entry("404").or_insert_with(|| err.clone());
+    }
+    if method == "get" && !o.contains_key("security") {
+        o.insert("security".into(), json!([{}, {"bearer": []}, {"session": []}]));
+    }
 }
 
 async fn openapi(State(state): State<AppState>) -> Json<Value> {
@@ -98,10 +139,7 @@ async fn me(ctx: Ctx) -> AppResult<Json<Value>> {
 }
 
 async fn audit_api(ctx: Ctx, QueryParams(f): QueryParams<AuditFilter>) -> AppResult<Json<Value>> {
-    ctx.viewer.mark_checked();
-    if !ctx.viewer.is_hq_admin() {
-        return Err(if ctx.viewer.account.is_some() { AppError::NotFound } else { AppError::Unauthorized });
-    }
+    super::admin::require_hq_admin(&ctx)?;
     let (entries, total) = audit::search(ctx.db(), &f).await?;
-    Ok(Json(json!({"total": total, "page": f.page.unwrap_or(1).max(1), "per_page": audit::AUDIT_PAGE, "items": entries})))
+    Ok(Json(json!({"total": total, "page": f.paging().page, "per_page": audit::AUDIT_PAGE, "items": entries})))
 }

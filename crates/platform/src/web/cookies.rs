@@ -6,6 +6,8 @@ use axum::http::HeaderMap;
 pub const SESSION: &str = "kumiai_session";
 pub const LANG: &str = "kumiai_lang";
 pub const FLASH: &str = "kumiai_flash";
+/// How years are written: 西暦 or 和暦.
+pub const ERA: &str = "kumiai_era";
 /// Double-submit token for forms sent before login.
 pub const PRE: &str = "kumiai_pre";
 

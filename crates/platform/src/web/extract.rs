@@ -1,10 +1,15 @@
-//! Body extractors whose rejections are `AppError`s, so a malformed form or JSON body gets the same
-//! bilingual error (JSON under /api, a page elsewhere) as everything else.
+//! Extractors whose rejections are `AppError`s, so a malformed form, JSON body, query or path gets
+//! the same bilingual error (JSON under /api, a page elsewhere) as everything else, and a body
+//! over the limit is a 413 that says the limit.
 
-use crate::error::AppError;
-use axum::extract::{FromRequest, Request};
+use crate::error::{AppError, body_rejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use kumiai_core::Msg;
 use serde::de::DeserializeOwned;
+
+/// axum's default limit for JSON and form bodies (`DefaultBodyLimit`), unless a route sets another.
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 pub struct JsonBody<T>(pub T);
 
@@ -14,7 +19,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(JsonBody(v)),
-            Err(e) => Err(AppError::BadRequest(Msg::new(format!("JSONの本文を読めません：{}", e.body_text()), format!("Cannot read the JSON body: {}", e.body_text())))),
+            Err(e) => Err(body_rejection(e.status(), &e.body_text(), BODY_LIMIT, ("JSONの本文", "JSON body"))),
         }
     }
 }
@@ -27,7 +32,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for FormBody<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Form::<T>::from_request(req, state).await {
             Ok(axum::Form(v)) => Ok(FormBody(v)),
-            Err(e) => Err(AppError::BadRequest(Msg::new(format!("フォームの内容を読めません：{}", e.body_text()), format!("Cannot read the form: {}", e.body_text())))),
+            Err(e) => Err(body_rejection(e.status(), &e.body_text(), BODY_LIMIT, ("フォームの内容", "form"))),
         }
     }
 }
@@ -35,10 +40,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for FormBody<T> {
 /// Query-string parameters; a malformed query is a bilingual 400 like any other error.
 pub struct QueryParams<T>(pub T);
 
-impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for QueryParams<T> {
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T> {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(v)) => Ok(QueryParams(v)),
             Err(e) => Err(AppError::BadRequest(Msg::new(format!("URLの条件を読めません：{}", e.body_text()), format!("Cannot read the query: {}", e.body_text())))),
@@ -46,11 +51,29 @@ impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for
     }
 }
 
-/// For `Option<i64>` query fields: an empty value (`?parent=`) means none, as a form sends it.
-pub fn empty_as_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+/// Path parameters (typed ids): `/api/v1/organisations/abc` is a bilingual 400, JSON under /api.
+pub struct PathParams<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PathParams<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(PathParams(v)),
+            Err(e) => Err(AppError::BadRequest(Msg::new(
+                format!("URLのIDを読めません（数字で指定してください）：{}", e.body_text()),
+                format!("Cannot read the id in the URL (it is a number): {}", e.body_text()),
+            ))),
+        }
+    }
+}
+
+/// For `Option<i64>` query fields: an empty value (`?parent=`) means none, as a form sends it;
+/// full-width digits are read as digits.
+pub fn empty_as_none<'de, D: serde::Deserializer<'de>, T: From<i64>>(d: D) -> Result<Option<T>, D::Error> {
     let s: Option<String> = serde::Deserialize::deserialize(d)?;
     match s.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
-        Some(v) => v.parse().map(Some).map_err(serde::de::Error::custom),
+        Some(v) => crate::text::parse_int(v).map(|n| Some(T::from(n))).ok_or_else(|| serde::de::Error::custom(format!("'{}' is not a number", crate::text::quote_value(v)))),
     }
 }

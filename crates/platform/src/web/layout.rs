@@ -6,7 +6,7 @@ use super::{AppState, NavFor};
 use crate::error::{AppError, FieldError};
 use askama::Template;
 use axum::response::{Html, IntoResponse, Response};
-use kumiai_core::{Lang, Role, Tier};
+use kumiai_core::{Era, Lang, Role, Tier};
 
 #[derive(Clone, Debug)]
 pub struct Crumb {
@@ -41,6 +41,8 @@ struct Layout<'a> {
     csrf: &'a str,
     flash: Option<&'a str>,
     switch_href: String,
+    /// Switches years between 西暦 and 和暦 (label, href).
+    era_switch: (&'static str, String),
     has_search: bool,
 }
 
@@ -80,6 +82,10 @@ fn render(state: &AppState, auth: &RequestAuth, uri: &str, title: &str, crumbs: 
         csrf: &auth.csrf,
         flash,
         switch_href: format!("/lang?to={}&back={}", l.other().code(), super::cookies::encode(uri)),
+        era_switch: match auth.era {
+            Era::Western => (l.t("和暦で表示", "Show Japanese era years"), format!("/era?to=japanese&back={}", super::cookies::encode(uri))),
+            Era::Japanese => (l.t("西暦で表示", "Show Western years"), format!("/era?to=western&back={}", super::cookies::encode(uri))),
+        },
         has_search: state.guards.contains_key(&(axum::http::Method::GET, "/search".to_string())),
     };
     match page.render() {
@@ -91,14 +97,13 @@ fn render(state: &AppState, auth: &RequestAuth, uri: &str, title: &str, crumbs: 
 /// Wraps a module's rendered body in the layout.
 pub fn page(ctx: &Ctx, title: &str, crumbs: &[Crumb], body: String) -> Response {
     let auth = RequestAuth {
-        account: ctx.viewer.account.clone(),
+        account: ctx.viewer.account().cloned(),
         csrf: ctx.csrf.clone(),
-        by_token: false,
-        flag: Default::default(),
         lang: ctx.lang,
+        era: ctx.era,
         flash: ctx.flash.clone(),
-        client_addr: String::new(),
         secure: ctx.secure,
+        ..RequestAuth::anonymous(ctx.lang)
     };
     render(&ctx.state, &auth, &ctx.uri, title, crumbs, &body)
 }
@@ -229,11 +234,37 @@ struct HistoryBody<'a> {
     with_values: bool,
 }
 
-/// A record's history (from the audit log) as an HTML fragment for its page; the caller has
-/// decided that the reader may see the record. Who changed what and when is shown to every such
-/// reader; the old and new values only `with_values` (editors), because an earlier version may have
-/// had a narrower reach than the record has now.
-pub fn history_html(l: Lang, entries: &[crate::audit::AuditEntry], with_values: bool) -> String {
+/// The history of a record the reader may see (it is `Visible`), as an HTML fragment for its
+/// page. Who changed what and when is shown to every such reader; the old and new values only
+/// `with_values` (editors), because an earlier version may have had a narrower reach than the
+/// record has now. Organisations in the values are shown as codes, or as an organisation the
+/// reader cannot see.
+pub async fn history<R: crate::record::Record>(ctx: &Ctx, record: &crate::reach::Visible<R>, with_values: bool) -> crate::AppResult<String> {
+    history_of::<R>(ctx, record.id(), with_values).await
+}
+
+/// The history of record `id` of `R`, for platform pages that decided access themselves (an
+/// admin's users).
+pub(crate) async fn history_of<R: crate::record::Record>(ctx: &Ctx, id: i64, with_values: bool) -> crate::AppResult<String> {
+    let mut entries = crate::audit::history(ctx.db(), R::ENTITY, id).await?;
+    if with_values && !R::ORG_REFS.is_empty() {
+        let parse = |s: &Option<String>| s.as_deref().and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok());
+        let mut values: Vec<(usize, bool, serde_json::Value)> = vec![];
+        for (i, e) in entries.iter().enumerate() {
+            values.extend(parse(&e.before_json).map(|v| (i, true, v)));
+            values.extend(parse(&e.after_json).map(|v| (i, false, v)));
+        }
+        let mut refs: Vec<&mut serde_json::Value> = values.iter_mut().map(|(_, _, v)| v).collect();
+        crate::orgs::present_refs(ctx.db(), &ctx.viewer, &mut refs, R::ORG_REFS, ctx.now).await?;
+        for (i, before, v) in values {
+            let text = Some(v.to_string());
+            if before { entries[i].before_json = text } else { entries[i].after_json = text }
+        }
+    }
+    Ok(history_html(ctx.lang, &entries, with_values))
+}
+
+fn history_html(l: Lang, entries: &[crate::audit::AuditEntry], with_values: bool) -> String {
     let rows = entries
         .iter()
         .map(|e| (kumiai_core::time::format_ms(e.at), e.actor.as_str(), e.action.as_str(), e.changes()))

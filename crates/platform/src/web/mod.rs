@@ -1,20 +1,20 @@
-//! The web shell: application state, the module registry, the middleware every request passes
-//! (session → CSRF → handler → reach guard → error rendering) and the page layout.
+//! The web shell: application state, the middleware every request passes (session → CSRF →
+//! handler → reach guard → error rendering) and the page layout.
 //!
-//! A module plugs in with a [`Module`]: its migrations, navigation entries, routes (each with a
-//! [`Guard`]) and OpenAPI paths. `build_router` mounts them all behind the same middleware.
+//! `build_router` mounts every module's routes (each with a [`Guard`]) behind the same middleware.
 
+pub mod admin;
 pub mod api;
 pub mod cookies;
-pub mod extract;
 pub mod ctx;
+pub mod extract;
+pub mod forms;
 pub mod layout;
 pub mod pages;
-pub mod admin;
 mod shell;
 
 use crate::accounts::throttle::Throttle;
-use crate::migrate::Migration;
+use crate::module::{Module, RecordUrl};
 use crate::{Config, Db};
 use axum::Router;
 use axum::http::Method;
@@ -24,7 +24,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use ctx::Ctx;
-pub use extract::{FormBody, JsonBody, QueryParams, empty_as_none};
+pub use extract::{FormBody, JsonBody, PathParams, QueryParams, empty_as_none};
+pub use forms::{Patch, VersionForm};
 pub use layout::{Crumb, FormErrors};
 
 /// What a route may send without consulting the reach layer.
@@ -54,6 +55,9 @@ impl Route {
     pub fn put(path: &'static str, guard: Guard, handler: MethodRouter<AppState>) -> Route {
         Route { method: Method::PUT, path, guard, handler }
     }
+    pub fn delete(path: &'static str, guard: Guard, handler: MethodRouter<AppState>) -> Route {
+        Route { method: Method::DELETE, path, guard, handler }
+    }
 }
 
 /// Who a navigation entry is shown to.
@@ -73,15 +77,6 @@ pub struct NavItem {
     pub shown_to: NavFor,
 }
 
-pub struct Module {
-    pub name: &'static str,
-    pub migrations: &'static [Migration],
-    pub nav: Vec<NavItem>,
-    pub routes: Vec<Route>,
-    /// `{"paths": {...}, "schemas": {...}}` merged into /api/openapi.json.
-    pub openapi: serde_json::Value,
-}
-
 pub struct Inner {
     pub db: Db,
     pub config: Config,
@@ -89,6 +84,8 @@ pub struct Inner {
     pub nav: Vec<NavItem>,
     pub guards: HashMap<(Method, String), Guard>,
     pub openapi: serde_json::Value,
+    /// Where records live on the web, for the guard that checks a page's links against the ledger.
+    pub record_urls: Vec<RecordUrl>,
     /// Shared services modules provide to each other's handlers (e.g. the search index), by type.
     pub services: axum::http::Extensions,
 }
@@ -108,27 +105,23 @@ pub fn route_table(modules: &[Module]) -> Vec<(Method, &'static str, Guard)> {
     modules.iter().flat_map(|m| m.routes.iter().map(|r| (r.method.clone(), r.path, r.guard))).collect()
 }
 
-/// Runs every module's migrations, in module order.
-pub async fn migrate_all(db: &Db, modules: &[Module]) -> anyhow::Result<usize> {
-    let steps: Vec<&Migration> = modules.iter().flat_map(|m| m.migrations.iter()).collect();
-    crate::migrate::run(db, &steps).await
-}
-
 pub fn build_router(db: Db, config: Config, modules: Vec<Module>, services: axum::http::Extensions) -> (Router, AppState) {
     let mut guards = HashMap::new();
     let mut nav = vec![];
     let mut router: Router<AppState> = Router::new();
     let mut openapi_parts = vec![];
+    let mut record_urls = vec![];
     for m in modules {
         nav.extend(m.nav);
         openapi_parts.push(m.openapi);
+        record_urls.extend_from_slice(m.record_urls);
         for r in m.routes {
             guards.insert((r.method.clone(), r.path.to_string()), r.guard);
             router = router.route(r.path, r.handler);
         }
     }
     let throttle = Throttle::new(config.login_limit, Duration::from_secs(config.login_window_secs));
-    let state = AppState(Arc::new(Inner { db, config, throttle, nav, guards, openapi: api::openapi_document(&openapi_parts), services }));
+    let state = AppState(Arc::new(Inner { db, config, throttle, nav, guards, openapi: api::openapi_document(&openapi_parts), record_urls, services }));
     let router = router
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), shell::reach_guard))
         .fallback(|| async { crate::AppError::NotFound })

@@ -3,15 +3,14 @@
 
 use super::cookies;
 use super::ctx::Ctx;
-use super::extract::QueryParams;
-use super::extract::FormBody;
+use super::extract::{FormBody, PathParams, QueryParams};
 use super::layout::{Crumb, FormErrors, render_page};
-use super::{Guard, Module, NavFor, NavItem, Route};
+use super::{Guard, NavFor, NavItem, Route};
+use crate::module::Module;
 use crate::accounts::{self, password};
 use crate::audit::Actor;
 use crate::error::{AppError, AppResult, FieldError};
 use askama::Template;
-use axum::extract::Path;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -20,7 +19,6 @@ use serde::Deserialize;
 
 pub fn module() -> Module {
     Module {
-        name: "platform",
         migrations: crate::migrate::PLATFORM,
         nav: vec![NavItem { href: "/", ja: "ホーム", en: "Home", shown_to: NavFor::Everyone }],
         routes: vec![
@@ -28,6 +26,7 @@ pub fn module() -> Module {
             Route::get("/static/kumiai.css", Guard::Open, get(stylesheet)),
             Route::get("/static/kumiai.js", Guard::Open, get(script)),
             Route::get("/lang", Guard::Open, get(switch_lang)),
+            Route::get("/era", Guard::Open, get(switch_era)),
             Route::get("/login", Guard::Open, get(login_form)),
             Route::post("/login", Guard::Open, post(login)),
             Route::post("/logout", Guard::Open, post(logout)),
@@ -36,7 +35,8 @@ pub fn module() -> Module {
             Route::post("/account/tokens", Guard::Open, post(create_token)),
             Route::post("/account/tokens/{id}/revoke", Guard::Open, post(revoke_token)),
         ],
-        openapi: serde_json::json!({}),
+        cli: vec![crate::accounts::cli::command()],
+        ..Module::new("platform")
     }
 }
 
@@ -70,8 +70,8 @@ async fn home(ctx: Ctx) -> Response {
         .collect();
     let body = HomeBody {
         l,
-        name: ctx.viewer.account.as_ref().map(|a| a.display_name.as_str()),
-        fiscal: ctx.fiscal_year().label(l),
+        name: ctx.viewer.account().map(|a| a.display_name.as_str()),
+        fiscal: ctx.fy_label(ctx.fiscal_year()),
         links,
     };
     render_page(&ctx, "Kumiai", &[], &body)
@@ -109,6 +109,21 @@ async fn switch_lang(ctx: Ctx, QueryParams(q): QueryParams<LangQuery>) -> Respon
     let lang = Lang::parse(&q.to).unwrap_or_default();
     let mut resp = Redirect::to(&safe_back(q.back.as_deref())).into_response();
     let c = cookies::set(cookies::LANG, lang.code(), Some(365 * 86_400), false, ctx.secure);
+    resp.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&c).expect("ascii"));
+    resp
+}
+
+#[derive(Deserialize)]
+struct EraQuery {
+    to: String,
+    back: Option<String>,
+}
+
+/// 西暦 or 和暦, remembered for a year.
+async fn switch_era(ctx: Ctx, QueryParams(q): QueryParams<EraQuery>) -> Response {
+    let era = kumiai_core::Era::parse(&q.to).unwrap_or_default();
+    let mut resp = Redirect::to(&safe_back(q.back.as_deref())).into_response();
+    let c = cookies::set(cookies::ERA, era.code(), Some(365 * 86_400), false, ctx.secure);
     resp.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(&c).expect("ascii"));
     resp
 }
@@ -204,7 +219,7 @@ struct AccountBody<'a> {
     csrf: &'a str,
     login: &'a str,
     org: String,
-    tokens: Vec<(i64, String, String, String, bool)>,
+    tokens: Vec<(kumiai_core::TokenId, String, String, String, bool)>,
     new_token: Option<String>,
     errs: FormErrors,
 }
@@ -277,14 +292,21 @@ struct TokenForm {
 async fn create_token(ctx: Ctx, FormBody(f): FormBody<TokenForm>) -> AppResult<Response> {
     let acct = ctx.account()?;
     let label = f.label.trim();
+    let mut errs = vec![];
+    crate::text::check_line("label", label, &mut errs);
     if label.is_empty() || label.chars().count() > 100 {
-        return account_view(&ctx, None, vec![FieldError::new("label", "用途を100文字以内で入力してください。", "Enter a label of up to 100 characters.")]).await;
+        errs.push(FieldError::new("label", "用途を100文字以内で入力してください。", "Enter a label of up to 100 characters."));
+    }
+    if !errs.is_empty() {
+        let mut r = account_view(&ctx, None, errs).await?;
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(r);
     }
     let token = accounts::issue_token(ctx.db(), &Actor::of(&ctx.viewer), acct.user_id, label).await?;
     account_view(&ctx, Some(token), vec![]).await
 }
 
-async fn revoke_token(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+async fn revoke_token(ctx: Ctx, PathParams(id): PathParams<kumiai_core::TokenId>) -> AppResult<Response> {
     let acct = ctx.account()?;
     accounts::revoke_token(ctx.db(), &Actor::of(&ctx.viewer), acct.user_id, id).await?;
     Ok(redirect_with_flash(&ctx, "/account", Msg::new("トークンを失効させました。", "The token was revoked.")))

@@ -5,11 +5,11 @@
 
 use super::convert::{convert_or_keep, redirect_target};
 use super::reader::{self, MwPage, MwRevision};
-use crate::model::{ENTITY, title_key};
+use crate::model::{Page, title_key};
 use crate::store;
-use kumiai_core::{Reach, Viewer, time};
+use kumiai_core::{PageId, Reach, Viewer, time};
 use kumiai_platform::audit::{self, Actor, Val};
-use kumiai_platform::db::{Db, Tx};
+use kumiai_platform::db::Db;
 use std::path::Path;
 
 #[derive(Debug, Default)]
@@ -87,17 +87,12 @@ async fn already(db: &Db, source: &str, rev: i64) -> sqlx::Result<bool> {
         > 0)
 }
 
-async fn mapped_page(db: &Db, source: &str, mw_page: i64) -> sqlx::Result<Option<i64>> {
+async fn mapped_page(db: &Db, source: &str, mw_page: i64) -> sqlx::Result<Option<PageId>> {
     sqlx::query_scalar("SELECT page_id FROM wiki_import_revisions WHERE source = $1 AND mw_page_id = $2 LIMIT 1")
         .bind(source.to_string())
         .bind(mw_page)
         .fetch_optional(&db.pool)
         .await
-}
-
-async fn set_times(tx: &mut Tx, table: &str, id: i64, ms: i64) -> sqlx::Result<()> {
-    sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE {table} SET created_at = $1, updated_at = $1 WHERE id = $2"))).bind(ms).bind(id).execute(&mut **tx).await?;
-    Ok(())
 }
 
 /// Imports one article's new revisions. Returns (created, revisions imported).
@@ -116,12 +111,17 @@ async fn import_page(db: &Db, viewer: &Viewer, source: &str, page: &MwPage, reac
         return Ok(());
     }
     let title = crate::model::clean_title(&page.title);
-    let mut page_id = mapped_page(db, source, page.id).await?;
-    if page_id.is_none() && store::by_key(db, &title_key(&title)).await?.is_some() {
+    let mapped = mapped_page(db, source, page.id).await?;
+    if mapped.is_none() && store::title_taken(db, &title).await? {
         report.refused.push((title, "a Kumiai page with this title exists / 同じ題名のページが既にある".into()));
         return Ok(());
     }
-    let created = page_id.is_none();
+    let mut current: Option<Page> = match mapped {
+        Some(id) => Some(store::get(db, id).await?.ok_or_else(|| anyhow::anyhow!("imported page {id} is gone"))?),
+        None => None,
+    };
+    let created = current.is_none();
+    let owner = kumiai_platform::orgs::owner_for(db, viewer).await?;
     let mut tx = db.begin().await?;
     for r in fresh {
         let actor = author(db, r).await?;
@@ -131,41 +131,34 @@ async fn import_page(db: &Db, viewer: &Viewer, source: &str, page: &MwPage, reac
             report.unconverted.push((title.clone(), u.clone()));
         }
         let body = converted.markdown;
-        let id = match page_id {
-            Some(id) => id,
+        let page_now = match current.take() {
             None => {
                 let fields: Vec<(&str, Val)> = vec![
                     ("title", title.clone().into()),
                     ("title_key", title_key(&title).into()),
                     ("kind", "topic".into()),
-                    ("body", body.clone().into()),
                     ("reach", reach.as_str().into()),
-                    ("owner_org_id", viewer.org_id().into()),
+                    ("owner_org_id", owner.into()),
                 ];
-                let id = audit::insert(&mut tx, &actor, ENTITY, "wiki_pages", &fields, &serde_json::json!({"title": title, "imported_from": source})).await?;
-                set_times(&mut tx, "wiki_pages", id, at).await?;
-                page_id = Some(id);
-                id
+                store::insert_page(&mut tx, &actor, fields, &[], &title, &body, &r.comment, Some(at)).await?
+            }
+            Some(p) => {
+                let rev = store::add_revision(&mut tx, &actor, p.id, &title, &body, &r.comment, Some(at)).await?;
+                let fields = [("body", body.clone().into()), ("revision_id", rev.id.into()), ("updated_at", at.into())];
+                let p = audit::update(&mut tx, &actor, &p, p.version, &fields, None, "update").await.map_err(|e| anyhow::anyhow!("import of {title}: {e:?}"))?;
+                store::write_references(&mut tx, p.id, &body).await?;
+                p
             }
         };
-        let rev = store::add_revision(&mut tx, &actor, id, &title, &body, &r.comment).await?;
-        set_times(&mut tx, "wiki_revisions", rev, at).await?;
-        sqlx::query("UPDATE wiki_pages SET body = $1, revision_id = $2, version = version + 1, updated_at = $3 WHERE id = $4")
-            .bind(body.clone())
-            .bind(rev)
-            .bind(at)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        store::write_references(&mut tx, id, &body).await?;
         sqlx::query("INSERT INTO wiki_import_revisions (source, mw_revision_id, mw_page_id, page_id, revision_id) VALUES ($1, $2, $3, $4, $5)")
             .bind(source.to_string())
             .bind(r.id)
             .bind(page.id)
-            .bind(id)
-            .bind(rev)
+            .bind(page_now.id)
+            .bind(page_now.revision_id)
             .execute(&mut *tx)
             .await?;
+        current = Some(page_now);
         report.revisions_imported += 1;
     }
     tx.commit().await?;
@@ -188,8 +181,9 @@ async fn link_redirects(db: &Db, redirects: &[(String, String)], report: &mut Re
             continue;
         }
         let mut tx = db.begin().await?;
-        sqlx::query("UPDATE wiki_pages SET redirect_to = $1 WHERE id = $2").bind(target.id).bind(source.id).execute(&mut *tx).await?;
-        audit::record(&mut tx, &Actor::system("mediawiki-import"), ENTITY, source.id, "redirect", None, Some(&serde_json::json!({"redirect_to": target.id}))).await?;
+        audit::update(&mut tx, &Actor::system("mediawiki-import"), &source, source.version, &[("redirect_to", target.id.into())], None, "redirect")
+            .await
+            .map_err(|e| anyhow::anyhow!("redirect {from} → {to}: {e:?}"))?;
         tx.commit().await?;
         report.redirects += 1;
     }

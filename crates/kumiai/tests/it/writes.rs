@@ -1,10 +1,10 @@
 //! Writes: CSRF, login throttling, optimistic concurrency (two sessions, HTML and API), field
 //! errors, audit and history, moves in the tree, archive/restore, API tokens, passwords.
 
-mod common;
+
 
 use axum::http::StatusCode;
-use common::TestApp;
+use crate::common::TestApp;
 
 on_both_backends!(
     csrf_is_required_for_state_changes,
@@ -52,7 +52,7 @@ async fn csrf_is_required_for_state_changes(app: &TestApp) {
     assert_eq!(n, 1, "only the request with a valid token wrote");
     // The login form too: a visitor without the form's token cannot log in (login CSRF).
     let mut v = app.session();
-    assert_eq!(v.post_raw("/login", &[("login", "hq-admin"), ("password", kumiai::demo::DEMO_PASSWORD)], None).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(v.post_raw("/login", &[("login", "hq-admin"), ("password", kumiai_directory::demo::DEMO_PASSWORD)], None).await.status, StatusCode::FORBIDDEN);
 }
 
 async fn login_is_throttled_per_account_and_address(app: &TestApp) {
@@ -62,10 +62,10 @@ async fn login_is_throttled_per_account_and_address(app: &TestApp) {
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
         assert!(r.body.contains("ログイン名またはパスワードが違います"));
     }
-    let blocked = s.post("/login", &[("login", "jaw-viewer"), ("password", kumiai::demo::DEMO_PASSWORD)]).await;
+    let blocked = s.post("/login", &[("login", "jaw-viewer"), ("password", kumiai_directory::demo::DEMO_PASSWORD)]).await;
     assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS, "the right password is refused while throttled");
     // The address is throttled for other accounts too.
-    let other = s.post("/login", &[("login", "ent-viewer"), ("password", kumiai::demo::DEMO_PASSWORD)]).await;
+    let other = s.post("/login", &[("login", "ent-viewer"), ("password", kumiai_directory::demo::DEMO_PASSWORD)]).await;
     assert_eq!(other.status, StatusCode::TOO_MANY_REQUESTS);
 }
 
@@ -136,7 +136,7 @@ async fn invalid_form_shows_errors_by_the_fields(app: &TestApp) {
         .post("/directory/organisations/new", &[("code", "bad code!"), ("kind", "enterprise_union"), ("parent", "NOPE"), ("name_ja", ""), ("country", "JP"), ("reach", "affiliates")])
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    for (field, msg) in [("code", "組織コードは32文字以内"), ("name_ja", "名称（日本語）を200文字以内で入力")] {
+    for (field, msg) in [("code", "「bad code!」：組織コードは32文字以内"), ("name_ja", "名称（日本語）を200文字以内で入力")] {
         let input = r.body.find(&format!("id=\"f-{field}\"")).unwrap_or_else(|| panic!("no input {field}"));
         let err = r.body.find(&format!("id=\"f-{field}-err\"")).unwrap_or_else(|| panic!("no error for {field}"));
         assert!(err > input && err - input < 700, "the error for {field} sits right after its input");
@@ -144,14 +144,14 @@ async fn invalid_form_shows_errors_by_the_fields(app: &TestApp) {
     }
     assert!(r.body.contains("value=\"bad code!\""), "what the user typed is kept");
     // Once the fields are fixed, the reference is checked and named.
-    let r = s.post("/directory/organisations/new", &[("code", "NEW1"), ("kind", "enterprise_union"), ("parent", "NOPE"), ("name_ja", "新労組")]).await;
+    let r = s.post("/directory/organisations/new", &[("code", "NEW1"), ("kind", "enterprise_union"), ("parent", "NOPE"), ("name_ja", "新労組"), ("reach", "affiliates")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("id=\"f-parent-err\">組織コード「NOPE」が見つかりません"));
     // The API names the same fields.
     let api = s.json("POST", "/api/v1/organisations", &serde_json::json!({"code": "x y", "kind": "enterprise_union", "name_ja": ""})).await;
     assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY);
     let fields: Vec<String> = api.json()["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap().to_string()).collect();
-    assert_eq!(fields, ["code", "name_ja"]);
+    assert_eq!(fields, ["code", "name_ja", "reach"], "a new record's reach is chosen, never defaulted");
 }
 
 async fn every_change_is_audited_and_the_log_is_hq_admin_only(app: &TestApp) {
@@ -186,7 +186,7 @@ async fn every_change_is_audited_and_the_log_is_hq_admin_only(app: &TestApp) {
 async fn moving_an_organisation_moves_its_subtree(app: &TestApp) {
     let mut s = app.login("hq-editor").await;
     let child = s
-        .json("POST", "/api/v1/organisations", &serde_json::json!({"code": "E00001-SUB", "kind": "enterprise_union", "parent": "E00001", "name_ja": "支部労組"}))
+        .json("POST", "/api/v1/organisations", &serde_json::json!({"code": "E00001-SUB", "kind": "enterprise_union", "parent": "E00001", "name_ja": "支部労組", "reach": "affiliates"}))
         .await;
     assert_eq!(child.status, StatusCode::CREATED, "{}", child.body);
     let id = app.org_id("E00001").await;
@@ -237,23 +237,23 @@ async fn archive_and_restore(app: &TestApp) {
 async fn member_counts_are_recorded_per_fiscal_year(app: &TestApp) {
     let mut s = app.login("ent-editor").await;
     let id = app.org_id("E00001").await;
-    let bad = s.post(&format!("/directory/organisations/{id}/counts"), &[("fiscal_year", "2027"), ("members", "100"), ("dues_paying", "150")]).await;
+    let bad = s.post(&format!("/directory/organisations/{id}/counts"), &[("fiscal_year", "2029"), ("members", "100"), ("dues_paying", "150")]).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("会費納入人員が組合員数を超えています"));
-    let ok = s.post(&format!("/directory/organisations/{id}/counts"), &[("fiscal_year", "2027"), ("members", "1,234"), ("dues_paying", "1200")]).await;
+    let ok = s.post(&format!("/directory/organisations/{id}/counts"), &[("fiscal_year", "2029"), ("members", "1,234"), ("dues_paying", "1200")]).await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
     let page = s.get(&format!("/directory/organisations/{id}")).await;
-    assert!(page.body.contains("2027年度") && page.body.contains("1,234"));
+    assert!(page.body.contains("2029年度") && page.body.contains("1,234"));
     // Changing an existing year needs its current version.
-    let stale = s.json("PUT", &format!("/api/v1/organisations/{id}/member-counts"), &serde_json::json!({"fiscal_year": "2027", "members": "1300", "version": 99})).await;
+    let stale = s.json("PUT", &format!("/api/v1/organisations/{id}/member-counts"), &serde_json::json!({"fiscal_year": "2029", "members": "1300", "version": 99})).await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
     let counts = s.get(&format!("/api/v1/organisations/{id}/member-counts")).await.json();
-    let row = counts["items"].as_array().unwrap().iter().find(|c| c["fiscal_year"] == 2027).unwrap().clone();
-    let ok = s.json("PUT", &format!("/api/v1/organisations/{id}/member-counts"), &serde_json::json!({"fiscal_year": "2027", "members": "1300", "version": row["version"]})).await;
+    let row = counts["items"].as_array().unwrap().iter().find(|c| c["fiscal_year"] == 2029).unwrap().clone();
+    let ok = s.json("PUT", &format!("/api/v1/organisations/{id}/member-counts"), &serde_json::json!({"fiscal_year": "2029", "members": "1300", "version": row["version"]})).await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
     // Someone else's union is off limits.
     let other = app.org_id("E00002").await;
-    let r = s.post(&format!("/directory/organisations/{other}/counts"), &[("fiscal_year", "2027"), ("members", "1")]).await;
+    let r = s.post(&format!("/directory/organisations/{other}/counts"), &[("fiscal_year", "2029"), ("members", "1")]).await;
     assert!(matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{}", r.status);
 }
 
@@ -293,10 +293,10 @@ async fn role_limits_what_a_user_may_change(app: &TestApp) {
     // Passwords: a change ends the session.
     let mut p = app.login("partner-viewer").await;
     p.get("/account").await;
-    let short = p.post("/account/password", &[("current", kumiai::demo::DEMO_PASSWORD), ("new", "short"), ("confirm", "short")]).await;
+    let short = p.post("/account/password", &[("current", kumiai_directory::demo::DEMO_PASSWORD), ("new", "short"), ("confirm", "short")]).await;
     assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(short.body.contains("pw-new-err"));
-    let ok = p.post("/account/password", &[("current", kumiai::demo::DEMO_PASSWORD), ("new", "a much longer pass"), ("confirm", "a much longer pass")]).await;
+    let ok = p.post("/account/password", &[("current", kumiai_directory::demo::DEMO_PASSWORD), ("new", "a much longer pass"), ("confirm", "a much longer pass")]).await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
     assert_eq!(p.get("/account").await.status, StatusCode::SEE_OTHER, "the old session is gone");
     let mut again = app.session();
@@ -317,7 +317,7 @@ async fn session_cookies_are_httponly_samesite_and_secure_over_https(app: &TestA
             .header("x-forwarded-proto", proto)
             .header("cookie", cookies)
             .header("content-type", "application/x-www-form-urlencoded")
-            .body(axum::body::Body::from(format!("_csrf={csrf}&login=hq-viewer&password={}", kumiai::demo::DEMO_PASSWORD)))
+            .body(axum::body::Body::from(format!("_csrf={csrf}&login=hq-viewer&password={}", kumiai_directory::demo::DEMO_PASSWORD)))
             .unwrap();
         let r = s.send(req).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);

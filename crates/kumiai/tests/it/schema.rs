@@ -1,9 +1,9 @@
 //! The two backends' schemas stay equivalent: after all migrations, both have the same tables with
 //! the same columns, types (as the integer/text classes the code uses) and nullability.
 
-mod common;
 
-use common::{Backend, TestApp};
+
+use crate::common::{Backend, Fixture, TestApp};
 use std::collections::BTreeMap;
 
 type Columns = BTreeMap<String, BTreeMap<String, (String, bool)>>;
@@ -45,8 +45,8 @@ async fn postgres_columns(app: &TestApp) -> Columns {
 
 #[tokio::test]
 async fn sqlite_and_postgres_schemas_match() {
-    let Some(pg) = TestApp::spawn_with(Backend::Postgres, false).await else { return };
-    let lite = TestApp::spawn_with(Backend::Sqlite, false).await.unwrap();
+    let Some(pg) = TestApp::spawn_with(Backend::Postgres, Fixture::Empty).await else { return };
+    let lite = TestApp::spawn_with(Backend::Sqlite, Fixture::Empty).await.unwrap();
     let (a, b) = (sqlite_columns(&lite).await, postgres_columns(&pg).await);
     assert!(a.len() >= 8, "{:?}", a.keys());
     assert_eq!(a, b);

@@ -1,10 +1,10 @@
 //! Search as each tier meets it: results, totals, facets and suggestions only from what the reader
 //! may see; the index follows writes within a second; hidden organisations never surface as facets.
 
-mod common;
+
 
 use axum::http::StatusCode;
-use common::{Session, TestApp};
+use crate::common::{Session, TestApp};
 use std::time::{Duration, Instant};
 
 on_both_backends!(search_respects_reach_per_tier, search_follows_writes, facets_never_name_hidden_organisations);

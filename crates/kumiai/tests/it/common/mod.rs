@@ -1,13 +1,16 @@
 //! Test harness: `TestApp::spawn(backend)` builds a fresh database (a temporary SQLite file, or a
-//! new PostgreSQL database), fills it with a small demo federation and returns the real router.
-//! `Session` is one browser-like client: cookies, CSRF token, and requests through the router.
+//! new PostgreSQL database, dropped when the test ends, even by a panic), fills it with the lean
+//! demo fixture and returns the real router. `Session` is one browser-like client: cookies, CSRF
+//! token, and requests through the router.
 #![allow(dead_code)]
 
 pub mod webdriver;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use kumiai::{app, demo};
+use kumiai::app;
+use kumiai_directory::demo;
+use kumiai_platform::module::{DemoSize, Module};
 use kumiai_platform::{Config, Db};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -26,6 +29,7 @@ pub struct TestApp {
     pub config: Config,
     _dir: tempdir::Dir,
     pg_name: Option<String>,
+    _pg: Option<PgGuard>,
 }
 
 /// The maintenance database PostgreSQL tests connect to, to create their own.
@@ -66,18 +70,51 @@ pub mod tempdir {
     }
 }
 
-pub fn small_scale() -> demo::Scale {
-    demo::Scale { enterprise_unions: 60, companies: 12, people: 150 }
+/// Drops a test's PostgreSQL database when the test ends, however it ends (a panic included).
+struct PgGuard(String);
+
+impl Drop for PgGuard {
+    fn drop(&mut self) {
+        let name = self.0.clone();
+        // Drop runs inside the test's runtime: a thread of its own with its own runtime.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            rt.block_on(async {
+                if let Ok(admin) = sqlx::AnyPool::connect(&pg_admin_url()).await {
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&admin).await;
+                    admin.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// What a test database starts with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fixture {
+    /// Nothing: the migrated schema only.
+    Empty,
+    /// The lean demo: every kind of record, every reach, the planted cases (most tests).
+    Lean,
+    /// The full demo, as `kumiai demo` makes it.
+    Demo,
 }
 
 impl TestApp {
+    /// A fresh database with the lean fixture.
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
-        Self::spawn_with(backend, true).await
+        Self::spawn_with(backend, Fixture::Lean).await
     }
 
-    /// A fresh database, optionally with the demo federation in it. None when the backend is
-    /// unavailable (PostgreSQL on a machine without it).
-    pub async fn spawn_with(backend: Backend, with_demo: bool) -> Option<TestApp> {
+    /// A fresh database with `fixture`. None when the backend is unavailable (PostgreSQL on a
+    /// machine without it).
+    pub async fn spawn_with(backend: Backend, fixture: Fixture) -> Option<TestApp> {
+        Self::spawn_modules(backend, fixture, app::modules()).await
+    }
+
+    /// As [`spawn_with`](Self::spawn_with), with these modules registered.
+    pub async fn spawn_modules(backend: Backend, fixture: Fixture, modules: Vec<Module>) -> Option<TestApp> {
         let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
         let dir = tempdir::Dir::new();
         let mut pg_name = None;
@@ -103,12 +140,15 @@ impl TestApp {
         config.login_limit = 5;
         // One compiled dictionary for every test process (scripts/test.sh builds it first).
         config.dictionary_dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ipadic");
-        let db = app::open(&config).await.unwrap();
-        if with_demo {
-            demo::build(&db, small_scale(), config.fiscal_start_month, true).await.unwrap();
+        let pg_guard = pg_name.clone().map(PgGuard);
+        let db = app::open(&config, &modules).await.unwrap();
+        match fixture {
+            Fixture::Empty => {}
+            Fixture::Lean => drop(app::demo(&db, &config, &modules, DemoSize::Lean).await.unwrap()),
+            Fixture::Demo => drop(app::demo(&db, &config, &modules, DemoSize::Demo).await.unwrap()),
         }
-        let (router, state) = app::start(db.clone(), config.clone()).await.unwrap();
-        Some(TestApp { router, state, db, config, _dir: dir, pg_name })
+        let (router, state) = app::start(db.clone(), config.clone(), modules).await.unwrap();
+        Some(TestApp { router, state, db, config, _dir: dir, pg_name, _pg: pg_guard })
     }
 
     /// An anonymous visitor who has not loaded a page yet.
@@ -134,7 +174,12 @@ impl TestApp {
     }
 
     pub async fn org_id(&self, code: &str) -> i64 {
-        kumiai_directory::org::store::by_code(&self.db, code).await.unwrap().unwrap_or_else(|| panic!("no org {code}")).id
+        sqlx::query_scalar("SELECT id FROM organisations WHERE code = $1").bind(code.to_string()).fetch_optional(&self.db.pool).await.unwrap().unwrap_or_else(|| panic!("no org {code}"))
+    }
+
+    /// The id of a knowledge-base page by its exact title.
+    pub async fn page_id(&self, title: &str) -> i64 {
+        sqlx::query_scalar("SELECT id FROM wiki_pages WHERE title = $1").bind(title.to_string()).fetch_optional(&self.db.pool).await.unwrap().unwrap_or_else(|| panic!("no page {title}"))
     }
 
     /// The id of the first organisation matching a SQL condition over `o`.
@@ -145,13 +190,9 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("no organisation where {cond}: {e}"))
     }
 
+    /// Closes the pool before the database is dropped (the guard drops it in any case).
     pub async fn cleanup(self) {
-        if let Some(name) = &self.pg_name {
-            self.db.pool.close().await;
-            if let Ok(admin) = sqlx::AnyPool::connect(&pg_admin_url()).await {
-                let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}"))).execute(&admin).await;
-            }
-        }
+        self.db.pool.close().await;
     }
 }
 

@@ -1,20 +1,23 @@
 //! The demo federation: the head office and the five real industrial unions (public member counts
-//! from data/federation.csv), fictional enterprise unions spread over them with plausible sizes,
-//! companies with overseas sites in Thailand and Indonesia, overseas unions, external bodies,
-//! people with positions, and one login per tier and role. The same builder, scaled up, makes the
-//! benchmark data set. Everything is written through the modules' own write functions, so demo
-//! data is validated and audited like any other.
+//! from data/federation.csv, each in the fiscal year of its date), fictional enterprise unions
+//! spread over them with plausible sizes, companies with overseas sites in Thailand and Indonesia,
+//! overseas unions, external bodies, people with positions, one login per tier and role, and a few
+//! planted records that only the head office sees (for the reach tests). The same builder, scaled
+//! up, makes the benchmark data set. Everything is written through the module's own write
+//! functions, so demo data is validated and audited like any other.
 
 mod names;
-mod wiki;
 
-use kumiai_core::{FiscalYear, Role, Viewer, time};
-use kumiai_directory::org::model::check_fields;
-use kumiai_directory::org::{OrgInput, store as org_store};
-use kumiai_directory::people::{PersonInput, check_fields as check_person, store as people_store};
+use crate::counts::{self, CheckedCount};
+use crate::org::model::check_fields;
+use crate::org::{OrgInput, store as org_store};
+use crate::people::{PersonInput, check_fields as check_person, store as people_store};
+use kumiai_core::{FiscalCalendar, OrgId, Role, time};
 use kumiai_platform::accounts::{self, NewUser};
-use kumiai_platform::audit::{self, Actor};
+use kumiai_platform::audit::Actor;
 use kumiai_platform::db::{Db, Tx};
+use kumiai_platform::module::{DemoCtx, DemoSize, WalkTarget};
+use kumiai_platform::search::BoxFuture;
 use names::*;
 
 pub const DEMO_PASSWORD: &str = "kumiai-demo-2026";
@@ -27,22 +30,21 @@ pub struct Scale {
 }
 
 impl Scale {
-    pub fn demo() -> Scale {
-        Scale { enterprise_unions: 300, companies: 40, people: 900 }
-    }
-    /// Organisations in all (unions, companies, sites and the fixed bodies) ≈ `orgs`.
-    pub fn bench(orgs: usize, people: usize) -> Scale {
-        let companies = orgs / 10;
-        Scale { enterprise_unions: orgs.saturating_sub(companies * 2 + 20), companies, people }
+    pub fn of(size: DemoSize) -> Scale {
+        match size {
+            // Enough for every planted case: E00014 (head office only), C00004 (embargoed),
+            // C00005 (head office only, linked from E00005), a site shared with a partner.
+            DemoSize::Lean => Scale { enterprise_unions: 16, companies: 6, people: 60 },
+            DemoSize::Demo => Scale { enterprise_unions: 300, companies: 40, people: 900 },
+            DemoSize::Bench { orgs, people } => {
+                let companies = orgs / 10;
+                Scale { enterprise_unions: orgs.saturating_sub(companies * 2 + 20), companies, people }
+            }
+        }
     }
 }
 
-/// A login printed at start: (login, tier and role in both languages).
-pub struct DemoLogin {
-    pub login: &'static str,
-    pub what: &'static str,
-}
-
+/// One login per tier and role: (login, organisation code, role, what it is in both languages).
 pub const LOGINS: &[(&str, &str, Role, &str)] = &[
     ("hq-admin", "JCM", Role::Admin, "本部・管理者 / head office admin"),
     ("hq-editor", "JCM", Role::Editor, "本部・編集者 / head office editor"),
@@ -58,12 +60,46 @@ pub const LOGINS: &[(&str, &str, Role, &str)] = &[
     ("partner-viewer", "TEAM", Role::Viewer, "友誼組織・閲覧者 / partner viewer"),
 ];
 
-struct Builder<'a> {
+/// The module's demo step: the federation (when the database has none yet) and its logins.
+pub fn step(ctx: &DemoCtx) -> BoxFuture<'_, anyhow::Result<Vec<String>>> {
+    Box::pin(async move {
+        let n = build(&ctx.db, Scale::of(ctx.size), ctx.calendar).await?;
+        let mut lines = vec![format!("デモデータを作成しました / demo federation created: {n} organisations")];
+        lines.push(format!("デモ用ログイン（パスワードはすべて {DEMO_PASSWORD}）/ demo logins (password for all: {DEMO_PASSWORD}):"));
+        lines.extend(LOGINS.iter().map(|(login, org, _, what)| format!("  {login:<16} {org:<8} {what}")));
+        Ok(lines)
+    })
+}
+
+/// Route-walk ids: an organisation and a person hidden from every tier but the head office, and
+/// ones the head office sees.
+pub fn walk(db: &Db) -> BoxFuture<'_, anyhow::Result<Vec<WalkTarget>>> {
+    Box::pin(async move {
+        let org = |code: &'static str| async move { org_store::by_code(db, code).await?.map(|o| o.id).ok_or_else(|| anyhow::anyhow!("demo organisation {code} missing")) };
+        let (hidden, visible) = (org("E00014").await?, org("E00001").await?);
+        let person: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE reach = 'hq' ORDER BY id LIMIT 1").fetch_optional(&db.pool).await?;
+        let hidden_person = person.ok_or_else(|| anyhow::anyhow!("the demo has no head-office-only person"))?;
+        let visible_person: i64 = sqlx::query_scalar("SELECT id FROM people WHERE reach = 'public' ORDER BY id LIMIT 1").fetch_one(&db.pool).await?;
+        let ids = |h: i64, v: i64| (vec![("id", h.to_string())], vec![("id", v.to_string())]);
+        let mut out = vec![];
+        for prefix in ["/directory/organisations/{id}", "/api/v1/organisations/{id}"] {
+            let (h, v) = ids(hidden.get(), visible.get());
+            out.push(WalkTarget { route_prefix: prefix, hidden: h, visible: v });
+        }
+        for prefix in ["/directory/people/{id}", "/api/v1/people/{id}"] {
+            let (h, v) = ids(hidden_person, visible_person);
+            out.push(WalkTarget { route_prefix: prefix, hidden: h, visible: v });
+        }
+        out.push(WalkTarget { route_prefix: "/directory/export/{file}", hidden: vec![("file", "organisations.csv".into())], visible: vec![("file", "organisations.csv".into())] });
+        Ok(out)
+    })
+}
+
+struct Builder {
     tx: Tx,
     actor: Actor,
-    hq: Option<i64>,
+    hq: Option<OrgId>,
     rng: Rng,
-    viewer: &'a Viewer,
     orgs: usize,
 }
 
@@ -81,25 +117,17 @@ fn org(code: &str, kind: &str, parent: &str, name_ja: &str, name_kana: &str, nam
     }
 }
 
-impl Builder<'_> {
-    async fn add(&mut self, input: OrgInput) -> anyhow::Result<i64> {
+impl Builder {
+    async fn add(&mut self, input: OrgInput) -> anyhow::Result<OrgId> {
         let c = check_fields(&input).map_err(|e| anyhow::anyhow!("demo organisation {}: {:?}", input.code, e))?;
-        let id = org_store::insert_checked(&mut self.tx, &self.actor, self.hq, &input, &c).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let o = org_store::insert_checked(&mut self.tx, &self.actor, self.hq, &input, &c).await?;
         self.orgs += 1;
-        Ok(id)
+        Ok(o.id)
     }
 
-    async fn count(&mut self, org_id: i64, code: &str, fy: i64, members: i64, dues: Option<i64>) -> anyhow::Result<()> {
-        let after = serde_json::json!({"org": code, "fiscal_year": fy, "members": members, "dues_paying": dues});
-        audit::insert(
-            &mut self.tx,
-            &self.actor,
-            kumiai_directory::counts::ENTITY,
-            "member_counts",
-            &[("org_id", org_id.into()), ("fiscal_year", fy.into()), ("members", members.into()), ("dues_paying", dues.into())],
-            &after,
-        )
-        .await?;
+    async fn count(&mut self, org_id: OrgId, fy: i64, members: i64, dues: Option<i64>) -> anyhow::Result<()> {
+        let c = CheckedCount { fiscal_year: fy, members, dues_paying: dues };
+        counts::write(&mut self.tx, &self.actor, org_id, &c, None, 0).await.map_err(|e| anyhow::anyhow!("demo count: {e:?}"))?;
         Ok(())
     }
 
@@ -130,15 +158,14 @@ impl Builder<'_> {
 }
 
 /// Builds the federation into an empty database. Returns the number of organisations written.
-pub async fn build(db: &Db, scale: Scale, fiscal_start_month: i8, with_logins: bool) -> anyhow::Result<usize> {
-    let viewer = crate::app::system_viewer(db).await?;
+pub async fn build(db: &Db, scale: Scale, calendar: FiscalCalendar) -> anyhow::Result<usize> {
     let tx = db.begin().await?;
-    let mut b = Builder { tx, actor: Actor::system("demo"), hq: None, rng: Rng::new(2026), viewer: &viewer, orgs: 0 };
-    let fy = i64::from(FiscalYear::of(time::today(), fiscal_start_month).0);
+    let mut b = Builder { tx, actor: Actor::system("demo"), hq: None, rng: Rng::new(2026), orgs: 0 };
+    let fy = i64::from(calendar.year_of(time::today()).0);
 
     // The head office and the industrial unions, with their public member counts.
+    // The head office owns itself (a union's record belongs to the union).
     let hq = b.add(org("JCM", "head_office", "", "金属労協", "きんぞくろうきょう", "Japan Council of Metalworkers' Unions (JCM)", "JP", "public")).await?;
-    sqlx::query("UPDATE organisations SET owner_org_id = $1 WHERE id = $1").bind(hq).execute(&mut *b.tx).await?;
     b.hq = Some(hq);
     let industrial = [
         ("JAW", "自動車総連", "じどうしゃそうれん"),
@@ -155,18 +182,18 @@ pub async fn build(db: &Db, scale: Scale, fiscal_start_month: i8, with_logins: b
         let members: i64 = members.parse()?;
         // The count's fiscal year follows its date; an undated figure is shown as this year's, marked approximate.
         let count_fy = match time::parse_date(&format!("{as_of}-01")) {
-            Some(d) => i64::from(FiscalYear::of(d, fiscal_start_month).0),
+            Some(d) => i64::from(calendar.year_of(d).0),
             None => fy,
         };
         if kind == "head_office" {
-            b.count(hq, "JCM", count_fy, members, None).await?;
+            b.count(hq, count_fy, members, None).await?;
             continue;
         }
         let Some((code, _, kana)) = industrial.iter().find(|(_, n, _)| *n == name_ja) else { continue };
         let mut input = org(code, "industrial_union", "JCM", name_ja, kana, name_en, "JP", "public");
         input.note = format!("組合員数の出典: {} ({status})", &rec[7]);
         let id = b.add(input).await?;
-        b.count(id, code, count_fy, members, None).await?;
+        b.count(id, count_fy, members, None).await?;
         weights.push((*code, members));
     }
 
@@ -197,10 +224,17 @@ pub async fn build(db: &Db, scale: Scale, fiscal_start_month: i8, with_logins: b
             input.embargo_until = time::format_input_ms(time::now_ms() + 7 * 86_400_000);
             input.note = "経営統合の発表前（解禁まで本部のみ）".into();
         }
+        if i == 4 {
+            // Kept within the head office, though an affiliated union links to it (E00005).
+            input.reach = "hq".into();
+            input.note = "本部内の調査対象".into();
+        }
         b.add(input).await?;
         let sites = if scale.companies <= 100 { 1 + b.rng.below(2) } else { b.rng.below(2) };
         for s in 0..sites {
-            let (country, cja, cen) = if b.rng.chance(55) { ("TH", "タイ", "Thailand") } else { ("ID", "インドネシア", "Indonesia") };
+            // The second company's first site is in Thailand and shared with TEAM (the partner tests use it).
+            let thai = b.rng.chance(55) || (i == 1 && s == 0);
+            let (country, cja, cen) = if thai { ("TH", "タイ", "Thailand") } else { ("ID", "インドネシア", "Indonesia") };
             let scode = format!("{code}-{country}{}", s + 1);
             let (cja, cen) = if s == 0 { (cja.to_string(), cen.to_string()) } else { (format!("{cja}第{}", s + 1), format!("{cen} {}", s + 1)) };
             let mut site = org(&scode, "overseas_site", "", &format!("{pk}{tk}{cja}"), &format!("{pkana}{tkana}"), &format!("{pr} {tr} ({cen})"), country, "affiliates");
@@ -226,7 +260,7 @@ pub async fn build(db: &Db, scale: Scale, fiscal_start_month: i8, with_logins: b
     for i in 0..scale.enterprise_unions {
         let mut pick = (b.rng.next() % total_weight as u64) as i64;
         let parent = weights.iter().find(|(_, w)| { pick -= w; pick < 0 }).map(|w| w.0).unwrap_or("JAM");
-        let parent = if i == 0 { "JAW" } else { parent };
+        let parent = if i < 3 { "JAW" } else { parent };
         let (pk, pkana, pr) = PLACES[i % PLACES.len()];
         let (tk, tkana, tr) = TRADES[(i / PLACES.len()) % TRADES.len()];
         let round = i / (PLACES.len() * TRADES.len());
@@ -257,9 +291,15 @@ pub async fn build(db: &Db, scale: Scale, fiscal_start_month: i8, with_logins: b
         let id = b.add(input).await?;
         let size = b.rng.union_size();
         let dues = size - (size * b.rng.below(4) as i64) / 100;
-        b.count(id, &code, fy - 1, size - size / 40, Some(dues - dues / 40)).await?;
-        b.count(id, &code, fy, size, Some(dues)).await?;
+        b.count(id, fy - 1, size - size / 40, Some(dues - dues / 40)).await?;
+        b.count(id, fy, size, Some(dues)).await?;
         ent_codes.push((code, parent));
+    }
+    if ent_codes.len() > 2 {
+        // A branch only the head office sees, the one organisation under E00002.
+        let mut branch = org("E00002-HQ", "enterprise_union", "E00002", "本部管理の支部労組", "ほんぶかんりのしぶろうそ", "Branch union (head office only)", "JP", "hq");
+        branch.note = "本部だけが見る支部".into();
+        b.add(branch).await?;
     }
 
     // People: officers of the head office, the industrial unions and the enterprise unions.
@@ -287,25 +327,13 @@ pub async fn build(db: &Db, scale: Scale, fiscal_start_month: i8, with_logins: b
     }
     let orgs = b.orgs;
     b.tx.commit().await?;
-    if scale.enterprise_unions <= 1000 {
-        // The head office exists now: write the pages as its admin.
-        wiki::build(db, &crate::app::system_viewer(db).await?).await?;
-    }
     // Fresh statistics, so both planners use the indexes on a freshly filled database.
     sqlx::raw_sql("ANALYZE").execute(&db.pool).await?;
-    let _ = b.viewer;
-
-    if with_logins {
-        for (login, org_code, role, _) in LOGINS {
-            let org = org_store::by_code(db, org_code).await?.ok_or_else(|| anyhow::anyhow!("demo org {org_code} missing"))?;
-            accounts::create(
-                db,
-                &Actor::system("demo"),
-                NewUser { login, display_name: login, email: "", org_id: org.id, role: *role, password: DEMO_PASSWORD },
-            )
+    for (login, org_code, role, _) in LOGINS {
+        let org = org_store::by_code(db, org_code).await?.ok_or_else(|| anyhow::anyhow!("demo org {org_code} missing"))?;
+        accounts::create(db, &Actor::system("demo"), NewUser { login, display_name: login, email: "", org_id: org.id, role: *role, password: DEMO_PASSWORD })
             .await
             .map_err(|e| anyhow::anyhow!("demo user {login}: {e:?}"))?;
-        }
     }
     Ok(orgs)
 }

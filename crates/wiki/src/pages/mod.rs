@@ -2,27 +2,29 @@
 //! edit, history, diff between any two revisions, old revisions, revert, delete and restore,
 //! "what links here". Handlers translate HTTP to `store` calls; rules live there.
 
+pub mod attachments;
+pub mod changes;
+
 use crate::diff::diff_html;
-use crate::model::{PageInput, PageKind};
+use crate::model::{Page, PageInput, PageKind, Revision};
 use crate::render::{Rendered, render};
 use crate::store::{self, ListQuery, PageRow};
 use askama::Template;
-use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use kumiai_core::{Lang, Msg, Reach, Role, time};
-use kumiai_platform::db::Total;
-use kumiai_platform::reach::can_edit;
+use kumiai_core::{Lang, Msg, PageId, RevisionId, Role, time};
+use kumiai_directory::reference;
+use kumiai_platform::db::{Total, group_digits};
 use kumiai_platform::web::layout::{render_form, render_page};
 use kumiai_platform::web::pages::redirect_with_flash;
-use kumiai_platform::web::{Crumb, Ctx, FormBody, FormErrors, Guard, QueryParams, Route};
-use kumiai_platform::{AppError, AppResult, FieldError};
+use kumiai_platform::web::{Crumb, Ctx, FormBody, FormErrors, Guard, Patch, PathParams, QueryParams, Route, VersionForm};
+use kumiai_platform::{AppError, AppResult, FieldError, Visible};
 use serde::Deserialize;
 
 pub fn routes() -> Vec<Route> {
     vec![
         Route::get("/wiki", Guard::Reach, get(index)),
-        Route::get("/wiki/new", Guard::Reach, get(new_form)),
+        Route::get("/wiki/new", Guard::Open, get(new_form)),
         Route::post("/wiki/new", Guard::Reach, post(create)),
         Route::get("/wiki/page/{id}", Guard::Reach, get(view)),
         Route::get("/wiki/page/{id}/edit", Guard::Reach, get(edit_form)),
@@ -34,6 +36,7 @@ pub fn routes() -> Vec<Route> {
         Route::post("/wiki/page/{id}/delete", Guard::Reach, post(delete)),
         Route::post("/wiki/page/{id}/restore", Guard::Reach, post(restore)),
         Route::get("/wiki/page/{id}/links", Guard::Reach, get(links_here)),
+        Route::get("/wiki/page/{id}/translate", Guard::Reach, get(translate_form)),
     ]
 }
 
@@ -41,25 +44,44 @@ fn crumb(_: &Ctx) -> Crumb {
     Crumb::link("JCMpedia", "/wiki")
 }
 
-fn kind_label(kind: &str, l: Lang) -> &'static str {
-    PageKind::parse(kind).unwrap_or(PageKind::Topic).label(l)
-}
-
 /// Renders Markdown for this reader: links only to pages they may see; editors get links that
 /// create missing pages.
 pub async fn render_for(ctx: &Ctx, body: &str) -> AppResult<Rendered> {
     let (titles, _) = crate::render::references(body);
     let visible = store::visible_links(ctx.db(), &ctx.viewer, &titles, ctx.now).await?;
+    let allowed = followable(ctx, &crate::render::explicit_urls(body)).await?;
     let resolve = |t: &str| visible.get(&crate::model::title_key(t)).cloned();
-    let create = |t: &str| format!("/wiki/new?title={}", form_urlencoded_encode(t));
+    let create = |t: &str| format!("/wiki/new?title={}", kumiai_platform::text::percent_encode(t));
+    let keep = |u: &str| record_id(u).is_none() || allowed.iter().any(|a| a == u);
     let editor = ctx.viewer.has_role(Role::Editor);
-    Ok(if editor { render(body, &resolve, Some(&create)) } else { render(body, &resolve, None) })
+    Ok(if editor { render(body, &resolve, Some(&create), &keep) } else { render(body, &resolve, None, &keep) })
 }
 
-fn form_urlencoded_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
+/// The record an ordinary link points at, if it is a page of a record (`/wiki/page/5/history`).
+fn record_id(url: &str) -> Option<(&'static str, i64)> {
+    ["/wiki/page/", "/directory/organisations/", "/directory/people/"].into_iter().find_map(|prefix| {
+        let rest = url.strip_prefix(prefix)?;
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().ok().map(|id| (prefix, id))
+    })
+}
+
+/// The ordinary links among `urls` that point at records the reader may see.
+async fn followable(ctx: &Ctx, urls: &[String]) -> AppResult<Vec<String>> {
+    let ids = |prefix: &str| -> Vec<i64> { urls.iter().filter_map(|u| record_id(u)).filter(|(p, _)| *p == prefix).map(|(_, id)| id).collect() };
+    let pages = store::visible_page_ids(ctx.db(), &ctx.viewer, &ids("/wiki/page/").into_iter().map(PageId).collect::<Vec<_>>(), ctx.now).await?;
+    let orgs = reference::names(ctx.db(), &ctx.viewer, &ids("/directory/organisations/").into_iter().map(kumiai_core::OrgId).collect::<Vec<_>>(), ctx.now).await?;
+    let people = reference::visible_people(ctx.db(), &ctx.viewer, &ids("/directory/people/").into_iter().map(kumiai_core::PersonId).collect::<Vec<_>>(), ctx.now).await?;
+    Ok(urls
+        .iter()
+        .filter(|u| match record_id(u) {
+            Some(("/wiki/page/", id)) => pages.iter().any(|p| p.get() == id),
+            Some(("/directory/organisations/", id)) => orgs.iter().any(|o| o.id.get() == id),
+            Some((_, id)) => people.iter().any(|p| p.get() == id),
+            None => true,
+        })
+        .cloned()
+        .collect())
 }
 
 #[derive(Template)]
@@ -67,16 +89,13 @@ fn form_urlencoded_encode(s: &str) -> String {
 struct IndexBody<'a> {
     l: Lang,
     q: &'a ListQuery,
-    rows: Vec<PageRow>,
+    rows: Vec<Visible<PageRow>>,
     total: Total,
     can_create: bool,
     kinds: Vec<(&'static str, &'static str)>,
 }
 
 impl IndexBody<'_> {
-    fn kind_label(&self, k: &str) -> &'static str {
-        kind_label(k, self.l)
-    }
     fn when(&self, ms: &i64) -> String {
         time::format_ms(*ms)
     }
@@ -96,28 +115,30 @@ struct Infobox {
     link: Option<(String, String)>,
 }
 
-async fn infobox(ctx: &Ctx, page: &crate::model::Page) -> AppResult<Option<Infobox>> {
+/// The directory's facts about the page's organisation or person, as the reader may see them.
+async fn infobox(ctx: &Ctx, page: &Page) -> AppResult<Option<Infobox>> {
     let l = ctx.lang;
     if let Some(org_id) = page.org_id {
-        let Ok((o, _)) = kumiai_directory::org::store::load_visible(ctx.db(), &ctx.viewer, org_id, ctx.now).await else { return Ok(None) };
-        let mut rows = vec![(l.t("種別", "Kind"), o.kind_label(l).to_string()), (l.t("名称", "Name"), o.name_ja.clone())];
+        let Ok(o) = reference::org(ctx.db(), &ctx.viewer, org_id, ctx.now).await else { return Ok(None) };
+        let mut rows = vec![(l.t("種別", "Kind"), o.kind.label(l).to_string()), (l.t("名称", "Name"), o.name_ja.clone())];
         if !o.name_en.is_empty() {
             rows.push((l.t("英語名", "English name"), o.name_en.clone()));
         }
         rows.push((l.t("国", "Country"), o.country.clone()));
-        if let Some(c) = kumiai_directory::counts::of_org(ctx.db(), org_id).await?.first() {
-            rows.push((l.t("組合員数", "Members"), format!("{}（{}）", kumiai_platform::db::group_digits(c.members), kumiai_core::FiscalYear(c.fiscal_year as i32).label(l))));
+        if let Some(c) = reference::member_counts(ctx.db(), &o).await?.first() {
+            rows.push((l.t("組合員数", "Members"), format!("{}（{}）", group_digits(c.members), ctx.fy_label(c.year()))));
         }
         return Ok(Some(Infobox { rows, link: Some((format!("/directory/organisations/{org_id}"), l.t("名簿で見る", "Open in the directory").into())) }));
     }
     if let Some(pid) = page.person_id {
-        let Ok((p, _)) = kumiai_directory::people::store::load_visible(ctx.db(), &ctx.viewer, pid, ctx.now).await else { return Ok(None) };
+        let Ok(p) = reference::person(ctx.db(), &ctx.viewer, pid, ctx.now).await else { return Ok(None) };
         let mut rows = vec![(l.t("氏名", "Name"), p.name_kanji.clone())];
-        if !p.position(l).is_empty() {
-            rows.push((l.t("役職", "Position"), p.position(l).to_string()));
+        let position = if l == Lang::En && !p.position_en.is_empty() { &p.position_en } else { &p.position_ja };
+        if !position.is_empty() {
+            rows.push((l.t("役職", "Position"), position.clone()));
         }
-        if let Some(org) = &p.org_name_ja {
-            rows.push((l.t("所属", "Organisation"), org.clone()));
+        if let Some(org) = reference::person_org_name(ctx.db(), &ctx.viewer, &p, l, ctx.now).await? {
+            rows.push((l.t("所属", "Organisation"), org));
         }
         return Ok(Some(Infobox { rows, link: Some((format!("/directory/people/{pid}"), l.t("名簿で見る", "Open in the directory").into())) }));
     }
@@ -129,14 +150,14 @@ async fn infobox(ctx: &Ctx, page: &crate::model::Page) -> AppResult<Option<Infob
 struct ViewBody<'a> {
     l: Lang,
     csrf: &'a str,
-    p: &'a crate::model::Page,
+    p: &'a Visible<Page>,
     r: Rendered,
     categories: Vec<String>,
     can_edit: bool,
     reach: &'static str,
     infobox: Option<Infobox>,
     updated: String,
-    old_revision: Option<crate::model::Revision>,
+    old_revision: Option<Revision>,
     /// None for anonymous readers.
     watched: Option<bool>,
     translation: Translation,
@@ -147,20 +168,19 @@ struct ViewBody<'a> {
 #[derive(Default)]
 struct Translation {
     /// On a master: its English copy, if the reader may see it.
-    copy: Option<(i64, String)>,
+    copy: Option<Visible<PageRow>>,
     /// On a copy: its master, if the reader may see it.
-    master: Option<(i64, String)>,
+    master: Option<Visible<Page>>,
     /// On a stale copy: the master's diff since the copy was last brought up to date.
     stale_diff: Option<String>,
     can_translate: bool,
 }
 
-async fn translation(ctx: &Ctx, page: &crate::model::Page, editable: bool) -> AppResult<Translation> {
-    let visible = |id: i64| async move { store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await.ok().map(|(p, _)| (p.id, p.title)) };
+async fn translation(ctx: &Ctx, page: &Visible<Page>, editable: bool) -> AppResult<Translation> {
     let mut t = Translation::default();
     match page.master_id {
         Some(m) => {
-            t.master = visible(m).await;
+            t.master = store::load_visible(ctx.db(), &ctx.viewer, m, ctx.now).await.ok();
             if t.master.is_some()
                 && let Some((master, from, to)) = store::staleness(ctx.db(), page).await?
             {
@@ -171,57 +191,55 @@ async fn translation(ctx: &Ctx, page: &crate::model::Page, editable: bool) -> Ap
             }
         }
         None => {
-            if let Some(c) = store::english_copy_id(ctx.db(), page.id).await? {
-                t.copy = visible(c).await;
-            } else {
-                t.can_translate = editable && page.lang == "ja";
-            }
+            // A copy the reader cannot see is not theirs to know about: they may start one.
+            t.copy = store::english_copy(ctx.db(), &ctx.viewer, page, ctx.now).await?;
+            t.can_translate = t.copy.is_none() && editable && page.lang == "ja";
         }
     }
     Ok(t)
 }
 
-async fn view(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let (page, access) = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
+async fn view(ctx: Ctx, PathParams(id): PathParams<PageId>) -> AppResult<Response> {
+    let page = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
     if let Some(target) = page.redirect_to {
         // A redirect leads on only to a page the reader may see.
         store::load_visible(ctx.db(), &ctx.viewer, target, ctx.now).await?;
         return Ok(Redirect::to(&format!("/wiki/page/{target}")).into_response());
     }
-    let editable = can_edit(&ctx.viewer, &access, ctx.now);
+    let editable = page.can_edit(&ctx.viewer, ctx.now);
     let r = render_for(&ctx, &page.body).await?;
     let body = ViewBody {
         l: ctx.lang,
         csrf: &ctx.csrf,
-        categories: store::categories(ctx.db(), id).await?,
+        categories: store::categories(ctx.db(), &page).await?,
         can_edit: editable,
-        reach: Reach::parse(&page.reach).unwrap_or(Reach::Hq).label(ctx.lang),
+        reach: page.reach.label(ctx.lang),
         infobox: infobox(&ctx, &page).await?,
         updated: time::format_ms(page.updated_at),
         old_revision: None,
-        watched: match &ctx.viewer.account {
-            Some(a) => Some(crate::changes::is_watched(ctx.db(), a.user_id, id).await?),
+        watched: match ctx.viewer.account() {
+            Some(a) => Some(crate::changes::is_watched(ctx.db(), a.user_id, &page).await?),
             None => None,
         },
         translation: translation(&ctx, &page, editable).await?,
-        attachments: crate::attachments::of_page(ctx.db(), id).await?,
+        attachments: crate::attachments::of_page(ctx.db(), &page).await?,
         r,
         p: &page,
     };
     Ok(render_page(&ctx, &page.title, &[crumb(&ctx), Crumb::here(&page.title)], &body))
 }
 
-async fn old_revision(ctx: Ctx, Path((id, rev)): Path<(i64, i64)>) -> AppResult<Response> {
-    let (page, access) = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
-    let old = store::revision(ctx.db(), id, rev).await?.ok_or(AppError::NotFound)?;
+async fn old_revision(ctx: Ctx, PathParams((id, rev)): PathParams<(PageId, RevisionId)>) -> AppResult<Response> {
+    let page = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
+    let old = store::revision(ctx.db(), &page, rev).await?.ok_or(AppError::NotFound)?;
     let r = render_for(&ctx, &old.body).await?;
     let title = format!("{}（{} #{rev}）", old.title, ctx.t("版", "revision"));
     let body = ViewBody {
         l: ctx.lang,
         csrf: &ctx.csrf,
         categories: vec![],
-        can_edit: can_edit(&ctx.viewer, &access, ctx.now),
-        reach: Reach::parse(&page.reach).unwrap_or(Reach::Hq).label(ctx.lang),
+        can_edit: page.can_edit(&ctx.viewer, ctx.now),
+        reach: page.reach.label(ctx.lang),
         infobox: None,
         updated: time::format_ms(old.created_at),
         old_revision: Some(old),
@@ -266,55 +284,52 @@ struct NewQuery {
     title: String,
     kind: String,
     org: String,
-    /// Start an English copy of this page.
-    #[serde(deserialize_with = "kumiai_platform::web::empty_as_none")]
-    master: Option<i64>,
 }
 
+/// The form for a new page (it shows no record).
 async fn new_form(ctx: Ctx, QueryParams(q): QueryParams<NewQuery>) -> AppResult<Response> {
     ctx.require_role(Role::Editor)?;
-    ctx.viewer.mark_checked();
-    let mut f = PageInput { title: q.title, kind: if q.kind.is_empty() { "topic".into() } else { q.kind }, org: q.org, reach: "affiliates".into(), ..Default::default() };
-    if let Some(m) = q.master {
-        // An English copy starts from the master's text, kind and reach.
-        let (master, access) = store::load_visible(ctx.db(), &ctx.viewer, m, ctx.now).await?;
-        let mi = store::input_of(ctx.db(), &master, &access).await?;
-        f = PageInput { title: format!("{} (English)", master.title), summary: "English copy".into(), master: m.to_string(), ..mi };
-    }
+    let f = PageInput { title: q.title, kind: if q.kind.is_empty() { "topic".into() } else { q.kind }, org: q.org, reach: "affiliates".into(), ..Default::default() };
+    Ok(form_page(&ctx, ctx.t("ページの作成", "New page"), &f, "/wiki/new".into(), None, vec![]))
+}
+
+/// The form for the English copy of a page: it starts from the master's text, kind and reach.
+async fn translate_form(ctx: Ctx, PathParams(id): PathParams<PageId>) -> AppResult<Response> {
+    ctx.require_role(Role::Editor)?;
+    let master = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
+    let mi = store::input_of(ctx.db(), &ctx.viewer, &master, ctx.now).await?;
+    let f = PageInput { title: format!("{} (English)", master.title), summary: "English copy".into(), master: id.to_string(), ..mi };
     Ok(form_page(&ctx, ctx.t("ページの作成", "New page"), &f, "/wiki/new".into(), None, vec![]))
 }
 
 async fn create(ctx: Ctx, FormBody(f): FormBody<PageInput>) -> AppResult<Response> {
     ctx.require_role(Role::Editor)?;
     match store::create(ctx.db(), &ctx.viewer, &f, ctx.now).await {
-        Ok(id) => Ok(redirect_with_flash(&ctx, &format!("/wiki/page/{id}"), Msg::new("ページを作成しました。", "Page created."))),
+        Ok(p) => Ok(redirect_with_flash(&ctx, &format!("/wiki/page/{}", p.id), Msg::new("ページを作成しました。", "Page created."))),
         Err(AppError::Validation(e)) => Ok(form_page(&ctx, ctx.t("ページの作成", "New page"), &f, "/wiki/new".into(), None, e)),
         Err(e) => Err(e),
     }
 }
 
-async fn edit_form(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let (page, access) = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
-    if !can_edit(&ctx.viewer, &access, ctx.now) {
-        return Err(if ctx.viewer.account.is_some() { AppError::Forbidden } else { AppError::Unauthorized });
+async fn edit_form(ctx: Ctx, PathParams(id): PathParams<PageId>) -> AppResult<Response> {
+    let page = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
+    if !page.can_edit(&ctx.viewer, ctx.now) {
+        return Err(ctx.refuse());
     }
-    let f = store::input_of(ctx.db(), &page, &access).await?;
+    let f = store::input_of(ctx.db(), &ctx.viewer, &page, ctx.now).await?;
     let title = format!("{}: {}", ctx.t("編集", "Edit"), page.title);
     Ok(form_page(&ctx, &title, &f, format!("/wiki/page/{id}/edit"), Some(page.version), vec![]))
 }
 
-#[derive(Deserialize)]
-struct Versioned {
-    #[serde(default)]
-    version: i64,
-    #[serde(flatten)]
-    input: PageInput,
-}
-
-async fn save(ctx: Ctx, Path(id): Path<i64>, FormBody(v): FormBody<Versioned>) -> AppResult<Response> {
-    match store::save(ctx.db(), &ctx.viewer, id, v.version, &v.input, ctx.now).await {
+async fn save(ctx: Ctx, PathParams(id): PathParams<PageId>, patch: Patch) -> AppResult<Response> {
+    match store::save(ctx.db(), &ctx.viewer, id, &patch, ctx.now).await {
         Ok(_) => Ok(redirect_with_flash(&ctx, &format!("/wiki/page/{id}"), Msg::new("保存しました。", "Saved."))),
-        Err(AppError::Validation(e)) => Ok(form_page(&ctx, ctx.t("ページの編集", "Edit page"), &v.input, format!("/wiki/page/{id}/edit"), Some(v.version), e)),
+        Err(AppError::Validation(e)) => {
+            let page = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
+            let stored = store::input_of(ctx.db(), &ctx.viewer, &page, ctx.now).await?;
+            let f = patch.apply(&stored).unwrap_or(stored);
+            Ok(form_page(&ctx, ctx.t("ページの編集", "Edit page"), &f, format!("/wiki/page/{id}/edit"), patch.version().ok(), e))
+        }
         Err(e) => Err(e),
     }
 }
@@ -323,13 +338,13 @@ async fn save(ctx: Ctx, Path(id): Path<i64>, FormBody(v): FormBody<Versioned>) -
 #[template(path = "wiki_history.html")]
 struct HistoryBody<'a> {
     l: Lang,
-    p: &'a crate::model::Page,
-    revisions: Vec<(crate::model::Revision, String)>,
+    p: &'a Visible<Page>,
+    revisions: Vec<(Revision, String)>,
 }
 
-async fn history(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let (page, _) = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
-    let revisions = store::history(ctx.db(), id).await?.into_iter().map(|r| {
+async fn history(ctx: Ctx, PathParams(id): PathParams<PageId>) -> AppResult<Response> {
+    let page = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
+    let revisions = store::history(ctx.db(), &page).await?.into_iter().map(|r| {
         let at = time::format_ms(r.created_at);
         (r, at)
     }).collect();
@@ -342,26 +357,26 @@ async fn history(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
 #[serde(default)]
 struct DiffQuery {
     #[serde(deserialize_with = "kumiai_platform::web::empty_as_none")]
-    from: Option<i64>,
+    from: Option<RevisionId>,
     #[serde(deserialize_with = "kumiai_platform::web::empty_as_none")]
-    to: Option<i64>,
+    to: Option<RevisionId>,
 }
 
 #[derive(Template)]
 #[template(path = "wiki_diff.html")]
 struct DiffBody<'a> {
     l: Lang,
-    p: &'a crate::model::Page,
-    from: crate::model::Revision,
-    to: crate::model::Revision,
+    p: &'a Visible<Page>,
+    from: Revision,
+    to: Revision,
     rows: String,
     from_at: String,
     to_at: String,
 }
 
-async fn diff(ctx: Ctx, Path(id): Path<i64>, QueryParams(q): QueryParams<DiffQuery>) -> AppResult<Response> {
-    let (page, _) = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
-    let revs = store::history(ctx.db(), id).await?;
+async fn diff(ctx: Ctx, PathParams(id): PathParams<PageId>, QueryParams(q): QueryParams<DiffQuery>) -> AppResult<Response> {
+    let page = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
+    let revs = store::history(ctx.db(), &page).await?;
     let to_id = q.to.or(page.revision_id).ok_or(AppError::NotFound)?;
     // Without `from`, compare with the revision before `to`.
     let from_id = match q.from {
@@ -380,26 +395,20 @@ async fn diff(ctx: Ctx, Path(id): Path<i64>, QueryParams(q): QueryParams<DiffQue
 #[serde(default)]
 struct RevertForm {
     version: i64,
-    rev: i64,
+    rev: RevisionId,
 }
 
-async fn revert(ctx: Ctx, Path(id): Path<i64>, FormBody(f): FormBody<RevertForm>) -> AppResult<Response> {
+async fn revert(ctx: Ctx, PathParams(id): PathParams<PageId>, FormBody(f): FormBody<RevertForm>) -> AppResult<Response> {
     store::revert(ctx.db(), &ctx.viewer, id, f.version, f.rev, ctx.now).await?;
     Ok(redirect_with_flash(&ctx, &format!("/wiki/page/{id}"), Msg::new(format!("版 #{} に戻しました。", f.rev), format!("Reverted to revision #{}.", f.rev))))
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct VersionForm {
-    version: i64,
-}
-
-async fn delete(ctx: Ctx, Path(id): Path<i64>, FormBody(f): FormBody<VersionForm>) -> AppResult<Response> {
+async fn delete(ctx: Ctx, PathParams(id): PathParams<PageId>, FormBody(f): FormBody<VersionForm>) -> AppResult<Response> {
     store::set_deleted(ctx.db(), &ctx.viewer, id, f.version, true, ctx.now).await?;
     Ok(redirect_with_flash(&ctx, &format!("/wiki/page/{id}"), Msg::new("削除しました（元に戻せます）。", "Deleted (it can be restored).")))
 }
 
-async fn restore(ctx: Ctx, Path(id): Path<i64>, FormBody(f): FormBody<VersionForm>) -> AppResult<Response> {
+async fn restore(ctx: Ctx, PathParams(id): PathParams<PageId>, FormBody(f): FormBody<VersionForm>) -> AppResult<Response> {
     store::set_deleted(ctx.db(), &ctx.viewer, id, f.version, false, ctx.now).await?;
     Ok(redirect_with_flash(&ctx, &format!("/wiki/page/{id}"), Msg::new("元に戻しました。", "Restored.")))
 }
@@ -408,11 +417,11 @@ async fn restore(ctx: Ctx, Path(id): Path<i64>, FormBody(f): FormBody<VersionFor
 #[template(path = "wiki_links.html")]
 struct LinksBody {
     l: Lang,
-    rows: Vec<PageRow>,
+    rows: Vec<Visible<PageRow>>,
 }
 
-async fn links_here(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let (page, _) = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
+async fn links_here(ctx: Ctx, PathParams(id): PathParams<PageId>) -> AppResult<Response> {
+    let page = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
     let rows = store::links_here(ctx.db(), &ctx.viewer, &page, ctx.now).await?;
     let title = format!("{}: {}", ctx.t("リンク元", "What links here"), page.title);
     Ok(render_page(&ctx, &title, &[crumb(&ctx), Crumb::link(&page.title, page.url()), Crumb::here(ctx.t("リンク元", "What links here"))], &LinksBody { l: ctx.lang, rows }))

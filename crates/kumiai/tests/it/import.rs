@@ -1,14 +1,22 @@
 //! Spreadsheet import and export: a Shift_JIS CSV as Excel writes it imports; a file with one bad
-//! row imports nothing and names the row and column; .xlsx round-trips.
+//! row imports nothing and names the row and column; Kumiai's own exports (.xlsx, UTF-8 and
+//! Shift_JIS CSV) import back as a no-op; formulas never reach Excel.
 
-mod common;
-
+use crate::common::TestApp;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::TestApp;
+use kumiai_core::Viewer;
 use kumiai_directory::io::{Sheet, Table, import};
 
-on_both_backends!(shift_jis_csv_imports, one_bad_row_imports_nothing, xlsx_export_imports_back, web_import_reports_rows, counts_and_people_import);
+on_both_backends!(
+    shift_jis_csv_imports,
+    one_bad_row_imports_nothing,
+    xlsx_export_imports_back_as_a_no_op,
+    shift_jis_round_trip_changes_nothing,
+    csv_exports_neutralise_formulas,
+    web_import_reports_rows,
+    counts_and_people_import
+);
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string())).fetch_one(&app.db.pool).await.unwrap()
@@ -26,15 +34,15 @@ async fn shift_jis_csv_imports(app: &TestApp) {
                SJ-2,単組,SJ-1,髙松精機支部労働組合①,たかまつせいきしぶ,JP,傘下組合\r\n\
                SJ-1,単組,JAM,髙松精機労働組合,たかまつせいき,JP,affiliates\r\n";
     let table = Table::read("組織一覧.csv", &sjis(csv)).unwrap();
-    let viewer = kumiai::app::system_viewer(&app.db).await.unwrap();
+    let viewer = Viewer::system();
     let rep = import::run(&app.db, &viewer, Sheet::Organisations, &table, kumiai_core::time::now_ms()).await.unwrap();
     assert_eq!((rep.created, rep.updated), (2, 0));
-    let child = kumiai_directory::org::store::by_code(&app.db, "SJ-2").await.unwrap().unwrap();
+    let child = kumiai_directory::reference::org_by_code(&app.db, &viewer, "SJ-2", kumiai_core::time::now_ms()).await.unwrap();
     assert_eq!(child.name_ja, "髙松精機支部労働組合①");
     let parent = app.org_id("SJ-1").await;
-    assert_eq!(child.parent_id, Some(parent));
+    assert_eq!(child.parent_id, Some(kumiai_core::OrgId(parent)));
     assert!(child.path.ends_with(&format!("/{parent}/{}/", child.id)));
-    assert_eq!(count(app, "SELECT COUNT(*) FROM audit_log WHERE entity = 'organisation' AND actor = 'cli' AND action = 'create'").await, 2);
+    assert_eq!(count(app, "SELECT COUNT(*) FROM audit_log WHERE entity = 'organisation' AND actor = 'system' AND action = 'create'").await, 2);
 }
 
 async fn one_bad_row_imports_nothing(app: &TestApp) {
@@ -44,7 +52,7 @@ async fn one_bad_row_imports_nothing(app: &TestApp) {
                BAD-2,enterprise_union,NOWHERE,悪い労組,affiliates\n\
                OK-3,enterprise_union,JAW,良い労組三,secret\n";
     let table = Table::read("upload.csv", csv.as_bytes()).unwrap();
-    let viewer = kumiai::app::system_viewer(&app.db).await.unwrap();
+    let viewer = Viewer::system();
     let err = import::run(&app.db, &viewer, Sheet::Organisations, &table, kumiai_core::time::now_ms()).await.err().unwrap();
     let kumiai_platform::AppError::Validation(errs) = err else { panic!("expected validation errors") };
     let located: Vec<(String, usize, String)> = errs.iter().map(|e| (e.file.clone().unwrap(), e.row.unwrap(), e.field.clone())).collect();
@@ -58,7 +66,7 @@ async fn one_bad_row_imports_nothing(app: &TestApp) {
     assert_eq!((errs[0].row, errs[0].field.as_str()), (Some(1), "kind"));
 }
 
-async fn xlsx_export_imports_back(app: &TestApp) {
+async fn xlsx_export_imports_back_as_a_no_op(app: &TestApp) {
     let mut s = app.login("hq-admin").await;
     let x = s.get("/directory/export/organisations.xlsx?archived=include").await;
     assert_eq!(x.status, StatusCode::OK);
@@ -66,13 +74,22 @@ async fn xlsx_export_imports_back(app: &TestApp) {
     let table = Table::read("export.xlsx", &x.bytes).unwrap();
     let total = count(app, "SELECT COUNT(*) FROM organisations").await as usize;
     assert_eq!(table.rows.len(), total);
-    let viewer = kumiai::app::system_viewer(&app.db).await.unwrap();
+    let viewer = Viewer::system();
     let versions = count(app, "SELECT CAST(SUM(version) AS BIGINT) FROM organisations").await;
+    let log = count(app, "SELECT COUNT(*) FROM audit_log").await;
     let rep = import::run(&app.db, &viewer, Sheet::Organisations, &table, kumiai_core::time::now_ms()).await.unwrap();
-    assert_eq!((rep.created, rep.updated), (0, total), "every row matched an existing organisation");
+    assert_eq!((rep.created, rep.updated, rep.unchanged), (0, 0, total), "every row matched and changed nothing");
+    assert_eq!(count(app, "SELECT CAST(SUM(version) AS BIGINT) FROM organisations").await, versions, "no version moved");
+    assert_eq!(count(app, "SELECT COUNT(*) FROM audit_log").await, log, "nothing was written to the log");
+    // One real change among them is the only write.
+    let mut table = table;
+    let name_col = table.headers.iter().position(|h| h == "名称").unwrap();
+    let row = table.rows.iter_mut().find(|(_, cells)| cells[0] == "E00003").unwrap();
+    row.1[name_col] = "改称した労働組合".into();
+    let rep = import::run(&app.db, &viewer, Sheet::Organisations, &table, kumiai_core::time::now_ms()).await.unwrap();
+    assert_eq!((rep.created, rep.updated, rep.unchanged), (0, 1, total - 1));
     let paths_ok = count(app, "SELECT COUNT(*) FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id WHERE o.parent_id IS NOT NULL AND o.path NOT LIKE p.path || '%'").await;
     assert_eq!(paths_ok, 0, "the tree is intact");
-    assert!(count(app, "SELECT CAST(SUM(version) AS BIGINT) FROM organisations").await > versions);
     // UTF-8 CSV with a BOM and a Shift_JIS CSV download too.
     let csv = s.get("/directory/export/organisations.csv").await;
     assert!(csv.bytes.starts_with(b"\xEF\xBB\xBF"));
@@ -82,20 +99,58 @@ async fn xlsx_export_imports_back(app: &TestApp) {
     assert_eq!(t.headers[0], "組織コード");
 }
 
+/// 〜, − and ¥ have no Shift_JIS form of their own: Excel writes ～, － and \\. Reading such a file
+/// back must not change the stored text.
+async fn shift_jis_round_trip_changes_nothing(app: &TestApp) {
+    let mut s = app.login("hq-editor").await;
+    let id = app.org_id("E00004").await;
+    let v: i64 = sqlx::query_scalar("SELECT version FROM organisations WHERE id = $1").bind(id).fetch_one(&app.db.pool).await.unwrap();
+    let note = "営業時間 9時〜17時、差額 −500円、¥1,000 まで";
+    let r = s.json("PUT", &format!("/api/v1/organisations/{id}"), &serde_json::json!({"version": v, "note": note})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let sj = s.get("/directory/export/organisations.csv?encoding=sjis&archived=include").await;
+    assert_eq!(sj.status, StatusCode::OK);
+    let table = Table::read("sj.csv", &sj.bytes).unwrap();
+    assert!(table.sjis);
+    let note_col = table.headers.iter().position(|h| h == "備考").unwrap();
+    let cell = &table.rows.iter().find(|(_, c)| c[0] == "E00004").unwrap().1[note_col];
+    assert_ne!(cell, note, "the file holds the Shift_JIS forms");
+    let rep = import::run(&app.db, &Viewer::system(), Sheet::Organisations, &table, kumiai_core::time::now_ms()).await.unwrap();
+    assert_eq!(rep.updated, 0, "{rep:?}");
+    let stored: String = sqlx::query_scalar("SELECT note FROM organisations WHERE id = $1").bind(id).fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(stored, note, "〜 − ¥ are kept as they were");
+}
+
+/// A person's note that Excel would run as a formula is written as text, and reads back unchanged.
+async fn csv_exports_neutralise_formulas(app: &TestApp) {
+    let mut s = app.login("hq-editor").await;
+    let evil = "=HYPERLINK(\"http://evil.example/\",\"詳細\")";
+    let r = s.json("POST", "/api/v1/people", &serde_json::json!({"org": "E00001", "name_kanji": "数式 太郎", "reach": "affiliates", "note": evil})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let csv = s.get("/directory/export/people.csv?q=%E6%95%B0%E5%BC%8F").await;
+    assert!(csv.body.contains("'=HYPERLINK"), "{}", csv.body);
+    assert!(!csv.body.contains(",=HYPERLINK") && !csv.body.contains("\"=HYPERLINK"), "no cell starts with =");
+    let table = Table::read("p.csv", &csv.bytes).unwrap();
+    let note = table.headers.iter().position(|h| h == "備考").unwrap();
+    assert_eq!(table.rows[0].1[note], evil, "the import takes the apostrophe off again");
+}
+
 async fn web_import_reports_rows(app: &TestApp) {
     let mut s = app.login("hq-admin").await;
     let page = s.get("/directory/import").await;
     assert_eq!(page.status, StatusCode::OK);
     let boundary = "XkumiaiX";
-    let body = |csv: &str| {
+    // The token travels in the form (first field), never in the URL.
+    let body = |csv: &str, csrf: &str| {
         format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"sheet\"\r\n\r\norganisations\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"web.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"sheet\"\r\n\r\norganisations\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"web.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
         )
     };
-    let send = |csv: String, csrf: String, cookies: String| {
+    assert!(page.body.contains("action=\"/directory/import\"") && !page.body.contains("_csrf="), "the form carries no token in its URL");
+    let send = |csv: String, query: &str, cookies: String| {
         Request::builder()
             .method("POST")
-            .uri(format!("/directory/import?_csrf={csrf}"))
+            .uri(format!("/directory/import{query}"))
             .header(header::HOST, "localhost")
             .header(header::COOKIE, cookies)
             .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
@@ -103,11 +158,14 @@ async fn web_import_reports_rows(app: &TestApp) {
             .unwrap()
     };
     let cookies = s.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
-    let bad = s.send(send(body("code,kind,parent,name_ja\nW1,enterprise_union,JAW,\n"), s.csrf.clone(), cookies.clone())).await;
+    let csrf = s.csrf.clone();
+    let in_url = s.send(send(body("code,kind,parent,name_ja,reach\nW1,enterprise_union,JAW,ウェブ労組,affiliates\n", ""), &format!("?_csrf={csrf}"), cookies.clone())).await;
+    assert_eq!(in_url.status, StatusCode::FORBIDDEN, "a token in the URL is not accepted");
+    let bad = s.send(send(body("code,kind,parent,name_ja,reach\nW1,enterprise_union,JAW,,affiliates\n", &csrf), "", cookies.clone())).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("<td>web.csv</td><td class=\"num\">2</td><td>name_ja</td>"), "{}", bad.body);
-    let good = s.send(send(body("code,kind,parent,name_ja\nW1,enterprise_union,JAW,ウェブ労組\n"), s.csrf.clone(), cookies.clone())).await;
-    assert_eq!(good.status, StatusCode::SEE_OTHER);
+    let good = s.send(send(body("code,kind,parent,name_ja,reach\nW1,enterprise_union,JAW,ウェブ労組,affiliates\n", &csrf), "", cookies.clone())).await;
+    assert_eq!(good.status, StatusCode::SEE_OTHER, "{}", good.body);
     app.org_id("W1").await;
     // Not for anyone but head-office admins.
     let mut jaw = app.login("jaw-admin").await;
@@ -115,19 +173,19 @@ async fn web_import_reports_rows(app: &TestApp) {
 }
 
 async fn counts_and_people_import(app: &TestApp) {
-    let viewer = kumiai::app::system_viewer(&app.db).await.unwrap();
+    let viewer = Viewer::system();
     let now = kumiai_core::time::now_ms();
     let counts = Table::read("counts.csv", "組織コード,年度,組合員数,会費納入人員\nE00001,2031年度,\"1,500\",1480\nE00002,2031,900,\n".as_bytes()).unwrap();
     let rep = import::run(&app.db, &viewer, Sheet::Counts, &counts, now).await.unwrap();
     assert_eq!(rep.created, 2);
     let again = import::run(&app.db, &viewer, Sheet::Counts, &counts, now).await.unwrap();
-    assert_eq!((again.created, again.updated), (0, 2));
+    assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 2), "the same counts again write nothing");
     let m: i64 = sqlx::query_scalar("SELECT members FROM member_counts mc JOIN organisations o ON o.id = mc.org_id WHERE o.code = 'E00001' AND fiscal_year = 2031")
         .fetch_one(&app.db.pool)
         .await
         .unwrap();
     assert_eq!(m, 1500);
-    let people = Table::read("people.csv", "所属組織,氏名,よみ,性別,任期開始,任期終了\nE00001,新井 花子,あらい はなこ,女性,2026-09-01,2028-08-31\nE00001,山田 一郎,やまだ,男性,2028-09-01,2026-08-31\n".as_bytes()).unwrap();
+    let people = Table::read("people.csv", "所属組織,氏名,よみ,性別,任期開始,任期終了,公開範囲\nE00001,新井 花子,あらい はなこ,女性,2026-09-01,2028-08-31,傘下組合\nE00001,山田 一郎,やまだ,男性,2028-09-01,2026-08-31,傘下組合\n".as_bytes()).unwrap();
     let err = import::run(&app.db, &viewer, Sheet::People, &people, now).await.err().unwrap();
     let kumiai_platform::AppError::Validation(errs) = err else { panic!() };
     assert_eq!((errs[0].row, errs[0].field.as_str()), (Some(3), "任期終了"));

@@ -3,10 +3,10 @@
 //! by the field; two browsers race on one record and the second sees both versions. Screenshots of
 //! the main pages go to $KUMIAI_ARTIFACTS/screenshots.
 
-mod common;
 
-use common::webdriver::{Browser, Driver};
-use common::{Backend, TestApp};
+
+use crate::common::webdriver::{Browser, Driver};
+use crate::common::{Backend, TestApp};
 
 struct Server {
     base: String,
@@ -31,9 +31,8 @@ fn serve() -> Server {
             let hidden_id = app.org_id("E00014").await;
             let hidden_name: String = sqlx::query_scalar("SELECT name_ja FROM organisations WHERE id = $1").bind(hidden_id).fetch_one(&app.db.pool).await.unwrap();
             let e1 = app.org_id("E00001").await;
-            let page = |t: &str| kumiai_wiki::model::title_key(t);
-            let team_page = kumiai_wiki::store::by_key(&app.db, &page("TEAM（タイ）")).await.unwrap().unwrap().id;
-            let dispute_page = kumiai_wiki::store::by_key(&app.db, &page("タイの労使紛争の記録")).await.unwrap().unwrap().id;
+            let team_page = app.page_id("TEAM（タイ）").await;
+            let dispute_page = app.page_id("タイの労使紛争の記録").await;
             tx.send(Server { base: format!("http://{}", listener.local_addr().unwrap()), team_page, dispute_page, hidden_id, hidden_name, e1 }).unwrap();
             axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();
             drop(app);
@@ -44,7 +43,7 @@ fn serve() -> Server {
 
 fn login(b: &Browser, base: &str, who: &str) {
     b.goto(&format!("{base}/login"));
-    b.fill_and_submit(&[("#login", who), ("#password", kumiai::demo::DEMO_PASSWORD)], "form.form button[type=submit]");
+    b.fill_and_submit(&[("#login", who), ("#password", kumiai_directory::demo::DEMO_PASSWORD)], "form.form button[type=submit]");
     let text = b.wait_for_text(&format!("{who}（"));
     assert!(text.contains(who), "{who} is shown as logged in: {text}");
 }

@@ -3,12 +3,19 @@
 //! templates, a table and a redirect). Full history keeps authors, times and summaries; a second
 //! run changes nothing; a run stopped half way resumes.
 
-mod common;
 
-use common::TestApp;
-use kumiai_core::Reach;
+
+use crate::common::TestApp;
+use kumiai_core::{Reach, Viewer};
+use kumiai_platform::Visible;
 use kumiai_wiki::mediawiki::import;
+use kumiai_wiki::model::Page;
 use std::io::Write;
+
+/// A page by title (as titles compare: case and width ignored), as the system sees it.
+async fn page(app: &TestApp, title: &str) -> Visible<Page> {
+    kumiai_wiki::store::find_by_title(&app.db, &Viewer::system(), title, kumiai_core::time::now_ms()).await.unwrap().unwrap_or_else(|| panic!("no page {title}"))
+}
 
 on_both_backends!(imports_mediawikis_own_example, imports_japanese_history_idempotently, imports_a_real_wikipedia_export);
 
@@ -21,12 +28,12 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
 }
 
 async fn imports_mediawikis_own_example(app: &TestApp) {
-    let viewer = kumiai::app::system_viewer(&app.db).await.unwrap();
+    let viewer = Viewer::system();
     let rep = import::run(&app.db, &viewer, &data("mediawiki-export-demo.xml.gz"), Reach::Affiliates, |_| {}).await.unwrap();
     assert_eq!((rep.pages_created, rep.revisions_imported), (1, 2));
     assert_eq!(rep.other_namespaces.len(), 2, "the talk page and the file page are reported, not imported");
-    let page = kumiai_wiki::store::by_key(&app.db, &kumiai_wiki::model::title_key("Page title")).await.unwrap().unwrap();
-    let revs = kumiai_wiki::store::history(&app.db, page.id).await.unwrap();
+    let page = self::page(app, "Page title").await;
+    let revs = kumiai_wiki::store::history(&app.db, &page).await.unwrap();
     // Listed out of order in the file; kept in time order here, with their authors and summaries.
     assert_eq!(revs.iter().rev().map(|r| (r.summary.as_str(), r.author.as_str())).collect::<Vec<_>>(), [("new!", "mediawiki:10.0.0.2"), ("I have just one thing to say!", "mediawiki:Foobar")]);
     assert_eq!(page.body.trim(), "A bunch of [[text]] here.");
@@ -87,7 +94,7 @@ fn bz2(dir: &std::path::Path, name: &str, xml: &str) -> std::path::PathBuf {
 }
 
 async fn imports_japanese_history_idempotently(app: &TestApp) {
-    let viewer = kumiai::app::system_viewer(&app.db).await.unwrap();
+    let viewer = Viewer::system();
     let dir = app.config.data_dir.clone();
     // Stopped half way: only the first page made it.
     let partial = bz2(&dir, "partial.xml.bz2", &japanese_dump(&[&team_page()]));
@@ -109,14 +116,14 @@ async fn imports_japanese_history_idempotently(app: &TestApp) {
     assert_eq!(count(app, "SELECT COUNT(*) FROM wiki_pages").await, pages_before, "running it again changes nothing");
     assert_eq!(count(app, "SELECT COUNT(*) FROM wiki_revisions").await, revisions_before);
     // The converted page renders, links and footnotes work, history is there.
-    let team = kumiai_wiki::store::by_key(&app.db, &kumiai_wiki::model::title_key("TEAMタイ金属労連")).await.unwrap().unwrap();
+    let team = page(app, "TEAMタイ金属労連").await;
     assert!(team.body.contains("## 経緯") && team.body.contains("| 2020 | 定期協議 |") && team.body.contains("[^1]: 2020年の定期協議"), "{}", team.body);
-    assert_eq!(kumiai_wiki::store::history(&app.db, team.id).await.unwrap().len(), 3);
+    assert_eq!(kumiai_wiki::store::history(&app.db, &team).await.unwrap().len(), 3);
     let mut anon = app.visitor().await;
     let page = anon.get(&format!("/wiki/page/{}", team.id)).await.body;
-    let dispute = kumiai_wiki::store::by_key(&app.db, &kumiai_wiki::model::title_key("タイの紛争")).await.unwrap().unwrap();
+    let dispute = self::page(app, "タイの紛争").await;
     assert!(page.contains(&format!("href=\"/wiki/page/{}\"", dispute.id)) && page.contains("<table>") && page.contains("〔テンプレート: 労組情報|国=タイ〕"), "{page}");
-    let redirect = kumiai_wiki::store::by_key(&app.db, &kumiai_wiki::model::title_key("タイ紛争")).await.unwrap().unwrap();
+    let redirect = self::page(app, "タイ紛争").await;
     assert_eq!(redirect.redirect_to, Some(dispute.id));
     assert!(anon.get("/wiki?category=%E3%82%BF%E3%82%A4").await.body.contains("TEAMタイ金属労連"));
 }
@@ -124,13 +131,13 @@ async fn imports_japanese_history_idempotently(app: &TestApp) {
 /// 206 real Wikipedia pages (tests/data/README.md): every article arrives, case-variant redirects
 /// do not take an article's title, comments vanish, and a second run changes nothing.
 async fn imports_a_real_wikipedia_export(app: &TestApp) {
-    let viewer = kumiai::app::system_viewer(&app.db).await.unwrap();
+    let viewer = Viewer::system();
     let rep = import::run(&app.db, &viewer, &data("enwiki-excerpt.xml.bz2"), Reach::Affiliates, |_| {}).await.unwrap();
     assert_eq!((rep.pages_created, rep.revisions_imported, rep.redirects), (190, 190, 10), "{}", rep.text());
     assert_eq!((rep.same_title_redirects.len(), rep.dangling_redirects.len(), rep.other_namespaces.len()), (14, 75, 1));
     assert_eq!(rep.refused.len(), 1, "only Abel, a second redirect under the same title: {:?}", rep.refused);
     assert!(rep.unconverted.iter().any(|(t, w)| t == "Andorra" && w.starts_with("template {{Infobox country")), "templates are listed");
-    let andorra = kumiai_wiki::store::by_key(&app.db, &kumiai_wiki::model::title_key("AndorrA")).await.unwrap().unwrap();
+    let andorra = page(app, "AndorrA").await;
     assert_eq!((andorra.title.as_str(), andorra.redirect_to), ("Andorra", None), "the article, not the redirect listed before it");
     assert!(andorra.body.contains("Principality of Andorra") && andorra.body.contains("## History"), "{}", &andorra.body[..2000.min(andorra.body.len())]);
     assert_eq!(count(app, "SELECT COUNT(*) FROM wiki_pages WHERE body LIKE '%<!--%'").await, 0, "MediaWiki comments are not shown");

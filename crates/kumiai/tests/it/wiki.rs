@@ -2,15 +2,15 @@
 //! text, revisions, diffs, revert, rename with redirect, delete and restore, conflicts, categories
 //! and "what links here" filtered, and search finding pages by reach.
 
-mod common;
+
 
 use axum::http::StatusCode;
-use common::{Session, TestApp};
+use crate::common::{Session, TestApp};
 
 on_both_backends!(pages_follow_reach_everywhere, revisions_diff_revert_rename_delete, edit_conflicts_keep_both_texts, recent_changes_watch_list_and_feed, english_copies_are_marked_stale, attachments_follow_their_page);
 
 async fn page_id(app: &TestApp, title: &str) -> i64 {
-    kumiai_wiki::store::by_key(&app.db, &kumiai_wiki::model::title_key(title)).await.unwrap().unwrap_or_else(|| panic!("no page {title}")).id
+    app.page_id(title).await
 }
 
 fn version_of(body: &str) -> String {
@@ -157,7 +157,7 @@ async fn recent_changes_watch_list_and_feed(app: &TestApp) {
 async fn english_copies_are_marked_stale(app: &TestApp) {
     let master = page_id(app, "人権デュー・ディリジェンス").await;
     let mut s = app.login("hq-editor").await;
-    let form = s.get(&format!("/wiki/new?master={master}")).await;
+    let form = s.get(&format!("/wiki/page/{master}/translate")).await;
     assert!(form.body.contains("人権デュー・ディリジェンス (English)"), "prefilled from the master");
     let r = s
         .post("/wiki/new", &[("title", "Human rights due diligence"), ("kind", "topic"), ("reach", "public"), ("master", &master.to_string()), ("body", "Companies identify and address their human-rights impacts.")])
@@ -185,25 +185,29 @@ async fn english_copies_are_marked_stale(app: &TestApp) {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(!anon.get(&format!("/wiki/page/{copy}")).await.body.contains("has changed since"));
     // One copy per master.
-    let again = s.post("/wiki/new", &[("title", "HRDD again"), ("master", &master.to_string()), ("body", "x")]).await;
+    let again = s.post("/wiki/new", &[("title", "HRDD again"), ("reach", "public"), ("master", &master.to_string()), ("body", "x")]).await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(again.body.contains("既に英語版があります"));
 }
 
-fn multipart(name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+/// An upload as the page's form sends it: the CSRF token first, then the file.
+fn multipart(csrf: &str, name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
     let boundary = "XattX";
-    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").into_bytes();
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
     body.extend_from_slice(bytes);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-async fn upload(s: &mut Session, page: i64, name: &str, bytes: &[u8]) -> common::Reply {
-    let (ctype, body) = multipart(name, bytes);
+async fn upload(s: &mut Session, page: i64, name: &str, bytes: &[u8]) -> crate::common::Reply {
+    let (ctype, body) = multipart(&s.csrf.clone(), name, bytes);
     let cookies = s.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
     let req = axum::http::Request::builder()
         .method("POST")
-        .uri(format!("/wiki/page/{page}/attachments?_csrf={}", s.csrf))
+        .uri(format!("/wiki/page/{page}/attachments"))
         .header("host", "localhost")
         .header("cookie", cookies)
         .header("content-type", ctype)

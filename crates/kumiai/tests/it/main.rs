@@ -1,0 +1,23 @@
+//! Kumiai's integration tests, in one binary: the real router on a fresh database per test (SQLite
+//! and PostgreSQL), the real `kumiai` binary, headless Chromium, and the source-tree checks.
+
+#[macro_use]
+mod common;
+
+mod browser;
+mod calendar;
+mod cli;
+mod hardening;
+mod import;
+mod leaks;
+mod lists;
+mod mediawiki;
+mod module;
+mod oracles;
+mod reach;
+mod routes;
+mod schema;
+mod search;
+mod tidy;
+mod wiki;
+mod writes;

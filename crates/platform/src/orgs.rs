@@ -1,0 +1,136 @@
+//! The organisation tree as the platform needs it: accounts hang from it and reach is decided on
+//! it, and histories and conflict reports name organisations by code. The table lives in the
+//! platform's migration for that reason; its rules and writes belong to the directory module,
+//! which every other module asks through its reference API.
+
+use crate::db::Db;
+use crate::reach;
+use kumiai_core::{OrgId, Viewer};
+use serde_json::Value;
+use sqlx::AssertSqlSafe;
+use std::collections::HashMap;
+
+/// What a form, a history or a conflict report shows in place of an organisation the reader may
+/// not see. A form sending it back means "keep what is stored".
+pub const HIDDEN_ORG: &str = "(非公開の組織 / an organisation you cannot see)";
+
+/// The entity name of organisations (in `record_shares` and the audit log).
+pub const ENTITY: &str = "organisation";
+
+/// Codes of the organisations among `ids` that `viewer` may see.
+pub async fn visible_codes(db: &Db, viewer: &Viewer, ids: &[OrgId], now: i64) -> sqlx::Result<HashMap<OrgId, String>> {
+    let mut out = HashMap::new();
+    let f = reach::filter(viewer, "o", ENTITY, now);
+    for chunk in ids.chunks(500) {
+        let list: Vec<String> = chunk.iter().map(OrgId::to_string).collect();
+        let sql = format!("SELECT o.id, o.code FROM organisations o WHERE o.id IN ({}) AND {}", list.join(", "), f.sql());
+        let rows: Vec<(i64, String)> = sqlx::query_as(AssertSqlSafe(sql)).fetch_all(&db.pool).await?;
+        f.vouch(rows.iter().map(|r| r.0));
+        out.extend(rows.into_iter().map(|(id, code)| (OrgId(id), code)));
+    }
+    Ok(out)
+}
+
+/// Which of `codes` name organisations `viewer` may see.
+async fn visible_by_code(db: &Db, viewer: &Viewer, codes: &[String], now: i64) -> sqlx::Result<Vec<String>> {
+    let f = reach::filter(viewer, "o", ENTITY, now);
+    let mut out = vec![];
+    for chunk in codes.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("SELECT o.code FROM organisations o WHERE o.code IN ({}) AND {}", marks.join(", "), f.sql());
+        let mut q = sqlx::query_scalar::<_, String>(AssertSqlSafe(sql));
+        for c in chunk {
+            q = q.bind(c.clone());
+        }
+        out.extend(q.fetch_all(&db.pool).await?);
+    }
+    Ok(out)
+}
+
+/// Rewrites the organisation references (`keys`) in each value for `viewer`: ids become codes,
+/// organisations the viewer may not see become [`HIDDEN_ORG`]. Codes written by older versions
+/// of Kumiai are checked the same way.
+pub async fn present_refs(db: &Db, viewer: &Viewer, values: &mut [&mut Value], keys: &[&str], now: i64) -> sqlx::Result<()> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let mut ids = vec![];
+    let mut codes = vec![];
+    for v in values.iter() {
+        for k in keys {
+            collect(v.get(*k), &mut ids, &mut codes);
+        }
+    }
+    let by_id = visible_codes(db, viewer, &ids, now).await?;
+    let seen_codes = visible_by_code(db, viewer, &codes, now).await?;
+    let show = |v: &Value| -> Value {
+        match v {
+            Value::Number(n) => n.as_i64().map(|i| by_id.get(&OrgId(i)).cloned().unwrap_or_else(|| HIDDEN_ORG.into())).into(),
+            Value::String(s) if s.is_empty() => Value::String(String::new()),
+            Value::String(s) => s
+                .split(',')
+                .map(str::trim)
+                .map(|c| if seen_codes.iter().any(|x| x == c) { c.to_string() } else { HIDDEN_ORG.to_string() })
+                .collect::<Vec<_>>()
+                .join(",")
+                .into(),
+            other => other.clone(),
+        }
+    };
+    for v in values.iter_mut() {
+        for k in keys {
+            if let Some(x) = v.get_mut(*k) {
+                let shown = match &*x {
+                    Value::Array(items) => {
+                        let mut shown: Vec<String> = items.iter().map(|i| show(i).as_str().unwrap_or_default().to_string()).collect();
+                        shown.sort();
+                        shown.dedup();
+                        Value::String(shown.join(","))
+                    }
+                    other => show(other),
+                };
+                *x = shown;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn collect(v: Option<&Value>, ids: &mut Vec<OrgId>, codes: &mut Vec<String>) {
+    match v {
+        Some(Value::Number(n)) => ids.extend(n.as_i64().map(OrgId)),
+        Some(Value::String(s)) => codes.extend(s.split(',').map(str::trim).filter(|c| !c.is_empty()).map(str::to_string)),
+        Some(Value::Array(items)) => {
+            for i in items {
+                collect(Some(i), ids, codes);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The root of the union tree, which owns what the system creates.
+pub async fn head_office(db: &Db) -> sqlx::Result<Option<OrgId>> {
+    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM organisations WHERE kind = 'head_office' ORDER BY id LIMIT 1").fetch_optional(&db.pool).await?;
+    Ok(id.map(OrgId))
+}
+
+/// The organisation a new record by `viewer` belongs to: the viewer's own, or the head office for
+/// the system.
+pub async fn owner_for(db: &Db, viewer: &Viewer) -> sqlx::Result<Option<OrgId>> {
+    match viewer.org_id() {
+        Some(o) => Ok(Some(o)),
+        None if viewer.is_system() => head_office(db).await,
+        None => Ok(None),
+    }
+}
+
+/// An organisation's id and kind by code, unchecked: for account administration (which has its
+/// own rule: an admin manages users under their own organisation).
+pub async fn by_code_for_accounts(db: &Db, code: &str) -> sqlx::Result<Option<(OrgId, String, String)>> {
+    let row: Option<(i64, String, String)> = sqlx::query_as("SELECT id, kind, path FROM organisations WHERE code = $1 AND archived_at IS NULL")
+        .bind(code.trim().to_string())
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.map(|(id, kind, path)| (OrgId(id), kind, path)))
+}

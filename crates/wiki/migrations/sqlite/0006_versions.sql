@@ -1,0 +1,3 @@
+-- Revisions and attachments are written through the versioned, audited path like every record.
+ALTER TABLE wiki_revisions ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE wiki_attachments ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
