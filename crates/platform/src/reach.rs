@@ -191,6 +191,20 @@ pub fn access(reach: Reach, scope_org: Option<OrgId>, embargo_until: Option<i64>
     }
 }
 
+/// Joins a record's owner (as `ow`) so its access can carry the owner's path: every reachable
+/// record's `SELECT` uses it, so no module names the organisation tree itself.
+#[macro_export]
+macro_rules! owner_path_join {
+    ($alias:literal) => {
+        concat!("LEFT JOIN organisations ow ON ow.id = ", $alias, ".owner_org_id")
+    };
+}
+
+/// Every share of an entity's records: (record id, organisation).
+pub async fn all_shares(db: &Db, entity: &str) -> sqlx::Result<Vec<(i64, OrgId)>> {
+    sqlx::query_as("SELECT record_id, org_id FROM record_shares WHERE entity = $1 ORDER BY record_id, org_id").bind(entity.to_string()).fetch_all(&db.pool).await
+}
+
 /// The organisations a record is shared with.
 pub async fn shares(db: &Db, entity: &str, record_id: i64) -> sqlx::Result<Vec<OrgId>> {
     let ids: Vec<i64> = sqlx::query_scalar("SELECT org_id FROM record_shares WHERE entity = $1 AND record_id = $2 ORDER BY org_id")

@@ -83,9 +83,12 @@ impl Identified for Page {
 
 impl Record for Page {
     const TABLE: &'static str = "wiki_pages";
-    const SELECT: &'static str = "SELECT p.id, p.title, p.title_key, p.kind, p.org_id, p.person_id, p.redirect_to, p.body, p.revision_id, p.reach, \
-        p.scope_org_id, p.embargo_until, p.owner_org_id, p.deleted_at, p.version, p.created_at, p.updated_at, ow.path AS owner_path, \
-        p.lang, p.master_id, p.master_revision_id FROM wiki_pages p LEFT JOIN organisations ow ON ow.id = p.owner_org_id";
+    const SELECT: &'static str = concat!(
+        "SELECT p.id, p.title, p.title_key, p.kind, p.org_id, p.person_id, p.redirect_to, p.body, p.revision_id, p.reach, \
+         p.scope_org_id, p.embargo_until, p.owner_org_id, p.deleted_at, p.version, p.created_at, p.updated_at, ow.path AS owner_path, \
+         p.lang, p.master_id, p.master_revision_id FROM wiki_pages p ",
+        kumiai_platform::owner_path_join!("p")
+    );
     const ALIAS: &'static str = "p";
     const ORG_REFS: &'static [&'static str] = &["org_id", "scope_org_id", "owner_org_id", "shared_with"];
     const SHARED: bool = true;

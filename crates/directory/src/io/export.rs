@@ -90,10 +90,7 @@ async fn shares_of(db: &Db, viewer: &Viewer, entity: &str, now: i64) -> sqlx::Re
     if !viewer.is_hq() {
         return Ok(HashMap::new());
     }
-    let pairs: Vec<(i64, OrgId)> = sqlx::query_as("SELECT record_id, org_id FROM record_shares WHERE entity = $1 ORDER BY record_id, org_id")
-        .bind(entity.to_string())
-        .fetch_all(&db.pool)
-        .await?;
+    let pairs = kumiai_platform::reach::all_shares(db, entity).await?;
     let ids: Vec<OrgId> = pairs.iter().map(|p| p.1).collect();
     let codes = visible_codes(db, viewer, &ids, now).await?;
     let mut out: HashMap<i64, Vec<String>> = HashMap::new();

@@ -69,9 +69,9 @@ fn section(s: &mut String, heading: &str, lines: Vec<String>) {
 
 async fn author(db: &Db, r: &MwRevision) -> sqlx::Result<Actor> {
     if let Some(name) = &r.username
-        && let Some(user_id) = sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE login = $1").bind(name.clone()).fetch_optional(&db.pool).await?
+        && let Some(user) = kumiai_platform::accounts::by_login(db, name).await?
     {
-        return Ok(Actor { user_id: Some(user_id), label: name.clone() });
+        return Ok(Actor { user_id: Some(user.id.get()), label: name.clone() });
     }
     // Authors without a Kumiai account keep their wiki name as a placeholder.
     let who = r.username.clone().or_else(|| r.ip.clone()).unwrap_or_else(|| "unknown".into());

@@ -90,6 +90,46 @@ impl Drop for PgGuard {
     }
 }
 
+/// An empty database of its own (nothing migrated yet) and the settings that open it.
+pub struct FreshDb {
+    pub config: Config,
+    pub dir: tempdir::Dir,
+    pub pg_name: Option<String>,
+    guard: Option<PgGuard>,
+}
+
+impl FreshDb {
+    pub async fn new(backend: Backend) -> Option<FreshDb> {
+        let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
+        let dir = tempdir::Dir::new();
+        let mut pg_name = None;
+        let url = match backend {
+            Backend::Sqlite => format!("sqlite://{}?mode=rwc", dir.0.join("kumiai.db").display()),
+            Backend::Postgres => {
+                if !pg_available().await {
+                    return None;
+                }
+                let name = format!("kumiai_t_{}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed), kumiai_core::time::now_ms() % 1_000_000);
+                let admin = sqlx::AnyPool::connect(&pg_admin_url()).await.unwrap();
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.unwrap();
+                admin.close().await;
+                pg_name = Some(name.clone());
+                let base = pg_admin_url();
+                let (prefix, _) = base.rsplit_once('/').unwrap();
+                format!("{prefix}/{name}")
+            }
+        };
+        // The config is built explicitly: tests set no environment.
+        let mut config = Config::from_env(Some(dir.0.clone()), Some(url)).unwrap();
+        config.cookie_secure = None;
+        config.login_limit = 5;
+        // One compiled dictionary for every test process (scripts/test.sh builds it first).
+        config.dictionary_dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ipadic");
+        let guard = pg_name.clone().map(PgGuard);
+        Some(FreshDb { config, dir, pg_name, guard })
+    }
+}
+
 /// What a test database starts with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fixture {
@@ -115,32 +155,7 @@ impl TestApp {
 
     /// As [`spawn_with`](Self::spawn_with), with these modules registered.
     pub async fn spawn_modules(backend: Backend, fixture: Fixture, modules: Vec<Module>) -> Option<TestApp> {
-        let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
-        let dir = tempdir::Dir::new();
-        let mut pg_name = None;
-        let url = match backend {
-            Backend::Sqlite => format!("sqlite://{}?mode=rwc", dir.0.join("kumiai.db").display()),
-            Backend::Postgres => {
-                if !pg_available().await {
-                    return None;
-                }
-                let name = format!("kumiai_t_{}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed), kumiai_core::time::now_ms() % 1_000_000);
-                let admin = sqlx::AnyPool::connect(&pg_admin_url()).await.unwrap();
-                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.unwrap();
-                admin.close().await;
-                pg_name = Some(name.clone());
-                let base = pg_admin_url();
-                let (prefix, _) = base.rsplit_once('/').unwrap();
-                format!("{prefix}/{name}")
-            }
-        };
-        // SAFETY of env: tests set nothing global; the config is built explicitly.
-        let mut config = Config::from_env(Some(dir.0.clone()), Some(url)).unwrap();
-        config.cookie_secure = None;
-        config.login_limit = 5;
-        // One compiled dictionary for every test process (scripts/test.sh builds it first).
-        config.dictionary_dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ipadic");
-        let pg_guard = pg_name.clone().map(PgGuard);
+        let FreshDb { config, dir, pg_name, guard: pg_guard } = FreshDb::new(backend).await?;
         let db = app::open(&config, &modules).await.unwrap();
         match fixture {
             Fixture::Empty => {}
