@@ -260,7 +260,8 @@ pub async fn build(db: &Db, scale: Scale, calendar: FiscalCalendar) -> anyhow::R
     for i in 0..scale.enterprise_unions {
         let mut pick = (b.rng.next() % total_weight as u64) as i64;
         let parent = weights.iter().find(|(_, w)| { pick -= w; pick < 0 }).map(|w| w.0).unwrap_or("JAM");
-        let parent = if i < 3 { "JAW" } else { parent };
+        // The first six sit under JAW, so the tests know whose they are.
+        let parent = if i < 6 { "JAW" } else { parent };
         let (pk, pkana, pr) = PLACES[i % PLACES.len()];
         let (tk, tkana, tr) = TRADES[(i / PLACES.len()) % TRADES.len()];
         let round = i / (PLACES.len() * TRADES.len());

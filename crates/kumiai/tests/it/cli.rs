@@ -142,3 +142,38 @@ fn mediawiki_import_needs_a_head_office_then_reports_and_repeats_as_a_no_op() {
     let again = std::fs::read_to_string(&report).unwrap();
     assert!(again.contains("revisions imported / 取り込んだ版: 0") && again.contains("取り込み済みの版: 2"), "{again}");
 }
+
+/// `kumiai backup` on PostgreSQL runs pg_dump (the password in its environment, never printed)
+/// and fails loudly when the dump does not happen, so a cron job notices.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_backup_runs_pg_dump_or_fails() {
+    let Some(fresh) = crate::common::FreshDb::new(crate::common::Backend::Postgres).await else { return };
+    let url = fresh.config.database_url.clone();
+    let d = tempdir("pgbackup");
+    let run = |args: &[&str], url: &str| {
+        Command::new(env!("CARGO_BIN_EXE_kumiai")).arg("--data-dir").arg(&d).arg("--database-url").arg(url).args(args).env("KUMIAI_LOG", "error").output().unwrap()
+    };
+    assert!(run(&["migrate"], &url).status.success());
+    let file = d.join("kumiai.dump");
+    let o = run(&["backup", file.to_str().unwrap()], &url);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(std::fs::read(&file).unwrap().starts_with(b"PGDMP"), "a pg_dump custom-format file");
+    let password = url.split("://").nth(1).and_then(|r| r.split('@').next()).and_then(|c| c.split_once(':')).map(|c| c.1.to_string());
+    if let Some(p) = password.filter(|p| !p.is_empty()) {
+        assert!(!text(&o).contains(&format!(":{p}@")), "the password is not printed: {}", text(&o));
+    }
+    // Without pg_dump on the machine: a non-zero exit that says what to install and run.
+    let o = Command::new(env!("CARGO_BIN_EXE_kumiai"))
+        .arg("--data-dir")
+        .arg(&d)
+        .arg("--database-url")
+        .arg(&url)
+        .args(["backup", d.join("none.dump").to_str().unwrap()])
+        .env("KUMIAI_LOG", "error")
+        .env("PATH", &d)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(text(&o).contains("pg_dump --format=custom") && text(&o).contains("PostgreSQL"), "{}", text(&o));
+    assert!(!d.join("none.dump").exists());
+}

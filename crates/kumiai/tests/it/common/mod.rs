@@ -155,7 +155,13 @@ impl TestApp {
 
     /// As [`spawn_with`](Self::spawn_with), with these modules registered.
     pub async fn spawn_modules(backend: Backend, fixture: Fixture, modules: Vec<Module>) -> Option<TestApp> {
-        let FreshDb { config, dir, pg_name, guard: pg_guard } = FreshDb::new(backend).await?;
+        Self::spawn_configured(backend, fixture, modules, |_| {}).await
+    }
+
+    /// As [`spawn_modules`](Self::spawn_modules), with settings changed by `tweak`.
+    pub async fn spawn_configured(backend: Backend, fixture: Fixture, modules: Vec<Module>, tweak: impl FnOnce(&mut Config)) -> Option<TestApp> {
+        let FreshDb { mut config, dir, pg_name, guard: pg_guard } = FreshDb::new(backend).await?;
+        tweak(&mut config);
         let db = app::open(&config, &modules).await.unwrap();
         match fixture {
             Fixture::Empty => {}
@@ -266,7 +272,7 @@ impl Session {
         Reply { status, body, location, headers, bytes }
     }
 
-    fn builder(&self, method: &str, path: &str) -> axum::http::request::Builder {
+    pub fn builder(&self, method: &str, path: &str) -> axum::http::request::Builder {
         let mut b = Request::builder().method(method).uri(path).header(header::HOST, "localhost");
         if !self.cookies.is_empty() {
             let c: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
