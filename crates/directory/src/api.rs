@@ -11,7 +11,7 @@ use crate::people::{Person, PersonInput, PersonRow};
 use axum::Json;
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
-use kumiai_core::{OrgId, PersonId, time};
+use kumiai_core::{Gender, OrgId, OrgKind, PersonId, time};
 use kumiai_platform::web::{Ctx, Guard, JsonBody, Patch, PathParams, QueryParams, Route, VersionForm};
 use kumiai_platform::{AppResult, Visible};
 use serde_json::{Value, json};
@@ -157,68 +157,108 @@ async fn restore_person(ctx: Ctx, PathParams(id): PathParams<PersonId>, JsonBody
 
 /// The directory's part of /api/openapi.json.
 pub fn openapi() -> Value {
-    let err = json!({"$ref": "#/components/responses/Error"});
-    let id_param = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}});
-    let body = |schema: &str| json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}});
-    let ok = |schema: &str| json!({"description": "OK", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}});
-    let list_params = json!([
-        {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "Name, reading or code contains"},
-        {"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["head_office", "industrial_union", "enterprise_union", "company", "overseas_site", "overseas_union", "external_body"]}},
-        {"name": "parent", "in": "query", "schema": {"type": "integer"}},
-        {"name": "country", "in": "query", "schema": {"type": "string"}},
-        {"name": "archived", "in": "query", "schema": {"type": "string", "enum": ["", "include", "only"]}},
-        {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["name", "code", "kind", "members", "country", "updated"]}},
-        {"name": "dir", "in": "query", "schema": {"type": "string", "enum": ["asc", "desc"]}},
-        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-        {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}}]);
-    let people_params = json!([
-        {"name": "q", "in": "query", "schema": {"type": "string"}},
-        {"name": "org", "in": "query", "schema": {"type": "integer"}},
-        {"name": "gender", "in": "query", "schema": {"type": "string", "enum": ["female", "male", "other", "unstated"]}},
-        {"name": "archived", "in": "query", "schema": {"type": "string"}},
-        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-        {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}}]);
-    let str_props = |names: &[&str]| -> Value { Value::Object(names.iter().map(|n| (n.to_string(), json!({"type": "string"}))).collect()) };
-    let org_fields = ["code", "kind", "parent", "company", "name_ja", "name_kana", "name_en", "country", "note", "reach", "scope", "embargo_until", "shared_with"];
-    let person_fields = ["org", "name_kanji", "name_kana", "name_latin", "gender", "position_ja", "position_en", "term_start", "term_end", "email", "note", "reach", "scope", "embargo_until", "shared_with"];
-    let mut org_update = str_props(&org_fields);
-    org_update["version"] = json!({"type": "integer"});
-    let mut person_update = str_props(&person_fields);
-    person_update["version"] = json!({"type": "integer"});
+    use kumiai_platform::web::openapi::{answer, body, id_param, input_schemas, nullable, optional_choice, optional_integer, page_of, paging_params, query, reach_enum, reach_input_properties, strings};
+    let kinds: Vec<&str> = OrgKind::ALL.iter().map(|k| k.as_str()).collect();
+    let genders: Vec<&str> = Gender::ALL.iter().map(|g| g.as_str()).collect();
+    let archived = query("archived", json!({"type": "string", "enum": ["", "include", "only"]}), "Empty: active only");
+    let dir = query("dir", json!({"type": "string", "enum": ["", "asc", "desc"]}), "");
+    let mut list_params = vec![
+        query("q", json!({"type": "string"}), "Name, reading or code contains"),
+        query("kind", optional_choice(&kinds), ""),
+        query("parent", optional_integer(), "Children of this organisation (none if the caller may not see it)"),
+        query("country", json!({"type": "string"}), "ISO 3166 two-letter code"),
+        archived.clone(),
+        query("sort", json!({"type": "string", "enum": ["", "name", "code", "kind", "members", "country", "updated"]}), ""),
+        dir.clone(),
+    ];
+    list_params.extend(paging_params(Some(500)));
+    let mut people_params = vec![
+        query("q", json!({"type": "string"}), "Name, reading or position contains"),
+        query("org", optional_integer(), "People of this organisation (none if the caller may not see it)"),
+        query("gender", optional_choice(&genders), ""),
+        archived,
+        query("sort", json!({"type": "string", "enum": ["", "name", "position", "term", "updated"]}), ""),
+        dir,
+    ];
+    people_params.extend(paging_params(Some(500)));
+
+    let mut org_in = strings(&["code", "parent", "company", "name_ja", "name_kana", "name_en", "country", "note"]);
+    org_in.insert("kind".into(), json!({"type": "string", "enum": kinds}));
+    org_in.extend(reach_input_properties());
+    let mut person_in = strings(&["org", "name_kanji", "name_kana", "name_latin", "position_ja", "position_en", "term_start", "term_end", "email", "note"]);
+    person_in.insert("gender".into(), json!({"type": "string", "enum": genders}));
+    person_in.extend(reach_input_properties());
+    let org_ref = json!({"type": "object", "required": ["id", "code"], "properties": {"id": {"type": "integer"}, "code": {"type": "string"}, "name_ja": nullable(json!({"type": "string"}))}});
+    let stamp = json!({"type": "string", "description": "Japan time, 2026-03-12 10:00"});
+    let mut schemas = serde_json::Map::new();
+    schemas.extend(input_schemas("Organisation", org_in, &["code", "kind", "name_ja", "reach"],
+        "Other organisations are named by code. An enterprise union needs its industrial union as parent."));
+    schemas.extend(input_schemas("Person", person_in, &["org", "name_kanji", "reach"], "org: the code of the person's organisation."));
+    schemas["OrganisationInput"]["example"] = json!({"code": "E09001", "kind": "enterprise_union", "parent": "JAW", "name_ja": "見本金属労働組合", "name_kana": "みほんきんぞくろうどうくみあい", "reach": "affiliates"});
+    schemas["OrganisationChange"]["example"] = json!({"version": 1, "name_en": "Sample Metal Workers' Union"});
+    schemas["PersonInput"]["example"] = json!({"org": "JAW", "name_kanji": "見本 花子", "name_kana": "みほん はなこ", "position_ja": "書記長", "reach": "affiliates"});
+    schemas.insert("Organisation".into(), json!({"type": "object",
+        "required": ["id", "code", "kind", "name_ja", "name_kana", "name_en", "country", "note", "reach", "archived", "version", "created_at", "updated_at", "parent", "company"],
+        "properties": {
+            "id": {"type": "integer"}, "code": {"type": "string"}, "kind": {"type": "string", "enum": kinds},
+            "name_ja": {"type": "string"}, "name_kana": {"type": "string"}, "name_en": {"type": "string"}, "country": {"type": "string"}, "note": {"type": "string"},
+            "reach": reach_enum(), "archived": {"type": "boolean"}, "version": {"type": "integer"}, "created_at": stamp, "updated_at": stamp,
+            "parent": nullable(org_ref.clone()), "company": nullable(org_ref.clone()),
+            "scope": {"description": "Only for those who may edit it", "anyOf": [{"type": "string"}, {"type": "null"}]},
+            "shared_with": {"type": "array", "items": {"type": "string"}, "description": "Only for those who may edit it"},
+            "embargo_until": {"description": "Only for those who may edit it", "anyOf": [{"type": "string"}, {"type": "null"}]}}}));
+    schemas.insert("OrganisationRow".into(), json!({"type": "object", "required": ["id", "code", "kind", "name_ja", "reach", "version"], "properties": {
+        "id": {"type": "integer"}, "code": {"type": "string"}, "kind": {"type": "string", "enum": kinds}, "name_ja": {"type": "string"},
+        "name_kana": {"type": "string"}, "name_en": {"type": "string"}, "country": {"type": "string"}, "reach": reach_enum(),
+        "archived_at": nullable(json!({"type": "integer"})), "version": {"type": "integer"}, "updated_at": {"type": "integer", "description": "Unix milliseconds"},
+        "parent_id": nullable(json!({"type": "integer"})), "parent_name_ja": nullable(json!({"type": "string"})), "parent_name_en": nullable(json!({"type": "string"})),
+        "members": nullable(json!({"type": "integer"})), "dues_paying": nullable(json!({"type": "integer"}))}}));
+    let mut org_page = page_of("OrganisationRow");
+    org_page["properties"]["fiscal_year"] = json!({"type": "integer", "description": "The fiscal year whose member counts the rows show"});
+    schemas.insert("OrganisationPage".into(), org_page);
+    schemas.insert("Person".into(), json!({"type": "object",
+        "required": ["id", "name_kanji", "name_kana", "name_latin", "gender", "position_ja", "position_en", "email", "note", "reach", "archived", "version", "organisation", "updated_at"],
+        "properties": {
+            "id": {"type": "integer"}, "name_kanji": {"type": "string"}, "name_kana": {"type": "string"}, "name_latin": {"type": "string"},
+            "gender": {"type": "string", "enum": genders}, "position_ja": {"type": "string"}, "position_en": {"type": "string"},
+            "term_start": nullable(json!({"type": "string"})), "term_end": nullable(json!({"type": "string"})),
+            "email": {"type": "string"}, "note": {"type": "string"}, "reach": reach_enum(), "archived": {"type": "boolean"}, "version": {"type": "integer"},
+            "organisation": nullable(org_ref), "updated_at": stamp}}));
+    schemas.insert("PersonPage".into(), page_of("Person"));
+    schemas.insert("Version".into(), json!({"type": "object", "required": ["version"], "properties": {"version": {"type": "integer"}}}));
+    let count_number = json!({"anyOf": [{"type": "integer", "minimum": 0}, {"type": "string"}]});
+    schemas.insert("MemberCountInput".into(), json!({"type": "object", "required": ["fiscal_year", "members"], "properties": {
+        "fiscal_year": {"anyOf": [{"type": "integer"}, {"type": "string"}], "description": "2027, 2027年度, FY2027 or 令和9年度 (the federation's year)"},
+        "members": count_number, "dues_paying": count_number,
+        "version": {"type": "integer", "description": "The version the change is based on; omit for a year not yet recorded"}}}));
+    schemas.insert("MemberCounts".into(), json!({"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": {"type": "object",
+        "required": ["id", "org_id", "fiscal_year", "members", "version"], "properties": {
+            "id": {"type": "integer"}, "org_id": {"type": "integer"}, "fiscal_year": {"type": "integer"}, "members": {"type": "integer"},
+            "dues_paying": nullable(json!({"type": "integer"})), "version": {"type": "integer"}, "updated_at": {"type": "integer"}}}}}}));
+    let id = id_param();
     json!({
         "paths": {
             "/api/v1/organisations": {
-                "get": {"summary": "List organisations the caller may see", "operationId": "listOrganisations", "parameters": list_params, "responses": {"200": ok("Page")}},
-                "post": {"summary": "Create an organisation", "operationId": "createOrganisation", "requestBody": body("OrganisationInput"), "responses": {"201": ok("Organisation"), "403": err, "422": err}}},
+                "get": {"summary": "List organisations the caller may see", "operationId": "listOrganisations", "parameters": list_params, "responses": {"200": answer("A page of organisations", "OrganisationPage")}},
+                "post": {"summary": "Create an organisation", "operationId": "createOrganisation", "requestBody": body("OrganisationInput"), "responses": {"201": answer("Created", "Organisation")}}},
             "/api/v1/organisations/{id}": {
-                "get": {"summary": "One organisation", "operationId": "getOrganisation", "parameters": [id_param], "responses": {"200": ok("Organisation"), "404": err}},
-                "put": {"summary": "Change an organisation (moving it if the parent changes)", "operationId": "updateOrganisation", "parameters": [id_param], "requestBody": body("OrganisationUpdate"),
-                        "responses": {"200": ok("Organisation"), "404": err, "409": err, "422": err}}},
-            "/api/v1/organisations/{id}/archive": {"post": {"summary": "Archive", "operationId": "archiveOrganisation", "parameters": [id_param], "requestBody": body("Version"), "responses": {"200": ok("Organisation"), "404": err, "409": err, "422": err}}},
-            "/api/v1/organisations/{id}/restore": {"post": {"summary": "Restore", "operationId": "restoreOrganisation", "parameters": [id_param], "requestBody": body("Version"), "responses": {"200": ok("Organisation"), "404": err, "409": err}}},
+                "get": {"summary": "One organisation", "operationId": "getOrganisation", "parameters": [id], "responses": {"200": answer("The organisation", "Organisation")}},
+                "put": {"summary": "Change the named fields of an organisation (moving it if the parent changes)", "operationId": "updateOrganisation", "parameters": [id],
+                        "requestBody": body("OrganisationChange"), "responses": {"200": answer("As stored", "Organisation")}}},
+            "/api/v1/organisations/{id}/archive": {"post": {"summary": "Archive", "operationId": "archiveOrganisation", "parameters": [id], "requestBody": body("Version"), "responses": {"200": answer("As stored", "Organisation")}}},
+            "/api/v1/organisations/{id}/restore": {"post": {"summary": "Restore", "operationId": "restoreOrganisation", "parameters": [id], "requestBody": body("Version"), "responses": {"200": answer("As stored", "Organisation")}}},
             "/api/v1/organisations/{id}/member-counts": {
-                "get": {"summary": "Member counts per fiscal year", "operationId": "getMemberCounts", "parameters": [id_param], "responses": {"200": {"description": "Counts"}, "404": err}},
-                "put": {"summary": "Record one fiscal year's counts", "operationId": "putMemberCounts", "parameters": [id_param], "requestBody": body("MemberCountInput"), "responses": {"200": {"description": "Counts"}, "404": err, "409": err, "422": err}}},
+                "get": {"summary": "Member counts per fiscal year", "operationId": "getMemberCounts", "parameters": [id], "responses": {"200": answer("Newest year first", "MemberCounts")}},
+                "put": {"summary": "Record one fiscal year's counts", "operationId": "putMemberCounts", "parameters": [id], "requestBody": body("MemberCountInput"), "responses": {"200": answer("Newest year first", "MemberCounts")}}},
             "/api/v1/people": {
-                "get": {"summary": "List people the caller may see", "operationId": "listPeople", "parameters": people_params, "responses": {"200": ok("Page")}},
-                "post": {"summary": "Add a person", "operationId": "createPerson", "requestBody": body("PersonInput"), "responses": {"201": ok("Person"), "403": err, "422": err}}},
+                "get": {"summary": "List people the caller may see", "operationId": "listPeople", "parameters": people_params, "responses": {"200": answer("A page of people", "PersonPage")}},
+                "post": {"summary": "Add a person", "operationId": "createPerson", "requestBody": body("PersonInput"), "responses": {"201": answer("Created", "Person")}}},
             "/api/v1/people/{id}": {
-                "get": {"summary": "One person", "operationId": "getPerson", "parameters": [id_param], "responses": {"200": ok("Person"), "404": err}},
-                "put": {"summary": "Change a person", "operationId": "updatePerson", "parameters": [id_param], "requestBody": body("PersonUpdate"), "responses": {"200": ok("Person"), "404": err, "409": err, "422": err}}},
-            "/api/v1/people/{id}/archive": {"post": {"summary": "Archive", "operationId": "archivePerson", "parameters": [id_param], "requestBody": body("Version"), "responses": {"200": ok("Person"), "404": err, "409": err}}},
-            "/api/v1/people/{id}/restore": {"post": {"summary": "Restore", "operationId": "restorePerson", "parameters": [id_param], "requestBody": body("Version"), "responses": {"200": ok("Person"), "404": err, "409": err}}}
+                "get": {"summary": "One person", "operationId": "getPerson", "parameters": [id], "responses": {"200": answer("The person", "Person")}},
+                "put": {"summary": "Change the named fields of a person", "operationId": "updatePerson", "parameters": [id], "requestBody": body("PersonChange"), "responses": {"200": answer("As stored", "Person")}}},
+            "/api/v1/people/{id}/archive": {"post": {"summary": "Archive", "operationId": "archivePerson", "parameters": [id], "requestBody": body("Version"), "responses": {"200": answer("As stored", "Person")}}},
+            "/api/v1/people/{id}/restore": {"post": {"summary": "Restore", "operationId": "restorePerson", "parameters": [id], "requestBody": body("Version"), "responses": {"200": answer("As stored", "Person")}}}
         },
-        "schemas": {
-            "Page": {"type": "object", "properties": {"total": {"type": "integer", "description": "Exact up to 10,000; beyond, 10,000 with total_is_lower_bound"}, "total_is_lower_bound": {"type": "boolean"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}, "items": {"type": "array", "items": {"type": "object"}}}},
-            "Version": {"type": "object", "required": ["version"], "properties": {"version": {"type": "integer"}}},
-            "OrganisationInput": {"type": "object", "required": ["code", "kind", "name_ja"], "properties": str_props(&org_fields),
-                "description": "Other organisations are named by code. reach: hq | industrial | affiliates | public. embargo_until: 2026-03-12T10:00 (Japan time)."},
-            "OrganisationUpdate": {"type": "object", "required": ["version", "code", "name_ja"], "properties": org_update},
-            "Organisation": {"type": "object", "properties": {"id": {"type": "integer"}, "code": {"type": "string"}, "kind": {"type": "string"}, "name_ja": {"type": "string"}, "version": {"type": "integer"}, "reach": {"type": "string"}}},
-            "MemberCountInput": {"type": "object", "required": ["fiscal_year", "members"], "properties": {"fiscal_year": {"type": "string"}, "members": {"type": "string"}, "dues_paying": {"type": "string"}, "version": {"type": "integer"}}},
-            "PersonInput": {"type": "object", "required": ["org", "name_kanji"], "properties": str_props(&person_fields)},
-            "PersonUpdate": {"type": "object", "required": ["version", "org", "name_kanji"], "properties": person_update},
-            "Person": {"type": "object", "properties": {"id": {"type": "integer"}, "name_kanji": {"type": "string"}, "version": {"type": "integer"}}}
-        }
+        "schemas": schemas
     })
 }

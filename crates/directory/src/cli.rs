@@ -58,7 +58,7 @@ fn run<'a>(ctx: &'a CliCtx, m: &'a clap::ArgMatches) -> LocalBoxFuture<'a, anyho
                 println!("取り込みました / imported {name}: 新規 created {}, 更新 updated {}, 変更なし unchanged {}", rep.created, rep.updated, rep.unchanged);
             }
             OrgCommand::Export { file, sheet, encoding } => {
-                let q = ListQuery { archived: "include".into(), ..Default::default() };
+                let q = ListQuery { archived: kumiai_platform::db::Archived::Include, ..Default::default() };
                 let data = match sheet {
                     Sheet::Organisations => export::organisations(db, &viewer, &q, Lang::Ja, now).await,
                     Sheet::People => export::people(db, &viewer, &Default::default(), Lang::Ja, now).await,

@@ -56,8 +56,11 @@ impl Record for MemberCount {
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct CountInput {
+    #[serde(deserialize_with = "kumiai_platform::web::text_or_number")]
     pub fiscal_year: String,
+    #[serde(deserialize_with = "kumiai_platform::web::text_or_number")]
     pub members: String,
+    #[serde(deserialize_with = "kumiai_platform::web::text_or_number")]
     pub dues_paying: String,
     /// The version the change is based on; empty for a year not yet recorded.
     pub version: Option<i64>,

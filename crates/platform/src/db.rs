@@ -154,6 +154,61 @@ impl Paging {
     }
 }
 
+/// A list's sort direction. Query strings say `asc`, `desc` or nothing (ascending); anything
+/// else is a 400 that names the value.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortDir {
+    #[default]
+    #[serde(alias = "")]
+    Asc,
+    Desc,
+}
+
+impl SortDir {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortDir::Asc => "asc",
+            SortDir::Desc => "desc",
+        }
+    }
+    pub fn sql(self) -> &'static str {
+        match self {
+            SortDir::Asc => "ASC",
+            SortDir::Desc => "DESC",
+        }
+    }
+}
+
+/// Which records a list shows by their archive state: active ones unless asked (`include`, `only`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Archived {
+    #[default]
+    #[serde(rename = "")]
+    Active,
+    Include,
+    Only,
+}
+
+impl Archived {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Archived::Active => "",
+            Archived::Include => "include",
+            Archived::Only => "only",
+        }
+    }
+    /// The condition on `{alias}.archived_at`, if any.
+    pub fn sql(self, alias: &str) -> Option<String> {
+        match self {
+            Archived::Active => Some(format!("{alias}.archived_at IS NULL")),
+            Archived::Include => None,
+            Archived::Only => Some(format!("{alias}.archived_at IS NOT NULL")),
+        }
+    }
+}
+
 /// Counts stop here: beyond it a list says "10,000 or more". Exact totals below, and always fresh,
 /// without scanning every visible row of a large table on every page view.
 pub const COUNT_CAP: i64 = 10_000;

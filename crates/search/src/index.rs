@@ -26,11 +26,23 @@ pub const SCHEMA_VERSION: &str = "kumiai-search-3";
 
 pub use kumiai_platform::search::Document;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// The order of hits. Query strings say `relevance`, `newest` or nothing (relevance).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Sort {
     #[default]
+    #[serde(alias = "")]
     Relevance,
     Newest,
+}
+
+impl Sort {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Relevance => "relevance",
+            Sort::Newest => "newest",
+        }
+    }
 }
 
 /// Which analyses a query uses. Only `Combined` is offered to users; `BigramOnly` exists so the

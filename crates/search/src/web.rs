@@ -28,27 +28,47 @@ pub fn module() -> Module {
             Route::get("/api/v1/search", Guard::Reach, get(api)),
             Route::get("/api/v1/search/suggest", Guard::Reach, get(suggest)),
         ],
-        openapi: json!({
-            "paths": {
-                "/api/v1/search": {"get": {"summary": "Full-text search across modules, filtered by the caller's reach", "operationId": "search",
-                    "parameters": [
-                        {"name": "q", "in": "query", "required": true, "schema": {"type": "string"}, "description": "Words, all of which must match (Japanese is analysed morphologically and by bigrams)"},
-                        {"name": "module", "in": "query", "schema": {"type": "string"}},
-                        {"name": "kind", "in": "query", "schema": {"type": "string"}},
-                        {"name": "org", "in": "query", "schema": {"type": "integer"}},
-                        {"name": "year", "in": "query", "schema": {"type": "integer"}},
-                        {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["relevance", "newest"]}},
-                        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}],
-                    "responses": {"200": {"description": "Hits with HTML snippets (matches in <b>), total and facets"}}}},
-                "/api/v1/search/suggest": {"get": {"summary": "Titles matching what was typed so far", "operationId": "searchSuggest",
-                    "parameters": [{"name": "q", "in": "query", "required": true, "schema": {"type": "string"}}],
-                    "responses": {"200": {"description": "Up to 8 titles with their URLs"}}}}
-            },
-            "schemas": {}
-        }),
+        openapi: openapi(),
         cli: vec![crate::cli::command()],
         ..Module::new("search")
     }
+}
+
+/// The search API's part of /api/openapi.json.
+fn openapi() -> Value {
+    use kumiai_platform::web::openapi::{answer, optional_integer, query, schema};
+    let q = json!({"name": "q", "in": "query", "required": true, "schema": {"type": "string", "minLength": 1},
+        "description": "Words, all of which must match (Japanese is analysed morphologically and by bigrams)"});
+    let facet = |value: Value| json!({"type": "array", "items": {"type": "object", "required": ["value", "count"], "properties": {"value": value, "count": {"type": "integer"}}}});
+    json!({
+        "paths": {
+            "/api/v1/search": {"get": {"summary": "Full-text search across modules, filtered by the caller's reach", "operationId": "search",
+                "parameters": [q,
+                    query("module", json!({"type": "string"}), "A module's name, as the module facet gives it"),
+                    query("kind", json!({"type": "string"}), ""),
+                    query("org", optional_integer(), "Hits about this organisation (none if the caller may not see it)"),
+                    query("year", optional_integer(), ""),
+                    query("sort", json!({"type": "string", "enum": ["", "relevance", "newest"]}), ""),
+                    query("page", optional_integer(), "1 to 500: values outside read as the nearest")],
+                "responses": {"200": answer("Hits with HTML snippets (matches in <b>), total and facets", "SearchResults")}}},
+            "/api/v1/search/suggest": {"get": {"summary": "Titles matching what was typed so far", "operationId": "searchSuggest",
+                "parameters": [query("q", json!({"type": "string"}), "Empty: no suggestions")],
+                "responses": {"200": {"description": "Up to 8 titles with their URLs", "content": {"application/json": {"schema": {"type": "array", "items": {
+                    "type": "object", "required": ["title", "url"], "properties": {"title": {"type": "string"}, "url": {"type": "string"}}}}}}}}}}
+        },
+        "schemas": {
+            "SearchHit": {"type": "object", "required": ["key", "module", "kind", "title", "url", "snippet", "updated_at", "score"], "properties": {
+                "key": {"type": "string"}, "module": {"type": "string"}, "kind": {"type": "string"}, "title": {"type": "string"}, "url": {"type": "string"},
+                "snippet": {"type": "string", "description": "HTML: escaped text with <b> around matches"}, "updated_at": {"type": "integer"}, "score": {"type": "number"}}},
+            "SearchResults": {"type": "object", "required": ["total", "page", "per_page", "hits", "facets"], "properties": {
+                "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"},
+                "hits": {"type": "array", "items": schema("SearchHit")},
+                "facets": {"type": "object", "required": ["module", "kind", "organisation", "year"], "properties": {
+                    "module": facet(json!({"type": "string"})), "kind": facet(json!({"type": "string"})), "year": facet(json!({"type": "integer"})),
+                    "organisation": {"type": "array", "items": {"type": "object", "required": ["id", "name", "count"], "properties": {
+                        "id": {"type": "integer"}, "name": {"type": "string"}, "count": {"type": "integer"}}}}}}}}
+        }
+    })
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -61,7 +81,7 @@ pub struct Params {
     pub org: Option<OrgId>,
     #[serde(deserialize_with = "empty_as_none")]
     pub year: Option<i64>,
-    pub sort: String,
+    pub sort: Sort,
     #[serde(deserialize_with = "empty_as_none")]
     pub page: Option<i64>,
 }
@@ -75,7 +95,7 @@ impl Params {
             kind: Some(self.kind.clone()).filter(|s| !s.is_empty()),
             org_id: self.org.map(OrgId::get),
             year: self.year,
-            sort: if self.sort == "newest" { Sort::Newest } else { Sort::Relevance },
+            sort: self.sort,
             offset: (page - 1) * limit,
             limit,
             facets: limit > 8,
@@ -162,7 +182,7 @@ impl SearchBody<'_> {
             ("kind", self.p.kind.clone()),
             ("org", self.p.org.map(|o| o.to_string()).unwrap_or_default()),
             ("year", self.p.year.map(|o| o.to_string()).unwrap_or_default()),
-            ("sort", self.p.sort.clone()),
+            ("sort", self.p.sort.as_str().to_string()),
         ];
         for pair in pairs.iter_mut() {
             if pair.0 == key {

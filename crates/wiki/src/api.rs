@@ -1,6 +1,6 @@
 //! The knowledge base's JSON API: the same store and rules as the pages.
 
-use crate::model::{Page, PageInput};
+use crate::model::{Page, PageInput, PageKind};
 use crate::pages::render_for;
 use crate::store::{self, ListQuery};
 use axum::Json;
@@ -69,29 +69,51 @@ async fn revisions(ctx: Ctx, PathParams(id): PathParams<PageId>) -> AppResult<Js
 }
 
 pub fn openapi() -> Value {
-    let err = json!({"$ref": "#/components/responses/Error"});
-    let id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}});
-    let input = json!({"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WikiPageInput"}}}});
+    use kumiai_platform::web::openapi::{answer, body, id_param, input_schemas, nullable, optional_choice, page_of, paging_params, query, reach_enum, reach_input_properties, strings};
+    let kinds: Vec<&str> = PageKind::ALL.iter().map(|k| k.as_str()).collect();
+    let mut input = strings(&["title", "org", "person", "body", "summary", "master"]);
+    input.insert("kind".into(), json!({"type": "string", "enum": kinds}));
+    input["org"] = json!({"type": "string", "description": "Code of the organisation the page is about"});
+    input["body"] = json!({"type": "string", "description": "Markdown"});
+    input["master"] = json!({"type": "string", "description": "For an English copy: the Japanese page's id"});
+    input.extend(reach_input_properties());
+    let mut schemas = serde_json::Map::new();
+    schemas.extend(input_schemas("WikiPage", input, &["title", "reach"], "A new title on change renames the page and leaves a redirect."));
+    schemas["WikiPageInput"]["example"] = json!({"title": "見本のページ", "kind": "topic", "body": "**見本** の本文。[[JAM]] を参照。", "reach": "affiliates"});
+    schemas["WikiPageChange"]["example"] = json!({"version": 1, "body": "書き直した本文", "summary": "見本の変更"});
+    schemas.insert("WikiPage".into(), json!({"type": "object",
+        "required": ["id", "title", "kind", "reach", "version", "revision_id", "redirect", "redirect_to", "deleted", "updated_at", "body", "html", "categories"],
+        "properties": {
+            "id": {"type": "integer"}, "title": {"type": "string"}, "kind": {"type": "string", "enum": kinds}, "reach": reach_enum(),
+            "version": {"type": "integer"}, "revision_id": nullable(json!({"type": "integer"})), "redirect": {"type": "boolean"},
+            "redirect_to": {"description": "The target's id, only when the caller may see it", "anyOf": [{"type": "integer"}, {"type": "null"}]},
+            "deleted": {"type": "boolean"}, "updated_at": {"type": "string"}, "body": {"type": "string", "description": "Markdown"},
+            "html": {"type": "string", "description": "Links only to records the caller may see"},
+            "categories": {"type": "array", "items": {"type": "string"}}}}));
+    schemas.insert("WikiPageRow".into(), json!({"type": "object", "required": ["id", "title", "kind", "reach", "updated_at"], "properties": {
+        "id": {"type": "integer"}, "title": {"type": "string"}, "kind": {"type": "string", "enum": kinds}, "reach": reach_enum(), "updated_at": {"type": "integer"}}}));
+    schemas.insert("WikiPagePage".into(), page_of("WikiPageRow"));
+    schemas.insert("WikiRevisions".into(), json!({"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": {"type": "object",
+        "required": ["id", "title", "summary", "author", "created_at"], "properties": {
+            "id": {"type": "integer"}, "title": {"type": "string"}, "summary": {"type": "string"}, "author": {"type": "string"}, "created_at": {"type": "string"}}}}}}));
+    let mut list_params = vec![
+        query("q", json!({"type": "string"}), "Title contains"),
+        query("category", json!({"type": "string"}), ""),
+        query("kind", optional_choice(&kinds), ""),
+    ];
+    list_params.extend(paging_params(None));
+    let id = id_param();
     json!({
         "paths": {
             "/api/v1/wiki/pages": {
-                "get": {"summary": "Knowledge-base pages the caller may see", "operationId": "listWikiPages",
-                    "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}, {"name": "category", "in": "query", "schema": {"type": "string"}},
-                                   {"name": "kind", "in": "query", "schema": {"type": "string"}}, {"name": "page", "in": "query", "schema": {"type": "integer"}}],
-                    "responses": {"200": {"description": "Pages"}}},
-                "post": {"summary": "Create a page", "operationId": "createWikiPage", "requestBody": input, "responses": {"201": {"description": "The page"}, "403": err, "422": err}}},
+                "get": {"summary": "Knowledge-base pages the caller may see", "operationId": "listWikiPages", "parameters": list_params, "responses": {"200": answer("A page of pages", "WikiPagePage")}},
+                "post": {"summary": "Create a page", "operationId": "createWikiPage", "requestBody": body("WikiPageInput"), "responses": {"201": answer("Created", "WikiPage")}}},
             "/api/v1/wiki/pages/{id}": {
-                "get": {"summary": "A page: Markdown, rendered HTML (links only to pages the caller may see), categories", "operationId": "getWikiPage", "parameters": [id], "responses": {"200": {"description": "The page"}, "404": err}},
-                "put": {"summary": "Save a new revision (a new title renames and leaves a redirect)", "operationId": "saveWikiPage", "parameters": [id],
-                    "requestBody": input, "responses": {"200": {"description": "The page"}, "404": err, "409": err, "422": err}}},
-            "/api/v1/wiki/pages/{id}/revisions": {"get": {"summary": "Revisions, newest first", "operationId": "wikiRevisions", "parameters": [id], "responses": {"200": {"description": "Revisions"}, "404": err}}}
+                "get": {"summary": "A page: Markdown, rendered HTML (links only to records the caller may see), categories", "operationId": "getWikiPage", "parameters": [id], "responses": {"200": answer("The page", "WikiPage")}},
+                "put": {"summary": "Save the named fields as a new revision (a new title renames and leaves a redirect)", "operationId": "saveWikiPage", "parameters": [id],
+                    "requestBody": body("WikiPageChange"), "responses": {"200": answer("As stored", "WikiPage")}}},
+            "/api/v1/wiki/pages/{id}/revisions": {"get": {"summary": "Revisions, newest first", "operationId": "wikiRevisions", "parameters": [id], "responses": {"200": answer("Revisions", "WikiRevisions")}}}
         },
-        "schemas": {
-            "WikiPageInput": {"type": "object", "required": ["title"], "properties": {
-                "version": {"type": "integer", "description": "For PUT: the version the change is based on"},
-                "title": {"type": "string"}, "kind": {"type": "string", "enum": ["union", "company", "person", "dispute", "topic"]},
-                "org": {"type": "string"}, "person": {"type": "string"}, "body": {"type": "string", "description": "Markdown"},
-                "summary": {"type": "string"}, "reach": {"type": "string"}, "scope": {"type": "string"}, "embargo_until": {"type": "string"}, "shared_with": {"type": "string"}}}
-        }
+        "schemas": schemas
     })
 }

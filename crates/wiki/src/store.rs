@@ -458,7 +458,8 @@ pub async fn set_deleted(db: &Db, viewer: &Viewer, id: PageId, expected_version:
 pub struct ListQuery {
     pub q: String,
     pub category: String,
-    pub kind: String,
+    #[serde(deserialize_with = "kumiai_platform::web::blank_as_none", default)]
+    pub kind: Option<PageKind>,
     #[serde(deserialize_with = "kumiai_platform::web::empty_as_none", default)]
     pub page: Option<i64>,
 }
@@ -466,6 +467,10 @@ pub struct ListQuery {
 pub const PER_PAGE: i64 = 50;
 
 impl ListQuery {
+    /// The kind filter as a query string writes it ("" for all kinds).
+    pub fn kind_code(&self) -> &'static str {
+        self.kind.map(PageKind::as_str).unwrap_or("")
+    }
     pub fn paging(&self) -> Paging {
         Paging::new(self.page, None, PER_PAGE, PER_PAGE)
     }
@@ -484,7 +489,7 @@ pub async fn list(db: &Db, viewer: &Viewer, q: &ListQuery, now: i64) -> sqlx::Re
         binds.push(q.category.trim().to_string().into());
         conds.push(format!("p.id IN (SELECT page_id FROM wiki_categories WHERE category = ${})", binds.len()));
     }
-    if let Some(k) = PageKind::parse(&q.kind) {
+    if let Some(k) = q.kind {
         conds.push(format!("p.kind = '{}'", k.as_str()));
     }
     let filter = conds.join(" AND ");

@@ -6,7 +6,7 @@ use super::model::{Checked, Codes, ENTITY, ListRow, OrgInput, OrgRef, Organisati
 use crate::Key;
 use kumiai_core::{OrgId, OrgKind, Role, Viewer};
 use kumiai_platform::audit::{self, Actor, UpdateError, Val};
-use kumiai_platform::db::{Db, Paging, Total, Tx, bind_all, count_capped, like_pattern, unique_violation};
+use kumiai_platform::db::{Archived, Db, Paging, SortDir, Total, Tx, bind_all, count_capped, like_pattern, unique_violation};
 use kumiai_platform::orgs::{HIDDEN_ORG, visible_codes};
 use kumiai_platform::reach::{self, VisibleFilter};
 use kumiai_platform::web::Patch;
@@ -355,21 +355,63 @@ pub async fn set_archived(db: &Db, viewer: &Viewer, id: OrgId, expected_version:
 #[serde(default)]
 pub struct ListQuery {
     pub q: String,
-    pub kind: String,
+    #[serde(deserialize_with = "kumiai_platform::web::blank_as_none", default)]
+    pub kind: Option<OrgKind>,
     #[serde(deserialize_with = "kumiai_platform::web::empty_as_none", default)]
     pub parent: Option<OrgId>,
     pub country: String,
-    /// "" = active only, "include" = all, "only" = archived only.
-    pub archived: String,
-    pub sort: String,
-    pub dir: String,
+    pub archived: Archived,
+    pub sort: OrgSort,
+    pub dir: SortDir,
     #[serde(deserialize_with = "kumiai_platform::web::empty_as_none", default)]
     pub page: Option<i64>,
     #[serde(deserialize_with = "kumiai_platform::web::empty_as_none", default)]
     pub per_page: Option<i64>,
 }
 
+/// The columns an organisation list sorts by.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OrgSort {
+    #[default]
+    #[serde(alias = "")]
+    Name,
+    Code,
+    Kind,
+    Members,
+    Country,
+    Updated,
+}
+
+impl OrgSort {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgSort::Name => "name",
+            OrgSort::Code => "code",
+            OrgSort::Kind => "kind",
+            OrgSort::Members => "members",
+            OrgSort::Country => "country",
+            OrgSort::Updated => "updated",
+        }
+    }
+    fn column(self) -> &'static str {
+        match self {
+            // Japanese sorts by reading; a record without one sorts by its name.
+            OrgSort::Name => "o.sort_key",
+            OrgSort::Code => "o.code",
+            OrgSort::Kind => "o.kind",
+            OrgSort::Members => "mc.members",
+            OrgSort::Country => "o.country",
+            OrgSort::Updated => "o.updated_at",
+        }
+    }
+}
+
 impl ListQuery {
+    /// The kind filter as a query string writes it ("" for all kinds).
+    pub fn kind_code(&self) -> &'static str {
+        self.kind.map(OrgKind::as_str).unwrap_or("")
+    }
     pub fn paging(&self) -> Paging {
         Paging::new(self.page, self.per_page, 50, 500)
     }
@@ -388,7 +430,7 @@ pub async fn list_filter(db: &Db, viewer: &Viewer, q: &ListQuery, now: i64) -> s
             "(o.name_ja {il} $1 ESCAPE '\\' OR o.name_kana {il} $1 ESCAPE '\\' OR o.name_en {il} $1 ESCAPE '\\' OR o.code {il} $1 ESCAPE '\\')"
         ));
     }
-    if let Some(k) = OrgKind::parse(&q.kind) {
+    if let Some(k) = q.kind {
         conds.push(format!("o.kind = '{}'", k.as_str()));
     }
     if let Some(p) = q.parent {
@@ -402,11 +444,7 @@ pub async fn list_filter(db: &Db, viewer: &Viewer, q: &ListQuery, now: i64) -> s
         binds.push(q.country.trim().to_ascii_uppercase().into());
         conds.push(format!("o.country = ${}", binds.len()));
     }
-    match q.archived.as_str() {
-        "include" => {}
-        "only" => conds.push("o.archived_at IS NOT NULL".into()),
-        _ => conds.push("o.archived_at IS NULL".into()),
-    }
+    conds.extend(q.archived.sql("o"));
     Ok((f, conds.join(" AND "), binds))
 }
 
@@ -418,16 +456,8 @@ pub(crate) async fn is_visible(db: &Db, viewer: &Viewer, id: OrgId, now: i64) ->
 /// One page of the organisations the viewer may see, with the total count under the same filter.
 pub async fn list(db: &Db, viewer: &Viewer, q: &ListQuery, fiscal_year: i32, now: i64) -> sqlx::Result<(Vec<Visible<ListRow>>, Total)> {
     let (f, filter, mut binds) = list_filter(db, viewer, q, now).await?;
-    let order = match q.sort.as_str() {
-        "code" => "o.code",
-        "kind" => "o.kind",
-        "members" => "mc.members",
-        "updated" => "o.updated_at",
-        "country" => "o.country",
-        // Japanese sorts by reading; a record without one sorts by its name.
-        _ => "o.sort_key",
-    };
-    let dir = if q.dir == "desc" { "DESC" } else { "ASC" };
+    let order = q.sort.column();
+    let dir = q.dir.sql();
     // Unknown member counts go last either way (NULL ordering differs between the backends).
     let order_sql = if order == "mc.members" {
         format!("CASE WHEN mc.members IS NULL THEN 1 ELSE 0 END, mc.members {dir}, o.sort_key, o.id")

@@ -9,7 +9,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
 use kumiai_core::{Lang, Msg, OrgId, OrgKind, Role, time};
-use kumiai_platform::db::{Total, group_digits};
+use kumiai_platform::db::{SortDir, Total, group_digits};
 use kumiai_platform::text::query_string;
 use kumiai_platform::web::layout::{history, render_form, render_page};
 use kumiai_platform::web::pages::redirect_with_flash;
@@ -45,11 +45,11 @@ impl ListBody<'_> {
     }
     /// The link for a column header: sorts by `col`, flipping the direction if already sorted by it.
     fn sort_href(&self, col: &str) -> String {
-        let dir = if self.q.sort == col && self.q.dir != "desc" { "desc" } else { "asc" };
+        let dir = if self.q.sort.as_str() == col && self.q.dir != SortDir::Desc { "desc" } else { "asc" };
         format!("{}sort={col}&dir={dir}", self.sort_base)
     }
     fn sorted(&self, col: &str) -> &'static str {
-        match (self.q.sort == col || (col == "name" && self.q.sort.is_empty()), self.q.dir == "desc") {
+        match (self.q.sort.as_str() == col, self.q.dir == SortDir::Desc) {
             (true, true) => "descending",
             (true, false) => "ascending",
             _ => "none",
@@ -60,10 +60,10 @@ impl ListBody<'_> {
 fn filter_pairs(q: &ListQuery) -> Vec<(&'static str, String)> {
     vec![
         ("q", q.q.clone()),
-        ("kind", q.kind.clone()),
+        ("kind", q.kind_code().to_string()),
         ("parent", q.parent.map(|p| p.to_string()).unwrap_or_default()),
         ("country", q.country.clone()),
-        ("archived", q.archived.clone()),
+        ("archived", q.archived.as_str().to_string()),
     ]
 }
 
@@ -76,7 +76,7 @@ pub async fn list(ctx: Ctx, QueryParams(q): QueryParams<ListQuery>) -> AppResult
     };
     let filters = filter_pairs(&q);
     let mut with_sort = filters.clone();
-    with_sort.extend([("sort", q.sort.clone()), ("dir", q.dir.clone())]);
+    with_sort.extend([("sort", q.sort.as_str().to_string()), ("dir", q.dir.as_str().to_string())]);
     let l = ctx.lang;
     let paging = q.paging();
     let body = ListBody {

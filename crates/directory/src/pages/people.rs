@@ -36,10 +36,10 @@ pub async fn list(ctx: Ctx, QueryParams(q): QueryParams<PeopleQuery>) -> AppResu
     let pairs = vec![
         ("q", q.q.clone()),
         ("org", q.org.map(|o| o.to_string()).unwrap_or_default()),
-        ("gender", q.gender.clone()),
-        ("archived", q.archived.clone()),
-        ("sort", q.sort.clone()),
-        ("dir", q.dir.clone()),
+        ("gender", q.gender_code().to_string()),
+        ("archived", q.archived.as_str().to_string()),
+        ("sort", q.sort.as_str().to_string()),
+        ("dir", q.dir.as_str().to_string()),
     ];
     let l = ctx.lang;
     let paging = q.paging();

@@ -6,7 +6,7 @@ use crate::Key;
 use crate::org::{self, store::ref_map};
 use kumiai_core::{OrgId, PersonId, Role, Viewer};
 use kumiai_platform::audit::{self, Actor, UpdateError, Val};
-use kumiai_platform::db::{Db, Paging, Total, Tx, bind_all, count_capped, like_pattern};
+use kumiai_platform::db::{Archived, Db, Paging, SortDir, Total, Tx, bind_all, count_capped, like_pattern};
 use kumiai_platform::orgs::{HIDDEN_ORG, visible_codes};
 use kumiai_platform::reach::{self, VisibleFilter};
 use kumiai_platform::web::Patch;
@@ -216,17 +216,45 @@ pub struct PeopleQuery {
     pub q: String,
     #[serde(deserialize_with = "kumiai_platform::web::empty_as_none", default)]
     pub org: Option<OrgId>,
-    pub gender: String,
-    pub archived: String,
-    pub sort: String,
-    pub dir: String,
+    #[serde(deserialize_with = "kumiai_platform::web::blank_as_none", default)]
+    pub gender: Option<kumiai_core::Gender>,
+    pub archived: Archived,
+    pub sort: PersonSort,
+    pub dir: SortDir,
     #[serde(deserialize_with = "kumiai_platform::web::empty_as_none", default)]
     pub page: Option<i64>,
     #[serde(deserialize_with = "kumiai_platform::web::empty_as_none", default)]
     pub per_page: Option<i64>,
 }
 
+/// The orders a list of people comes in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PersonSort {
+    #[default]
+    #[serde(alias = "")]
+    Name,
+    Position,
+    Term,
+    Updated,
+}
+
+impl PersonSort {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PersonSort::Name => "name",
+            PersonSort::Position => "position",
+            PersonSort::Term => "term",
+            PersonSort::Updated => "updated",
+        }
+    }
+}
+
 impl PeopleQuery {
+    /// The gender filter as a query string writes it ("" for all).
+    pub fn gender_code(&self) -> &'static str {
+        self.gender.map(kumiai_core::Gender::as_str).unwrap_or("")
+    }
     pub fn paging(&self) -> Paging {
         Paging::new(self.page, self.per_page, 50, 500)
     }
@@ -263,22 +291,18 @@ pub async fn list(db: &Db, viewer: &Viewer, q: &PeopleQuery, now: i64) -> sqlx::
             conds.push("1 = 0".into());
         }
     }
-    if let Some(g) = kumiai_core::Gender::parse(&q.gender) {
+    if let Some(g) = q.gender {
         conds.push(format!("x.gender = '{}'", g.as_str()));
     }
-    match q.archived.as_str() {
-        "include" => {}
-        "only" => conds.push("x.archived_at IS NOT NULL".into()),
-        _ => conds.push("x.archived_at IS NULL".into()),
-    }
+    conds.extend(q.archived.sql("x"));
     let filter = conds.join(" AND ");
-    let order = match q.sort.as_str() {
-        "position" => "x.position_ja",
-        "term" => "x.term_start",
-        "updated" => "x.updated_at",
-        _ => "x.sort_key",
+    let order = match q.sort {
+        PersonSort::Position => "x.position_ja",
+        PersonSort::Term => "x.term_start",
+        PersonSort::Updated => "x.updated_at",
+        PersonSort::Name => "x.sort_key",
     };
-    let dir = if q.dir == "desc" { "DESC" } else { "ASC" };
+    let dir = q.dir.sql();
     let sql = format!("{} WHERE {filter} ORDER BY {order} {dir}, x.id {dir} {}", row_select(&of), q.paging().sql());
     let rows: Vec<PersonRow> = bind_all(sqlx::query_as::<_, PersonRow>(AssertSqlSafe(sql)), &binds).fetch_all(&db.pool).await?;
     of.vouch(rows.iter().filter(|r| r.org_code.is_some()).map(|r| r.org_id.get()));

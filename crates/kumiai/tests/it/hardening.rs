@@ -125,6 +125,11 @@ async fn control_characters_and_full_width_digits(app: &TestApp) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let m: i64 = sqlx::query_scalar("SELECT members FROM member_counts WHERE org_id = $1 AND fiscal_year = 2029").bind(id).fetch_one(&app.db.pool).await.unwrap();
     assert_eq!(m, 15_500);
+    // JSON numbers are numbers too, as the OpenAPI document allows.
+    let r = hq.json("PUT", &format!("/api/v1/organisations/{id}/member-counts"), &serde_json::json!({"fiscal_year": 2030, "members": 16000, "dues_paying": null})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let m: i64 = sqlx::query_scalar("SELECT members FROM member_counts WHERE org_id = $1 AND fiscal_year = 2030").bind(id).fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(m, 16_000);
     let r = hq.json("PUT", &format!("/api/v1/organisations/{id}/member-counts"), &serde_json::json!({"fiscal_year": "来年度", "members": "十五"})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let msgs = r.body;

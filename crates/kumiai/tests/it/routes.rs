@@ -118,12 +118,35 @@ async fn openapi_lists_every_api_route(app: &TestApp) {
         assert!(op["responses"].is_object(), "{method} {path} has no responses");
         assert!(op["responses"]["400"].is_object(), "{method} {path} does not document its 400 answer");
     }
+    // Creating needs reach (nobody gets a reach they did not choose); changing needs only the
+    // version, and every field a change leaves out keeps its value.
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    let inputs: Vec<&String> = schemas.keys().filter(|k| k.ends_with("Input") && schemas[k.as_str()]["properties"]["reach"].is_object()).collect();
+    assert!(inputs.len() >= 3, "organisation, person and page inputs: {inputs:?}");
+    for name in inputs {
+        let required = &schemas[name.as_str()]["required"];
+        assert!(required.as_array().unwrap().contains(&serde_json::json!("reach")), "{name} does not require reach: {required}");
+        let change = &schemas[&name.replace("Input", "Change")];
+        assert_eq!(change["required"], serde_json::json!(["version"]), "{name}'s change requires more than the version");
+    }
+    // Anonymous readers may read (reach decides what they get); writes name their answers.
+    let get = &doc["paths"]["/api/v1/organisations"]["get"];
+    assert!(get["security"].as_array().unwrap().contains(&serde_json::json!({})), "anonymous reading is documented");
+    let put = &doc["paths"]["/api/v1/organisations/{id}"]["put"]["responses"];
+    assert_eq!(put["409"]["$ref"], "#/components/responses/Conflict");
+    assert_eq!(put["413"]["$ref"], "#/components/responses/Error");
 }
 
 async fn malformed_input_gets_a_bilingual_error(app: &TestApp) {
     let mut s = app.login("jaw-viewer").await;
     // An empty filter, as a GET form sends it, is no filter.
     assert_eq!(s.get("/directory/organisations?q=&parent=&page=").await.status, StatusCode::OK);
+    // An option the list does not have is refused with its value, not silently ignored.
+    for (url, value) in [("/api/v1/organisations?sort=bogus", "bogus"), ("/api/v1/people?gender=robot", "robot"), ("/api/v1/wiki/pages?kind=memo", "memo"), ("/api/v1/search?q=JAM&sort=oldest", "oldest")] {
+        let r = s.get(url).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{url}");
+        assert!(r.json()["error"]["message"].as_str().unwrap().contains(value), "{url}: {}", r.body);
+    }
     let bad = s.get("/api/v1/organisations?page=abc").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     let e = bad.json();

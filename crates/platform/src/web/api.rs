@@ -4,7 +4,7 @@
 
 use super::ctx::Ctx;
 use super::extract::QueryParams;
-use super::{AppState, Guard, Route};
+use super::{AppState, Guard, Route, openapi};
 use crate::audit::{self, AuditFilter};
 use crate::error::AppResult;
 use crate::module::Module;
@@ -25,20 +25,23 @@ pub fn module() -> Module {
                 "/api/v1/me": {"get": {"summary": "The caller's account", "operationId": "me",
                     "responses": {"200": {"description": "Account", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Me"}}}},
                                   "401": {"$ref": "#/components/responses/Error"}}}},
-                "/api/v1/audit": {"get": {"summary": "Audit log (head-office admins)", "operationId": "auditLog",
+                "/api/v1/audit": {"get": {"summary": "Audit log (head-office admins; others get 404)", "operationId": "auditLog",
                     "parameters": [
-                        {"name": "entity", "in": "query", "schema": {"type": "string"}},
-                        {"name": "actor", "in": "query", "schema": {"type": "string"}},
-                        {"name": "action", "in": "query", "schema": {"type": "string"}},
-                        {"name": "record_id", "in": "query", "schema": {"type": "integer"}},
-                        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}],
-                    "responses": {"200": {"description": "Entries, newest first"}, "404": {"$ref": "#/components/responses/Error"}}}}
+                        openapi::query("entity", json!({"type": "string"}), "organisation, person, wiki_page, …"),
+                        openapi::query("actor", json!({"type": "string"}), "A login"),
+                        openapi::query("action", json!({"type": "string"}), "create, update, archive, restore, …"),
+                        openapi::query("record_id", openapi::optional_integer(), ""),
+                        openapi::query("page", openapi::optional_integer(), "1-based: below 1 reads as 1")],
+                    "responses": {"200": {"description": "Entries, newest first", "content": {"application/json": {"schema": {"type": "object",
+                        "required": ["total", "page", "per_page", "items"], "properties": {"total": {"type": "integer"}, "page": {"type": "integer"},
+                        "per_page": {"type": "integer"}, "items": {"type": "array", "items": {"type": "object"}}}}}}},
+                                  "401": {"$ref": "#/components/responses/Error"}}}}
             },
             "schemas": {
                 "Me": {"type": "object", "required": ["user_id", "login", "org_id", "tier", "role"], "properties": {
                     "user_id": {"type": "integer"}, "login": {"type": "string"}, "display_name": {"type": "string"},
                     "org_id": {"type": "integer"}, "tier": {"type": "string", "enum": ["hq", "industrial", "enterprise", "partner"]},
-                    "role": {"type": "string", "enum": ["viewer", "editor", "admin"]}}}
+                    "role": {"type": "string", "enum": ["viewer", "editor", "admin"]}, "csrf_token": {"type": "string"}}}
             }
         }),
         ..Module::new("api")

@@ -77,3 +77,32 @@ pub fn empty_as_none<'de, D: serde::Deserializer<'de>, T: From<i64>>(d: D) -> Re
         Some(v) => crate::text::parse_int(v).map(|n| Some(T::from(n))).ok_or_else(|| serde::de::Error::custom(format!("'{}' is not a number", crate::text::quote_value(v)))),
     }
 }
+
+/// For enum query fields (`?kind=`, `?gender=`): empty means none; a value that is not one of
+/// the type's codes is a 400 that names it.
+pub fn blank_as_none<'de, D: serde::Deserializer<'de>, T: TryFrom<String, Error: std::fmt::Display>>(d: D) -> Result<Option<T>, D::Error> {
+    let s: Option<String> = serde::Deserialize::deserialize(d)?;
+    match s.map(|s| s.trim().to_string()) {
+        None => Ok(None),
+        Some(v) if v.is_empty() => Ok(None),
+        Some(v) => T::try_from(v).map(Some).map_err(serde::de::Error::custom),
+    }
+}
+
+/// For text fields that hold numbers (`"members": 15500` or `"members": "１５５００"`): a JSON
+/// number is taken as its digits and `null` as empty, so the field's own validation sees text and
+/// names the value it refuses.
+pub fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Loose {
+        Text(String),
+        Number(serde_json::Number),
+        Nothing(()),
+    }
+    Ok(match serde::Deserialize::deserialize(d)? {
+        Loose::Text(s) => s,
+        Loose::Number(n) => n.to_string(),
+        Loose::Nothing(()) => String::new(),
+    })
+}

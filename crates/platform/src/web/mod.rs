@@ -10,6 +10,7 @@ pub mod ctx;
 pub mod extract;
 pub mod forms;
 pub mod layout;
+pub mod openapi;
 pub mod pages;
 mod shell;
 
@@ -24,7 +25,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use ctx::Ctx;
-pub use extract::{FormBody, JsonBody, PathParams, QueryParams, empty_as_none};
+pub use extract::{FormBody, JsonBody, PathParams, QueryParams, blank_as_none, empty_as_none, text_or_number};
 pub use forms::{Patch, VersionForm};
 pub use layout::{Crumb, FormErrors};
 
