@@ -15,6 +15,8 @@ struct Server {
     hidden_id: i64,
     hidden_name: String,
     e1: i64,
+    /// An enterprise union whose company only the head office may see.
+    e5: i64,
 }
 
 /// Serves a fresh demo app on 127.0.0.1:0 from its own thread and runtime.
@@ -31,9 +33,10 @@ fn serve() -> Server {
             let hidden_id = app.org_id("E00014").await;
             let hidden_name: String = sqlx::query_scalar("SELECT name_ja FROM organisations WHERE id = $1").bind(hidden_id).fetch_one(&app.db.pool).await.unwrap();
             let e1 = app.org_id("E00001").await;
+            let e5 = app.org_id("E00005").await;
             let team_page = app.page_id("TEAM（タイ）").await;
             let dispute_page = app.page_id("タイの労使紛争の記録").await;
-            tx.send(Server { base: format!("http://{}", listener.local_addr().unwrap()), team_page, dispute_page, hidden_id, hidden_name, e1 }).unwrap();
+            tx.send(Server { base: format!("http://{}", listener.local_addr().unwrap()), team_page, dispute_page, hidden_id, hidden_name, e1, e5 }).unwrap();
             axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();
             drop(app);
         });
@@ -125,6 +128,28 @@ fn tiers_forms_and_conflicts_in_chromium() {
     assert!(text.contains("編集の競合"), "{text}");
     assert!(text.contains("本部の修正労働組合") && text.contains("産別の修正労働組合"));
     other.screenshot("11-edit-conflict");
+
+    // A reference the editor may not see: the form shows the stand-in, never the code, and a
+    // save keeps the stored company.
+    other.goto(&format!("{base}/directory/organisations/{}/edit", s.e5));
+    let form = other.source();
+    assert!(form.contains(kumiai_platform::orgs::HIDDEN_ORG), "the stand-in is in the form");
+    assert!(!form.contains("C00005"), "the hidden company's code is not");
+    // Clicking scrolls the field into view for the screenshot.
+    other.find("#f-company").click();
+    other.screenshot("18-edit-hidden-reference");
+    other.fill_and_submit(&[("#f-name_en", "Sample union, renamed")], "form.form > button[type=submit]");
+    assert!(other.wait_for_text("保存しました").contains("保存しました"));
+
+    // Years in 和暦, chosen from the footer: today (2026-11-29) is 2027年度 = 令和9年度.
+    other.goto(&format!("{base}/directory/organisations/{}", s.e1));
+    assert!(other.text().contains("2027年度"), "{}", other.text());
+    other.find("footer a[href^='/era']").click();
+    let text = other.wait_for_text("令和");
+    assert!(text.contains("令和9年度"), "{text}");
+    other.screenshot("19-detail-wareki");
+    other.resize(390, 844);
+    other.screenshot("20-detail-wareki-phone");
 
     // Search from the box in the header, as the head office and as an enterprise union.
     let hq = driver.session("ja");
