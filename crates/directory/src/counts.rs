@@ -9,7 +9,7 @@ use kumiai_core::{CountId, FiscalYear, OrgId, Viewer};
 use kumiai_platform::audit::{self, Actor};
 use kumiai_platform::db::Db;
 use kumiai_platform::text::{fold, parse_int};
-use kumiai_platform::{AppError, AppResult, FieldError, Identified, Record, Visible};
+use kumiai_platform::{AppError, AppResult, FieldError, Record, Visible};
 use serde::{Deserialize, Serialize};
 use sqlx::{AssertSqlSafe, FromRow};
 
@@ -32,12 +32,7 @@ impl MemberCount {
     }
 }
 
-impl Identified for MemberCount {
-    const ENTITY: &'static str = ENTITY;
-    fn id(&self) -> i64 {
-        self.id.get()
-    }
-}
+kumiai_platform::identified!(ENTITY => MemberCount);
 
 impl Record for MemberCount {
     const TABLE: &'static str = "member_counts";

@@ -16,6 +16,19 @@ pub trait Identified {
     fn id(&self) -> i64;
 }
 
+/// `Identified` for types whose `id` field is a typed id: `identified!(ENTITY => Organisation, ListRow);`.
+#[macro_export]
+macro_rules! identified {
+    ($entity:expr => $($t:ty),+ $(,)?) => {$(
+        impl $crate::Identified for $t {
+            const ENTITY: &'static str = $entity;
+            fn id(&self) -> i64 {
+                self.id.get()
+            }
+        }
+    )+};
+}
+
 /// A stored record.
 pub trait Record: Identified + for<'r> sqlx::FromRow<'r, AnyRow> + Send + Sync + Unpin + Sized + 'static {
     /// The table rows are written to.

@@ -8,7 +8,7 @@ use kumiai_core::{AttachmentId, PageId};
 use kumiai_platform::audit::{self, Actor};
 use kumiai_platform::db::Db;
 use kumiai_platform::record::fetch;
-use kumiai_platform::{Identified, Record, Visible};
+use kumiai_platform::{Record, Visible};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
@@ -29,12 +29,7 @@ pub struct Attachment {
     pub version: i64,
 }
 
-impl Identified for Attachment {
-    const ENTITY: &'static str = ENTITY;
-    fn id(&self) -> i64 {
-        self.id.get()
-    }
-}
+kumiai_platform::identified!(ENTITY => Attachment);
 
 impl Record for Attachment {
     const TABLE: &'static str = "wiki_attachments";

@@ -3,7 +3,7 @@
 
 use kumiai_core::{Access, Lang, OrgId, PageId, PersonId, Reach, RevisionId};
 use kumiai_platform::text::{check_line, check_text};
-use kumiai_platform::{FieldError, Identified, Reachable, Record};
+use kumiai_platform::{FieldError, Reachable, Record};
 use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 use unicode_normalization::UnicodeNormalization;
@@ -74,12 +74,7 @@ pub struct Page {
     pub master_revision_id: Option<RevisionId>,
 }
 
-impl Identified for Page {
-    const ENTITY: &'static str = ENTITY;
-    fn id(&self) -> i64 {
-        self.id.get()
-    }
-}
+kumiai_platform::identified!(ENTITY => Page);
 
 impl Record for Page {
     const TABLE: &'static str = "wiki_pages";
@@ -135,12 +130,7 @@ pub struct Revision {
     pub version: i64,
 }
 
-impl Identified for Revision {
-    const ENTITY: &'static str = REVISION;
-    fn id(&self) -> i64 {
-        self.id.get()
-    }
-}
+kumiai_platform::identified!(REVISION => Revision);
 
 impl Record for Revision {
     const TABLE: &'static str = "wiki_revisions";

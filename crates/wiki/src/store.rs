@@ -14,7 +14,7 @@ use kumiai_platform::orgs::{HIDDEN_ORG, visible_codes};
 use kumiai_platform::reach;
 use kumiai_platform::record::fetch;
 use kumiai_platform::web::Patch;
-use kumiai_platform::{AppError, AppResult, FieldError, Identified, Record, Visible};
+use kumiai_platform::{AppError, AppResult, FieldError, Record, Visible};
 use sqlx::AssertSqlSafe;
 use std::collections::HashMap;
 
@@ -423,12 +423,7 @@ pub struct PageRow {
     pub updated_at: i64,
 }
 
-impl Identified for PageRow {
-    const ENTITY: &'static str = ENTITY;
-    fn id(&self) -> i64 {
-        self.id.get()
-    }
-}
+kumiai_platform::identified!(ENTITY => PageRow);
 
 /// The English copy of `master` the viewer may see, if any.
 pub async fn english_copy(db: &Db, viewer: &Viewer, master: &Visible<Page>, now: i64) -> sqlx::Result<Option<Visible<PageRow>>> {

@@ -9,7 +9,7 @@ use kumiai_core::{Lang, Msg, OrgId, Viewer, time};
 use kumiai_platform::db::{Db, bind_all};
 use kumiai_platform::orgs::visible_codes;
 use kumiai_platform::text::csv_cell;
-use kumiai_platform::{AppError, AppResult, Identified, Visible};
+use kumiai_platform::{AppError, AppResult, Visible};
 use sqlx::AssertSqlSafe;
 use std::collections::HashMap;
 
@@ -40,12 +40,7 @@ struct OrgExportRow {
     note: String,
 }
 
-impl Identified for OrgExportRow {
-    const ENTITY: &'static str = org::ENTITY;
-    fn id(&self) -> i64 {
-        self.id.get()
-    }
-}
+kumiai_platform::identified!(org::ENTITY => OrgExportRow);
 
 pub async fn organisations(db: &Db, viewer: &Viewer, q: &ListQuery, lang: Lang, now: i64) -> AppResult<Export> {
     let (f, filter, binds) = list_filter(db, viewer, q, now).await?;
@@ -157,12 +152,7 @@ struct CountExportRow {
     dues_paying: Option<i64>,
 }
 
-impl Identified for CountExportRow {
-    const ENTITY: &'static str = org::ENTITY;
-    fn id(&self) -> i64 {
-        self.id.get()
-    }
-}
+kumiai_platform::identified!(org::ENTITY => CountExportRow);
 
 pub async fn counts(db: &Db, viewer: &Viewer, q: &ListQuery, lang: Lang, now: i64) -> AppResult<Export> {
     let (f, filter, binds) = list_filter(db, viewer, q, now).await?;

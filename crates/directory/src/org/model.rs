@@ -7,7 +7,7 @@ use kumiai_core::{Access, Lang, OrgId, OrgKind, Reach, time};
 use kumiai_platform::orgs::HIDDEN_ORG;
 use kumiai_platform::reach::parse_path;
 use kumiai_platform::text::{check_line, check_text};
-use kumiai_platform::{FieldError, Identified, Reachable, Record};
+use kumiai_platform::{FieldError, Reachable, Record};
 use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 
@@ -49,12 +49,7 @@ macro_rules! org_select {
     };
 }
 
-impl Identified for Organisation {
-    const ENTITY: &'static str = ENTITY;
-    fn id(&self) -> i64 {
-        self.id.get()
-    }
-}
+kumiai_platform::identified!(ENTITY => Organisation);
 
 impl Record for Organisation {
     const TABLE: &'static str = "organisations";
@@ -311,12 +306,7 @@ pub struct ListRow {
     pub dues_paying: Option<i64>,
 }
 
-impl Identified for ListRow {
-    const ENTITY: &'static str = ENTITY;
-    fn id(&self) -> i64 {
-        self.id.get()
-    }
-}
+kumiai_platform::identified!(ENTITY => ListRow);
 
 impl ListRow {
     pub fn name(&self, l: Lang) -> &str {

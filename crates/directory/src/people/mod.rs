@@ -51,12 +51,7 @@ macro_rules! person_cols {
 }
 pub(crate) use person_cols;
 
-impl Identified for Person {
-    const ENTITY: &'static str = ENTITY;
-    fn id(&self) -> i64 {
-        self.id.get()
-    }
-}
+kumiai_platform::identified!(ENTITY => Person);
 
 impl Record for Person {
     const TABLE: &'static str = "people";

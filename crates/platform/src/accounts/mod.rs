@@ -10,7 +10,7 @@ use crate::audit::{self, Actor, Val};
 use crate::db::Db;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::reach::parse_path;
-use crate::record::{Identified, Record};
+use crate::record::Record;
 use kumiai_core::{Account, OrgId, OrgKind, Role, TokenId, UserId, time::now_ms};
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, FromRow};
@@ -51,12 +51,7 @@ macro_rules! user_cols {
     };
 }
 
-impl Identified for User {
-    const ENTITY: &'static str = "user";
-    fn id(&self) -> i64 {
-        self.id.get()
-    }
-}
+crate::identified!("user" => User);
 
 impl Record for User {
     const TABLE: &'static str = "users";
@@ -270,12 +265,7 @@ pub struct ApiToken {
     pub version: i64,
 }
 
-impl Identified for ApiToken {
-    const ENTITY: &'static str = "api_token";
-    fn id(&self) -> i64 {
-        self.id.get()
-    }
-}
+crate::identified!("api_token" => ApiToken);
 
 impl Record for ApiToken {
     const TABLE: &'static str = "api_tokens";
