@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Load benchmark of the directory pages, next to nginx serving a saved copy of the same HTML in
-# the same run (the ratio is the figure). For each backend (SQLite, then PostgreSQL if reachable):
-# generate the scale data set (50,000 organisations, 200,000 people), start `kumiai serve`, log in
-# as an enterprise-union viewer (an affiliate), and run wrk with 32 connections against the list
-# and the detail page and against nginx. Prints a Markdown table for docs/benchmarks.md.
+# Load benchmark of the directory and knowledge-base pages, next to nginx serving a saved copy of
+# the same HTML in the same run (the ratio is the figure). For each backend (SQLite, then
+# PostgreSQL if reachable): generate the scale data set (50,000 organisations, 200,000 people),
+# import 400 pages of LibreOffice's Japanese help as a MediaWiki export (bench/help-wiki.py),
+# start `kumiai serve`, and run wrk with 32 connections against the organisation list and detail
+# page (logged in as an enterprise-union viewer, an affiliate) and 20 articles round robin
+# (anonymous, then logged in), each against nginx. Prints a Markdown table for docs/benchmarks.md.
 #
 #   bash bench/load.sh                 # full scale
 #   ORGS=5000 PEOPLE=20000 bash bench/load.sh   # quicker
@@ -61,6 +63,51 @@ CONF
 }
 
 results=()
+
+# wrk with a Lua script that walks `paths` round robin (one path per request).
+wrk_paths() { # output cookie path...
+  local out=$1 cookie=$2; shift 2
+  local lua="$WORK/paths.lua"
+  { echo "paths = {"; printf '  "%s",\n' "$@"; echo "}"; echo 'i = 0'
+    echo 'request = function() i = i % #paths + 1; return wrk.format("GET", paths[i]) end'; } > "$lua"
+  if [ -n "$cookie" ]; then
+    wrk -t2 -c"$CONNS" -d"$DURATION" --latency -s "$lua" -H "Cookie: $cookie" "http://127.0.0.1:$PORT" > "$out"
+  else
+    wrk -t2 -c"$CONNS" -d"$DURATION" --latency -s "$lua" "http://127.0.0.1:$PORT" > "$out"
+  fi
+}
+
+# Runs kumiai and nginx on the same paths (nginx serves the HTML kumiai gave for each, saved
+# under www/<case>/) and adds a row to the table.
+measure() { # backend case label cookie path...
+  local name=$1 case=$2 label=$3 cookie=$4; shift 4
+  mkdir -p "$WORK/www/$case"
+  local n=0 bytes=0 nginx_paths=()
+  for path in "$@"; do
+    n=$((n + 1))
+    curl -s ${cookie:+-H "Cookie: $cookie"} "http://127.0.0.1:$PORT$path" > "$WORK/www/$case/$n.html"
+    bytes=$((bytes + $(wc -c < "$WORK/www/$case/$n.html")))
+    nginx_paths+=("/$case/$n.html")
+  done
+  wrk_paths "$WORK/$name-$case.wrk" "$cookie" "$@"
+  PORT=$NGINX_PORT wrk_paths "$WORK/$name-$case-nginx.wrk" "" "${nginx_paths[@]}"
+  ! grep -q "Non-2xx" "$WORK/$name-$case.wrk" "$WORK/$name-$case-nginx.wrk" || { echo "non-2xx answers in the $case run" >&2; exit 1; }
+  local k=$(rps "$WORK/$name-$case.wrk") g=$(rps "$WORK/$name-$case-nginx.wrk")
+  local kp=$(ms "$(p99 "$WORK/$name-$case.wrk")") gp=$(ms "$(p99 "$WORK/$name-$case-nginx.wrk")")
+  results+=("| $name | $label ($n page$([ "$n" -gt 1 ] && echo s), $((bytes / n)) B) | $k | $kp | $g | $gp | $(awk -v a="$k" -v b="$g" 'BEGIN{printf "%.3f", a/b}') |")
+}
+
+login_cookie() { # login → "kumiai_session=…"
+  local jar="$WORK/$1.jar"
+  rm -f "$jar"
+  curl -s -c "$jar" -b "$jar" "http://127.0.0.1:$PORT/login" > "$WORK/login.html"
+  local csrf=$(grep -o 'name="_csrf" value="[0-9a-f]*"' "$WORK/login.html" | head -1 | sed 's/.*value="//;s/"//')
+  curl -s -c "$jar" -b "$jar" -o /dev/null -d "_csrf=$csrf&login=$1&password=kumiai-demo-2026&next=/" "http://127.0.0.1:$PORT/login"
+  local session=$(awk '$6=="kumiai_session" {print $7}' "$jar")
+  [ -n "$session" ] || { echo "login failed for $1" >&2; exit 1; }
+  echo "kumiai_session=$session"
+}
+
 run_backend() {
   local name=$1 url=$2
   local data="$WORK/$name"
@@ -68,36 +115,33 @@ run_backend() {
   local t0=$(date +%s.%N)
   "$BIN" --data-dir "$data" --database-url "$url" generate --orgs "$ORGS" --people "$PEOPLE" >/dev/null
   local gen=$(echo "$(date +%s.%N) - $t0" | bc)
+  # The articles: a real Japanese software manual as a MediaWiki export, public.
+  "$BIN" --data-dir "$data" --database-url "$url" wiki import-mediawiki "$HELP_XML" --reach public >/dev/null 2>&1
   t0=$(date +%s%N)
   "$BIN" --data-dir "$data" --database-url "$url" serve --listen "127.0.0.1:$PORT" >"$WORK/$name-serve.log" 2>&1 &
   local pid=$!
   until curl -sf -o /dev/null "http://127.0.0.1:$PORT/login"; do sleep 0.02; done
   local start_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-  local jar="$WORK/$name.jar"
-  curl -s -c "$jar" -b "$jar" "http://127.0.0.1:$PORT/login" > "$WORK/login.html"
-  local csrf=$(grep -o 'name="_csrf" value="[0-9a-f]*"' "$WORK/login.html" | head -1 | sed 's/.*value="//;s/"//')
-  curl -s -c "$jar" -b "$jar" -o /dev/null -d "_csrf=$csrf&login=ent-viewer&password=kumiai-demo-2026&next=/" "http://127.0.0.1:$PORT/login"
-  local session=$(awk '$6=="kumiai_session" {print $7}' "$jar")
-  [ -n "$session" ] || { echo "login failed for $name" >&2; exit 1; }
-  local id=$(curl -s -H "Cookie: kumiai_session=$session" "http://127.0.0.1:$PORT/api/v1/organisations?q=E00001" | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
-  for page in list detail; do
-    local path=/directory/organisations
-    [ "$page" = detail ] && path=/directory/organisations/$id
-    curl -s -H "Cookie: kumiai_session=$session" "http://127.0.0.1:$PORT$path" > "$WORK/www/$page.html"
-    wrk -t2 -c"$CONNS" -d"$DURATION" --latency -H "Cookie: kumiai_session=$session" "http://127.0.0.1:$PORT$path" > "$WORK/$name-$page.wrk"
-    curl -sf -o /dev/null "http://127.0.0.1:$NGINX_PORT/$page.html" || { echo "nginx cannot serve $page.html" >&2; exit 1; }
-    wrk -t2 -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$NGINX_PORT/$page.html" > "$WORK/$name-$page-nginx.wrk"
-    ! grep -q "Non-2xx" "$WORK/$name-$page.wrk" "$WORK/$name-$page-nginx.wrk" || { echo "non-2xx answers in the $page run" >&2; exit 1; }
-    local k=$(rps "$WORK/$name-$page.wrk") n=$(rps "$WORK/$name-$page-nginx.wrk")
-    local kp=$(ms "$(p99 "$WORK/$name-$page.wrk")") np=$(ms "$(p99 "$WORK/$name-$page-nginx.wrk")")
-    local bytes=$(wc -c < "$WORK/www/$page.html")
-    results+=("| $name | $page ($bytes B) | $k | $kp | $n | $np | $(awk -v a="$k" -v b="$n" 'BEGIN{printf "%.3f", a/b}') |")
-  done
+  local cookie; cookie=$(login_cookie ent-viewer)
+  local id=$(curl -s -H "Cookie: $cookie" "http://127.0.0.1:$PORT/api/v1/organisations?q=E00001" | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
+  measure "$name" list "directory list" "$cookie" /directory/organisations
+  measure "$name" detail "directory detail" "$cookie" "/directory/organisations/$id"
+  local articles=()
+  while IFS= read -r title; do
+    local q; q=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$title")
+    local aid; aid=$(curl -s "http://127.0.0.1:$PORT/api/v1/wiki/pages?q=$q" | python3 -c 'import json, sys; t = sys.argv[1]; print(next(i["id"] for i in json.load(sys.stdin)["items"] if i["title"] == t))' "$title")
+    articles+=("/wiki/page/$aid")
+  done < "$HELP_XML.articles"
+  measure "$name" article-anon "article, anonymous" "" "${articles[@]}"
+  measure "$name" article-user "article, logged in" "$cookie" "${articles[@]}"
   local rss=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/$pid/status)
   kill $pid; wait $pid 2>/dev/null || true
   echo "$name: generated in ${gen%.*} s, started in $start_ms ms, RSS after load $rss MiB"
 }
 
+HELP_XML="$WORK/help-wiki.xml"
+bash bench/corpus.sh >/dev/null
+python3 bench/help-wiki.py "${CARGO_TARGET_DIR:-target}/corpus/usr/share/libreoffice/help/ja" 400 "$HELP_XML"
 start_nginx
 run_backend sqlite "sqlite://$WORK/sqlite/kumiai.db?mode=rwc"
 if command -v psql >/dev/null && psql "$PG_ADMIN" -qc 'select 1' >/dev/null 2>&1; then
@@ -106,7 +150,7 @@ if command -v psql >/dev/null && psql "$PG_ADMIN" -qc 'select 1' >/dev/null 2>&1
 fi
 echo
 echo "binary: $(stat -c %s "$BIN" | awk '{printf "%.1f MiB", $1/1048576}') ($BIN, release, stripped)"
-echo "data set: $ORGS organisations, $PEOPLE people; wrk -t2 -c$CONNS -d$DURATION as ent-viewer; $(nproc) cores"
+echo "data set: $ORGS organisations, $PEOPLE people, 400 LibreOffice help pages (ja) as public articles; wrk -t2 -c$CONNS -d$DURATION, logged in as ent-viewer; $(nproc) cores"
 echo
 echo "| backend | page | kumiai req/s | kumiai p99 (ms) | nginx req/s | nginx p99 (ms) | kumiai/nginx throughput |"
 echo "|---|---|---|---|---|---|---|"
