@@ -272,8 +272,15 @@ pub struct Access {
 
 impl Access {
     pub fn embargoed(&self, now_ms: i64) -> bool {
-        self.embargo_until.is_some_and(|t| now_ms < t)
+        self.embargo_until.is_some_and(|t| embargo_clock(now_ms) < t)
     }
+}
+
+/// The time embargoes are compared with: `now` to the minute (embargoes are set to the minute).
+/// The rule, the SQL filter and the search filter all use it, so they agree, and the SQL text
+/// of a reach-filtered query stays the same for a minute (its prepared statement is reused).
+pub fn embargo_clock(now_ms: i64) -> i64 {
+    now_ms - now_ms.rem_euclid(60_000)
 }
 
 /// Whether `viewer` may see a record with `access` at time `now_ms`.

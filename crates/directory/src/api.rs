@@ -58,7 +58,7 @@ async fn org_json(ctx: &Ctx, o: &Visible<Organisation>) -> AppResult<Value> {
 async fn list_orgs(ctx: Ctx, QueryParams(q): QueryParams<ListQuery>) -> AppResult<Json<Value>> {
     let (rows, total) = store::list(ctx.db(), &ctx.viewer, &q, ctx.fiscal_year().0, ctx.now).await?;
     let paging = q.paging();
-    Ok(Json(json!({"total": total.count, "total_is_lower_bound": total.capped, "page": paging.page, "per_page": paging.per_page, "fiscal_year": ctx.fiscal_year().0, "items": rows})))
+    Ok(Json(json!({"total": total.count, "page": paging.page, "per_page": paging.per_page, "fiscal_year": ctx.fiscal_year().0, "items": rows})))
 }
 
 async fn get_org(ctx: Ctx, PathParams(id): PathParams<OrgId>) -> AppResult<Json<Value>> {
@@ -119,7 +119,7 @@ fn row_json(r: &Visible<PersonRow>) -> Value {
 async fn list_people(ctx: Ctx, QueryParams(q): QueryParams<PeopleQuery>) -> AppResult<Json<Value>> {
     let (rows, total) = people_store::list(ctx.db(), &ctx.viewer, &q, ctx.now).await?;
     let paging = q.paging();
-    Ok(Json(json!({"total": total.count, "total_is_lower_bound": total.capped, "page": paging.page, "per_page": paging.per_page, "items": rows.iter().map(row_json).collect::<Vec<_>>()})))
+    Ok(Json(json!({"total": total.count, "page": paging.page, "per_page": paging.per_page, "items": rows.iter().map(row_json).collect::<Vec<_>>()})))
 }
 
 async fn person_reply(ctx: &Ctx, p: &Visible<Person>) -> AppResult<Json<Value>> {

@@ -11,7 +11,7 @@ use kumiai_platform::db::Db;
 use kumiai_platform::text::{fold, parse_int};
 use kumiai_platform::{AppError, AppResult, FieldError, Record, Visible};
 use serde::{Deserialize, Serialize};
-use sqlx::{AssertSqlSafe, FromRow};
+use sqlx::FromRow;
 
 pub const ENTITY: &str = "member_count";
 
@@ -63,11 +63,11 @@ pub struct CountInput {
 
 /// The counts of an organisation the caller has let through the reach layer, newest year first.
 pub async fn of_org(db: &Db, org: &Visible<Organisation>) -> sqlx::Result<Vec<MemberCount>> {
-    sqlx::query_as(AssertSqlSafe(format!("{} WHERE c.org_id = $1 ORDER BY c.fiscal_year DESC", MemberCount::SELECT))).bind(org.id).fetch_all(&db.pool).await
+    db.fetch_cached(format!("{} WHERE c.org_id = $1 ORDER BY c.fiscal_year DESC", MemberCount::SELECT), &[org.id.get().into()]).await
 }
 
 pub(crate) async fn of_year(db: &Db, org: OrgId, fy: i64) -> sqlx::Result<Option<MemberCount>> {
-    sqlx::query_as(AssertSqlSafe(format!("{} WHERE c.org_id = $1 AND c.fiscal_year = $2", MemberCount::SELECT))).bind(org).bind(fy).fetch_optional(&db.pool).await
+    Ok(db.fetch_cached(format!("{} WHERE c.org_id = $1 AND c.fiscal_year = $2", MemberCount::SELECT), &[org.get().into(), fy.into()]).await?.pop())
 }
 
 fn parse_count(field: &str, s: &str, required: bool, errs: &mut Vec<FieldError>) -> Option<i64> {
@@ -160,7 +160,7 @@ pub async fn save(db: &Db, viewer: &Viewer, org_id: OrgId, input: &CountInput, n
     let mut tx = db.begin().await?;
     match write(&mut tx, &Actor::of(viewer), o.id, &c, existing.as_ref(), expected).await {
         Ok(_) => {
-            tx.commit().await?;
+            db.commit(tx).await?;
             Ok(())
         }
         Err(e) => {

@@ -15,7 +15,6 @@ use kumiai_core::{FiscalYear, OrgId, OrgKind, PersonId, Viewer};
 use kumiai_platform::db::Db;
 use kumiai_platform::reach;
 use kumiai_platform::{AppError, AppResult, Visible};
-use sqlx::AssertSqlSafe;
 use std::collections::HashMap;
 
 pub use crate::org::store::OrgName as OrgSummary;
@@ -41,11 +40,9 @@ pub async fn orgs_by_code(db: &Db, viewer: &Viewer, codes: &[String], now: i64) 
         }
         let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
         let sql = format!("SELECT o.id, o.code, o.kind, o.name_ja, o.name_en FROM organisations o WHERE o.code IN ({}) AND {}", marks.join(", "), f.sql());
-        let mut q = sqlx::query_as::<_, OrgName>(AssertSqlSafe(sql));
-        for c in chunk {
-            q = q.bind(c.trim().to_string());
-        }
-        for row in f.admit(q.fetch_all(&db.pool).await?) {
+        let vals: Vec<kumiai_platform::audit::Val> = chunk.iter().map(|c| c.trim().to_string().into()).collect();
+        let rows: Vec<OrgName> = db.fetch_cached(sql, &vals).await?;
+        for row in f.admit(rows) {
             out.insert(row.code.clone(), row);
         }
     }
@@ -64,7 +61,7 @@ pub async fn subtree(db: &Db, viewer: &Viewer, org: &Visible<Organisation>, limi
         "SELECT o.id, o.code, o.kind, o.name_ja, o.name_en FROM organisations o WHERE o.path LIKE $1 AND o.archived_at IS NULL AND {} ORDER BY o.path LIMIT $2",
         f.sql()
     );
-    let rows: Vec<OrgName> = sqlx::query_as(AssertSqlSafe(sql)).bind(format!("{}%", org.path)).bind(limit.clamp(1, 100_000)).fetch_all(&db.pool).await?;
+    let rows: Vec<OrgName> = db.fetch_cached(sql, &[format!("{}%", org.path).into(), limit.clamp(1, 100_000).into()]).await?;
     Ok(f.admit(rows))
 }
 
@@ -106,7 +103,7 @@ pub async fn visible_people(db: &Db, viewer: &Viewer, ids: &[PersonId], now: i64
     let f = reach::filter(viewer, "x", crate::people::ENTITY, now);
     let list: Vec<String> = ids.iter().map(PersonId::to_string).collect();
     let sql = format!("SELECT x.id FROM people x WHERE x.id IN ({}) AND {}", list.join(", "), f.sql());
-    let seen: Vec<PersonId> = sqlx::query_scalar(AssertSqlSafe(sql)).fetch_all(&db.pool).await?;
-    f.vouch(seen.iter().map(|p| p.get()));
-    Ok(seen)
+    let seen: Vec<(i64,)> = db.fetch_cached(sql, &[]).await?;
+    f.vouch(seen.iter().map(|p| p.0));
+    Ok(seen.into_iter().map(|p| PersonId(p.0)).collect())
 }

@@ -32,10 +32,8 @@ pub async fn open(config: &Config, modules: &[Module]) -> anyhow::Result<Db> {
     let db = Db::connect(&config.database_url).await?;
     kumiai_platform::migrate::run_modules(&db, modules).await?;
     kumiai_platform::calendar::reconcile(&db, config.calendar, modules).await?;
-    if db.backend == kumiai_platform::db::Backend::Sqlite {
-        // SQLite gathers statistics only when asked; this refreshes what is stale, cheaply.
-        sqlx::raw_sql("PRAGMA optimize=0x10002").execute(&db.pool).await?;
-    }
+    // SQLite gathers statistics only when asked; this refreshes what is stale, cheaply.
+    db.optimize().await?;
     Ok(db)
 }
 
@@ -46,6 +44,7 @@ pub fn search_sources(modules: &[Module]) -> Vec<Arc<dyn Source>> {
 
 /// The application: services started (the search index follows the audit log), routes mounted.
 pub async fn start(db: Db, config: Config, modules: Vec<Module>) -> anyhow::Result<(axum::Router, AppState)> {
+    db.watch_changes();
     let search = Search::open(db.clone(), &config, search_sources(&modules)).await?;
     search.spawn_follower();
     let mut services = axum::http::Extensions::new();

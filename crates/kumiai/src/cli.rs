@@ -141,7 +141,7 @@ async fn backup(db: &Db, config: &Config, file: &Path) -> anyhow::Result<()> {
     }
     // VACUUM INTO writes a consistent snapshot while the server keeps running.
     let target = file.to_string_lossy().replace('\'', "''");
-    sqlx::query(sqlx::AssertSqlSafe(format!("VACUUM INTO '{target}'"))).execute(&db.pool).await?;
+    db.execute(sqlx::query(sqlx::AssertSqlSafe(format!("VACUUM INTO '{target}'")))).await?;
     println!("バックアップしました / backup written: {}", file.display());
     Ok(())
 }

@@ -331,7 +331,7 @@ pub async fn set_marker<R: Reachable>(
     let action = if on { on_action } else { off_action };
     match update(&mut tx, &Actor::of(viewer), current.get(), expected_version, &fields, None, action).await {
         Ok(row) => {
-            tx.commit().await?;
+            db.commit(tx).await?;
             Ok(row)
         }
         Err(e) => {
@@ -400,11 +400,11 @@ impl AuditEntry {
 
 /// The history of one record, newest first. Callers decide first whether the reader may see it.
 pub async fn history(db: &Db, entity: &str, record_id: i64) -> sqlx::Result<Vec<AuditEntry>> {
-    sqlx::query_as("SELECT id, at, actor, entity, record_id, action, before_json, after_json FROM audit_log WHERE entity = $1 AND record_id = $2 ORDER BY id DESC LIMIT 200")
-        .bind(entity.to_string())
-        .bind(record_id)
-        .fetch_all(&db.pool)
-        .await
+    db.fetch_cached(
+        "SELECT id, at, actor, entity, record_id, action, before_json, after_json FROM audit_log WHERE entity = $1 AND record_id = $2 ORDER BY id DESC LIMIT 200".into(),
+        &[entity.to_string().into(), record_id.into()],
+    )
+    .await
 }
 
 #[derive(Clone, Debug, Default, serde::Deserialize)]

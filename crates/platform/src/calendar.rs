@@ -69,7 +69,7 @@ pub async fn reconcile(db: &Db, calendar: FiscalCalendar, modules: &[Module]) ->
     if changed {
         audit::record(&mut tx, &Actor::system("calendar"), "settings", 0, "fiscal_calendar", Some(&before), Some(&after)).await?;
     }
-    tx.commit().await?;
+    db.commit(tx).await?;
     if done.rows > 0 {
         tracing::info!(shift, rows = done.rows, "stored fiscal years relabelled for the configured naming");
     }

@@ -2,8 +2,10 @@
 //! SQLite driver accepts too), 64-bit integers for ids, flags and times, and TEXT for the rest:
 //! the types `sqlx::Any` carries on both.
 
+use crate::cache::Caches;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,10 +25,18 @@ impl Backend {
 
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// What was read, kept until the next write (see `cache`).
+    pub caches: Arc<Caches>,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db").field("backend", &self.backend).finish_non_exhaustive()
+    }
 }
 
 impl Db {
@@ -45,6 +55,9 @@ impl Db {
         let pool = AnyPoolOptions::new()
             .max_connections(max)
             .acquire_timeout(Duration::from_secs(10))
+            // sqlx pings a pooled connection before every use by default: a round trip per query
+            // for a failure a query reports anyway.
+            .test_before_acquire(false)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -55,7 +68,41 @@ impl Db {
             })
             .connect(url)
             .await?;
-        Ok(Db { pool, backend })
+        Ok(Db { pool, backend, caches: Arc::default() })
+    }
+
+    /// Commits a write transaction, then tells the caches. Every transaction that writes ends
+    /// here (a tidy rule), so no cached value outlives the data it was read from.
+    pub async fn commit(&self, tx: Tx) -> sqlx::Result<()> {
+        tx.commit().await?;
+        self.caches.changed();
+        Ok(())
+    }
+
+    /// Runs one write outside a transaction (a session, a bookmark), then tells the caches.
+    pub async fn execute<'q>(&self, q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>) -> sqlx::Result<sqlx::any::AnyQueryResult> {
+        let r = q.execute(&self.pool).await?;
+        self.caches.changed();
+        Ok(r)
+    }
+
+    /// Follows writes by other processes (a `kumiai org import` beside the server): every
+    /// change is audited, so a new audit entry means the caches are stale. Checked every 200 ms;
+    /// the server's own writes tell the caches at once.
+    pub fn watch_changes(&self) {
+        let db = self.clone();
+        tokio::spawn(async move {
+            let mut seen: Option<i64> = None;
+            let mut tick = tokio::time::interval(Duration::from_millis(200));
+            loop {
+                tick.tick().await;
+                let Ok(last) = sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(id), 0) FROM audit_log").fetch_one(&db.pool).await else { continue };
+                if seen.is_some_and(|s| s != last) {
+                    db.caches.changed();
+                }
+                seen = Some(last);
+            }
+        });
     }
 
     /// A write transaction. On SQLite it takes the write lock up front (BEGIN IMMEDIATE), so two
@@ -65,6 +112,38 @@ impl Db {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => self.pool.begin().await,
         }
+    }
+
+    /// Refreshes the planners' statistics after a bulk load. On SQLite the histogram samples
+    /// (`sqlite_stat4`, which the bundled SQLite gathers) are dropped again: with them, every
+    /// statement whose parameters touch an indexed column is prepared anew each time it is run
+    /// with new values, a cost the plans here do not repay. `sqlite_stat1` stays.
+    pub async fn analyze(&self) -> sqlx::Result<()> {
+        match self.backend {
+            Backend::Sqlite => {
+                sqlx::raw_sql("ANALYZE").execute(&self.pool).await?;
+                self.forget_samples().await
+            }
+            Backend::Postgres => sqlx::raw_sql("ANALYZE").execute(&self.pool).await.map(|_| ()),
+        }
+    }
+
+    /// What a start does: SQLite refreshes only what is stale (cheaply), then drops the samples.
+    pub async fn optimize(&self) -> sqlx::Result<()> {
+        if self.backend == Backend::Sqlite {
+            sqlx::raw_sql("PRAGMA optimize=0x10002").execute(&self.pool).await?;
+            self.forget_samples().await?;
+        }
+        Ok(())
+    }
+
+    async fn forget_samples(&self) -> sqlx::Result<()> {
+        let has: Option<String> = sqlx::query_scalar("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat4'").fetch_optional(&self.pool).await?;
+        if has.is_some() {
+            // Statistics tables may be written directly; `ANALYZE sqlite_schema` reloads them.
+            sqlx::raw_sql("DELETE FROM sqlite_stat4; ANALYZE sqlite_schema").execute(&self.pool).await?;
+        }
+        Ok(())
     }
 
     /// `LIKE` that ignores ASCII case on both backends.
@@ -114,6 +193,44 @@ pub fn bind_all<'q, T>(
         };
     }
     q
+}
+
+/// The cache key of a read: its SQL (which holds the reader's reach filter) and its parameters.
+fn read_key(sql: &str, vals: &[Val]) -> String {
+    let mut k = String::with_capacity(sql.len() + 16 * vals.len());
+    k.push_str(sql);
+    for v in vals {
+        k.push('\u{1f}');
+        match v {
+            Val::Int(Some(i)) => k.push_str(&i.to_string()),
+            Val::Text(Some(t)) => {
+                k.push('\'');
+                k.push_str(t);
+            }
+            Val::Int(None) | Val::Text(None) => k.push('-'),
+        }
+    }
+    k
+}
+
+impl Db {
+    /// The rows of a read, kept until the next write. The SQL must be all the read depends on
+    /// besides `vals` (reach filters are: they are written out for their reader).
+    pub async fn fetch_cached<T>(&self, sql: String, vals: &[Val]) -> sqlx::Result<Vec<T>>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Clone + Send + Sync + Unpin + 'static,
+    {
+        let key = read_key(&sql, vals);
+        // A row's text lives on the heap: 256 bytes each is a fair guess for these tables.
+        let weigh = |rows: &Vec<T>| rows.len() * (std::mem::size_of::<T>() + 256);
+        self.caches.current_weighed(key, weigh, || bind_all(sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(sql)), vals).fetch_all(&self.pool)).await
+    }
+
+    /// One number (a count), kept until the next write.
+    pub async fn scalar_cached(&self, sql: String, vals: &[Val]) -> sqlx::Result<i64> {
+        let key = read_key(&sql, vals);
+        self.caches.current(key, || bind_all_scalar(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)), vals).fetch_one(&self.pool)).await
+    }
 }
 
 /// Binds `vals` in order to a `query_scalar`.
@@ -209,39 +326,29 @@ impl Archived {
     }
 }
 
-/// Counts stop here: beyond it a list says "10,000 or more". Exact totals below, and always fresh,
-/// without scanning every visible row of a large table on every page view.
-pub const COUNT_CAP: i64 = 10_000;
-
-/// A list's total, possibly capped at [`COUNT_CAP`].
+/// A list's total: exact. Counting every visible row of a large table costs milliseconds, so a
+/// count is read once per change and then kept (see `cache`); a list page does not count again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Total {
     pub count: i64,
-    /// True when there are more than `count` rows.
-    pub capped: bool,
 }
 
 impl Total {
     pub fn label(&self, lang: impl std::borrow::Borrow<kumiai_core::Lang>) -> String {
         let n = group_digits(self.count);
-        match (*lang.borrow(), self.capped) {
-            (kumiai_core::Lang::Ja, false) => format!("{n} 件"),
-            (kumiai_core::Lang::Ja, true) => format!("{n} 件以上"),
-            (kumiai_core::Lang::En, false) => format!("{n} items"),
-            (kumiai_core::Lang::En, true) => format!("{n}+ items"),
+        match *lang.borrow() {
+            kumiai_core::Lang::Ja => format!("{n} 件"),
+            kumiai_core::Lang::En => format!("{n} items"),
         }
     }
-    /// Pages to offer; when capped, one more than the current page while pages are full.
     pub fn pages(&self, per_page: i64) -> i64 {
-        ((self.count + per_page - 1) / per_page).max(1) + i64::from(self.capped)
+        ((self.count + per_page - 1) / per_page).max(1)
     }
 }
 
-/// `SELECT COUNT(*)` over `from_where` ("FROM … WHERE …"), stopping at [`COUNT_CAP`] + 1 rows.
-pub async fn count_capped(db: &Db, from_where: &str, binds: &[Val]) -> sqlx::Result<Total> {
-    let sql = format!("SELECT COUNT(*) FROM (SELECT 1 AS one {from_where} LIMIT {}) AS capped", COUNT_CAP + 1);
-    let n = bind_all_scalar(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)), binds).fetch_one(&db.pool).await?;
-    Ok(Total { count: n.min(COUNT_CAP), capped: n > COUNT_CAP })
+/// `SELECT COUNT(*)` over `from_where` ("FROM … WHERE …"), kept until the next write.
+pub async fn count(db: &Db, from_where: &str, binds: &[Val]) -> sqlx::Result<Total> {
+    Ok(Total { count: db.scalar_cached(format!("SELECT COUNT(*) {from_where}"), binds).await? })
 }
 
 /// 1234567 → "1,234,567"

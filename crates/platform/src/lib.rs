@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod cache;
 pub mod calendar;
 pub mod config;
 pub mod db;

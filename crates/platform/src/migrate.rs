@@ -47,7 +47,7 @@ pub async fn run(db: &Db, steps: &[&Migration]) -> anyhow::Result<usize> {
             .bind(kumiai_core::time::now_ms())
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
+        db.commit(tx).await?;
         tracing::info!(module = m.module, version = m.version, name = m.name, "migration applied");
         applied += 1;
     }

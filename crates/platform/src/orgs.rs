@@ -7,7 +7,6 @@ use crate::db::Db;
 use crate::reach;
 use kumiai_core::{OrgId, Viewer};
 use serde_json::Value;
-use sqlx::AssertSqlSafe;
 use std::collections::HashMap;
 
 /// What a form, a history or a conflict report shows in place of an organisation the reader may
@@ -24,7 +23,7 @@ pub async fn visible_codes(db: &Db, viewer: &Viewer, ids: &[OrgId], now: i64) ->
     for chunk in ids.chunks(500) {
         let list: Vec<String> = chunk.iter().map(OrgId::to_string).collect();
         let sql = format!("SELECT o.id, o.code FROM organisations o WHERE o.id IN ({}) AND {}", list.join(", "), f.sql());
-        let rows: Vec<(i64, String)> = sqlx::query_as(AssertSqlSafe(sql)).fetch_all(&db.pool).await?;
+        let rows: Vec<(i64, String)> = db.fetch_cached(sql, &[]).await?;
         f.vouch(rows.iter().map(|r| r.0));
         out.extend(rows.into_iter().map(|(id, code)| (OrgId(id), code)));
     }
@@ -38,11 +37,9 @@ async fn visible_by_code(db: &Db, viewer: &Viewer, codes: &[String], now: i64) -
     for chunk in codes.chunks(500) {
         let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
         let sql = format!("SELECT o.code FROM organisations o WHERE o.code IN ({}) AND {}", marks.join(", "), f.sql());
-        let mut q = sqlx::query_scalar::<_, String>(AssertSqlSafe(sql));
-        for c in chunk {
-            q = q.bind(c.clone());
-        }
-        out.extend(q.fetch_all(&db.pool).await?);
+        let vals: Vec<crate::audit::Val> = chunk.iter().map(|c| c.clone().into()).collect();
+        let rows: Vec<(String,)> = db.fetch_cached(sql, &vals).await?;
+        out.extend(rows.into_iter().map(|r| r.0));
     }
     Ok(out)
 }

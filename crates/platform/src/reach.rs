@@ -73,9 +73,20 @@ pub fn admit_as<T>(viewer: &Viewer, entity: &str, id: i64, access: Access, now_m
 /// The record and its access, or NotFound when it is missing or the viewer may not see it: the
 /// same answer, so no response confirms that a hidden record exists.
 pub async fn load_visible<R: Reachable>(db: &Db, viewer: &Viewer, id: i64, now_ms: i64) -> AppResult<Visible<R>> {
-    let record = fetch_inner::<R>(&db.pool, id).await?.ok_or(AppError::NotFound)?;
-    let shared = if R::SHARED { shares(db, R::ENTITY, id).await? } else { vec![] };
+    let (record, shared) = stored::<R>(db, id).await?.ok_or(AppError::NotFound)?;
     admit(viewer, record, shared, now_ms).ok_or(AppError::NotFound)
+}
+
+/// A record and its shares as stored, unchecked: read once per change (see `cache`).
+async fn stored<R: Reachable>(db: &Db, id: i64) -> sqlx::Result<Option<(R, Vec<OrgId>)>> {
+    let weigh = |v: &Option<(R, Vec<OrgId>)>| v.as_ref().map_or(64, |(r, s)| r.weight() + 8 * s.len());
+    db.caches
+        .current_weighed(format!("{}:{id}", R::ENTITY), weigh, || async {
+            let Some(record) = fetch_inner::<R>(&db.pool, id).await? else { return Ok(None) };
+            let shared = if R::SHARED { shares(db, R::ENTITY, id).await? } else { vec![] };
+            Ok(Some((record, shared)))
+        })
+        .await
 }
 
 /// The viewer's reach as a SQL condition over one aliased table, and the admission of the rows it
@@ -146,7 +157,7 @@ fn visible_sql(viewer: &Viewer, alias: &str, entity: &str, now_ms: i64) -> Strin
     assert!(entity.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "entity is a code constant");
     assert!(alias.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'), "alias is a code constant");
     let a = alias;
-    let lifted = format!("({a}.embargo_until IS NULL OR {a}.embargo_until <= {now_ms})");
+    let lifted = format!("({a}.embargo_until IS NULL OR {a}.embargo_until <= {})", kumiai_core::reach::embargo_clock(now_ms));
     if viewer.is_hq() {
         return "(1 = 1)".into();
     }

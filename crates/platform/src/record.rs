@@ -52,10 +52,14 @@ pub trait Record: Identified + for<'r> sqlx::FromRow<'r, AnyRow> + Send + Sync +
     fn conflict_view(&self) -> Value {
         self.snapshot()
     }
+    /// Roughly the bytes the record holds, for the read cache's budget.
+    fn weight(&self) -> usize {
+        std::mem::size_of::<Self>() + 512
+    }
 }
 
 /// A record with a reach.
-pub trait Reachable: Record {
+pub trait Reachable: Record + Clone {
     fn access(&self, shared_with: Vec<OrgId>) -> Access;
 }
 

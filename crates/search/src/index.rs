@@ -296,7 +296,7 @@ impl SearchIndex {
         let f = self.fields;
         let term_i = |field: Field, v: i64| -> Box<dyn Query> { Box::new(TermQuery::new(Term::from_field_i64(field, v), IndexRecordOption::Basic)) };
         let reach = |r: Reach| -> Box<dyn Query> { Box::new(TermQuery::new(Term::from_field_text(f.reach, r.as_str()), IndexRecordOption::Basic)) };
-        let lifted: Box<dyn Query> = Box::new(RangeQuery::new(Bound::Unbounded, Bound::Included(Term::from_field_i64(f.embargo_until, now_ms))));
+        let lifted: Box<dyn Query> = Box::new(RangeQuery::new(Bound::Unbounded, Bound::Included(Term::from_field_i64(f.embargo_until, kumiai_core::reach::embargo_clock(now_ms)))));
         let all = |qs: Vec<Box<dyn Query>>| -> Box<dyn Query> { Box::new(BooleanQuery::new(qs.into_iter().map(|q| (Occur::Must, q)).collect())) };
         let any = |qs: Vec<Box<dyn Query>>| -> Box<dyn Query> { Box::new(BooleanQuery::new(qs.into_iter().map(|q| (Occur::Should, q)).collect())) };
         match index_reach(viewer) {

@@ -23,12 +23,12 @@ pub fn routes() -> Vec<Route> {
 
 async fn list(ctx: Ctx, QueryParams(q): QueryParams<ListQuery>) -> AppResult<Json<Value>> {
     let (rows, total) = store::list(ctx.db(), &ctx.viewer, &q, ctx.now).await?;
-    Ok(Json(json!({"total": total.count, "total_is_lower_bound": total.capped, "page": q.paging().page, "per_page": store::PER_PAGE, "items": rows})))
+    Ok(Json(json!({"total": total.count, "page": q.paging().page, "per_page": store::PER_PAGE, "items": rows})))
 }
 
 /// A page as the API shows it; a redirect names its target only when the caller may see it.
 async fn page_json(ctx: &Ctx, p: &Visible<Page>) -> AppResult<Value> {
-    let r = render_for(ctx, &p.body).await?;
+    let (_, html) = render_for(ctx, p.revision_id, &p.body).await?;
     let redirect_to = match p.redirect_to {
         Some(t) => store::load_visible(ctx.db(), &ctx.viewer, t, ctx.now).await.ok().map(|t| t.id),
         None => None,
@@ -36,7 +36,7 @@ async fn page_json(ctx: &Ctx, p: &Visible<Page>) -> AppResult<Value> {
     Ok(json!({
         "id": p.id, "title": p.title, "kind": p.kind, "reach": p.reach, "version": p.version, "revision_id": p.revision_id,
         "redirect": p.redirect_to.is_some(), "redirect_to": redirect_to, "deleted": p.deleted_at.is_some(), "updated_at": time::format_ms(p.updated_at),
-        "body": p.body, "html": r.html, "categories": store::categories(ctx.db(), p).await?,
+        "body": p.body, "html": html, "categories": store::categories(ctx.db(), p).await?,
     }))
 }
 

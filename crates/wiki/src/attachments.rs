@@ -83,7 +83,7 @@ pub(crate) fn blob_path(data_dir: &Path, sha: &str) -> PathBuf {
 
 /// The live attachments of a page the caller has let through the reach layer.
 pub async fn of_page(db: &Db, page: &Visible<Page>) -> sqlx::Result<Vec<Attachment>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("{} WHERE a.page_id = $1 AND a.deleted_at IS NULL ORDER BY a.id", Attachment::SELECT))).bind(page.id).fetch_all(&db.pool).await
+    db.fetch_cached(format!("{} WHERE a.page_id = $1 AND a.deleted_at IS NULL ORDER BY a.id", Attachment::SELECT), &[page.id.get().into()]).await
 }
 
 /// An attachment, unchecked: the caller then loads its page through the reach layer.
@@ -118,7 +118,7 @@ pub async fn store(db: &Db, data_dir: &Path, actor: &Actor, page: &Visible<Page>
         None,
     )
     .await?;
-    tx.commit().await?;
+    db.commit(tx).await?;
     Ok(a)
 }
 

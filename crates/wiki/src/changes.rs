@@ -54,15 +54,15 @@ pub async fn changes(db: &Db, viewer: &Viewer, watcher: Option<UserId>, page: Op
 /// are not records of the federation: they are not versioned.
 pub async fn set_watch(db: &Db, user: UserId, page: &Visible<crate::model::Page>, on: bool, now: i64) -> sqlx::Result<()> {
     if on {
-        sqlx::query("INSERT INTO wiki_watch (user_id, page_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING").bind(user).bind(page.id).bind(now).execute(&db.pool).await?;
+        db.execute(sqlx::query("INSERT INTO wiki_watch (user_id, page_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING").bind(user).bind(page.id).bind(now)).await?;
     } else {
-        sqlx::query("DELETE FROM wiki_watch WHERE user_id = $1 AND page_id = $2").bind(user).bind(page.id).execute(&db.pool).await?;
+        db.execute(sqlx::query("DELETE FROM wiki_watch WHERE user_id = $1 AND page_id = $2").bind(user).bind(page.id)).await?;
     }
     Ok(())
 }
 
 pub async fn is_watched(db: &Db, user: UserId, page: &Visible<crate::model::Page>) -> sqlx::Result<bool> {
-    Ok(sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM wiki_watch WHERE user_id = $1 AND page_id = $2").bind(user).bind(page.id).fetch_one(&db.pool).await? > 0)
+    Ok(db.scalar_cached("SELECT COUNT(*) FROM wiki_watch WHERE user_id = $1 AND page_id = $2".into(), &[user.get().into(), page.id.get().into()]).await? > 0)
 }
 
 /// Issues (or replaces) a user's feed token; only its hash is kept. Returns the token.
@@ -72,7 +72,7 @@ pub async fn new_feed_token(db: &Db, viewer: &Viewer, user: UserId, now: i64) ->
     sqlx::query("DELETE FROM wiki_feed_tokens WHERE user_id = $1").bind(user).execute(&mut *tx).await?;
     sqlx::query("INSERT INTO wiki_feed_tokens (user_id, token_hash, created_at) VALUES ($1, $2, $3)").bind(user).bind(secret::sha256_hex(&token)).bind(now).execute(&mut *tx).await?;
     audit::record(&mut tx, &Actor::of(viewer), "wiki_feed_token", user.get(), "issue", None, None).await?;
-    tx.commit().await?;
+    db.commit(tx).await?;
     Ok(token)
 }
 

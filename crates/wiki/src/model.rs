@@ -104,6 +104,9 @@ impl Record for Page {
     fn conflict_view(&self) -> serde_json::Value {
         serde_json::json!({"title": self.title, "body": self.body, "reach": self.reach, "kind": self.kind, "version": self.version})
     }
+    fn weight(&self) -> usize {
+        std::mem::size_of::<Self>() + self.body.len() + self.title.len() * 2 + 256
+    }
 }
 
 impl Reachable for Page {

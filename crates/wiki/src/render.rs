@@ -1,17 +1,36 @@
 //! Markdown to HTML for pages: CommonMark with tables, footnotes, strikethrough and autolinks,
 //! emphasis that works around Japanese punctuation (`**「強調」**した`), `[[page links]]` and
-//! `[[カテゴリ:…]]` categories, heading anchors for the table of contents. Links are resolved for
-//! the reader: a page they may not see becomes plain text. The result is sanitised.
+//! `[[カテゴリ:…]]` categories, heading anchors for the table of contents. A text is rendered and
+//! sanitised once per revision; its links are placeholders that each view resolves for its reader
+//! (a page they may not see becomes plain text), so the kept HTML is the same for everyone.
 
 use comrak::nodes::{NodeLink, NodeValue};
 use comrak::{Arena, Options, parse_document};
+use kumiai_platform::text::escape_html;
 
 pub struct Rendered {
+    /// Sanitised HTML in which every link is a placeholder (`href="#~link~N"`): whether it stays
+    /// a link depends on the reader, so it is decided at each view ([`Rendered::for_reader`]).
     pub html: String,
     /// (level, text, anchor id)
     pub toc: Vec<(u8, String, String)>,
     pub categories: Vec<String>,
+    /// What each placeholder points at, by its number.
+    pub links: Vec<Target>,
 }
+
+/// Where a link in the text points.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// `[[title]]`: a page, by title.
+    Page(String),
+    /// An ordinary link or an autolink, as written.
+    Url(String),
+}
+
+/// The placeholder's prefix. Heading anchors (`#h-…`) and footnotes (`#fn-…`) cannot take this
+/// form: the anchorizer keeps only letters, digits, `-` and `_`.
+const MARK: &str = "#~link~";
 
 const CATEGORY_PREFIXES: [&str; 4] = ["カテゴリ:", "カテゴリー:", "Category:", "分類:"];
 
@@ -24,6 +43,8 @@ fn options() -> Options<'static> {
     o.extension.wikilinks_title_after_pipe = true;
     o.extension.cjk_friendly_emphasis = true;
     o.extension.header_id_prefix = Some("h-".into());
+    // A heading's own link must point at its id, which carries the prefix.
+    o.extension.header_id_prefix_in_href = true;
     // Raw HTML is shown as text, never interpreted.
     o.render.escape = true;
     o
@@ -53,31 +74,6 @@ pub fn references(md: &str) -> (Vec<String>, Vec<String>) {
     (links, cats)
 }
 
-/// The targets of ordinary Markdown links (`[text](/wiki/page/5)`), which the page checks
-/// against the reader's reach like `[[links]]`.
-pub fn explicit_urls(md: &str) -> Vec<String> {
-    let arena = Arena::new();
-    let root = parse_document(&arena, md, &options());
-    let mut urls: Vec<String> = root
-        .descendants()
-        .filter_map(|n| match &n.data().value {
-            NodeValue::Link(l) => Some(l.url.clone()),
-            _ => None,
-        })
-        .collect();
-    urls.sort();
-    urls.dedup();
-    urls
-}
-
-/// Keeps a node's words and drops the node (a link the reader may not follow).
-fn unwrap<'a>(node: &'a comrak::nodes::AstNode<'a>) {
-    for child in node.children().collect::<Vec<_>>() {
-        node.insert_before(child);
-    }
-    node.detach();
-}
-
 fn text_of<'a>(node: &'a comrak::nodes::AstNode<'a>) -> String {
     let mut s = String::new();
     for d in node.descendants() {
@@ -90,47 +86,108 @@ fn text_of<'a>(node: &'a comrak::nodes::AstNode<'a>) -> String {
     s
 }
 
-/// Renders `md`. `resolve` maps a linked title to a URL when the reader may see that page;
-/// `new_page` (for editors) gives a URL to create a missing one; `keep_link` says whether an
-/// ordinary link may stay a link (one to a record the reader may not see becomes plain text).
-pub fn render(md: &str, resolve: &dyn Fn(&str) -> Option<String>, new_page: Option<&dyn Fn(&str) -> String>, keep_link: &dyn Fn(&str) -> bool) -> Rendered {
+/// Renders and sanitises `md` once, for every reader: links become placeholders.
+pub fn render(md: &str) -> Rendered {
     let arena = Arena::new();
     let opts = options();
     let root = parse_document(&arena, md, &opts);
     let mut categories = vec![];
     let mut toc = vec![];
+    let mut links = vec![];
     let mut anchorizer = comrak::Anchorizer::new();
     let nodes: Vec<_> = root.descendants().collect();
     for node in nodes {
         let value = node.data().value.clone();
-        match value {
-            NodeValue::WikiLink(link) => {
-                if let Some(c) = category_of(&link.url) {
+        let target = match value {
+            NodeValue::WikiLink(link) => match category_of(&link.url) {
+                Some(c) => {
                     categories.push(c);
                     node.detach();
                     continue;
                 }
-                let title = link.url.trim().to_string();
-                let url = resolve(&title).or_else(|| new_page.map(|f| f(&title)));
-                match url {
-                    Some(url) => node.data_mut().value = NodeValue::Link(Box::new(NodeLink { url, title: String::new() })),
-                    // Not visible (or not there): keep the words, drop the link.
-                    None => unwrap(node),
-                }
-            }
-            NodeValue::Link(link) if !keep_link(&link.url) => unwrap(node),
+                None => Target::Page(link.url.trim().to_string()),
+            },
+            NodeValue::Link(link) => Target::Url(link.url),
             NodeValue::Heading(h) => {
                 let text = text_of(node);
                 toc.push((h.level, text.clone(), format!("h-{}", anchorizer.anchorize(&text))));
+                continue;
             }
-            _ => {}
-        }
+            _ => continue,
+        };
+        node.data_mut().value = NodeValue::Link(Box::new(NodeLink { url: format!("{MARK}{}", links.len()), title: String::new() }));
+        links.push(target);
     }
     let mut html = String::new();
     let _ = comrak::format_html(root, &opts, &mut html);
     categories.sort();
     categories.dedup();
-    Rendered { html: sanitize(&html), toc, categories }
+    Rendered { html: sanitize(&html), toc, categories, links }
+}
+
+impl Rendered {
+    /// The HTML for one reader: `resolve` gives each link's URL, or None to keep only its words
+    /// (a page the reader may not see, a record they may not open).
+    pub fn for_reader(&self, resolve: impl Fn(&Target) -> Option<String>) -> String {
+        let urls: Vec<Option<String>> = self.links.iter().map(|t| resolve(t).filter(|u| safe_url(u))).collect();
+        let needle = format!("<a href=\"{MARK}");
+        let mut out = String::with_capacity(self.html.len());
+        let mut rest = self.html.as_str();
+        while let Some(at) = rest.find(&needle) {
+            out.push_str(&rest[..at]);
+            let after = &rest[at + needle.len()..];
+            let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+            let n: usize = after[..digits].parse().unwrap_or(usize::MAX);
+            let tag_end = after.find('>').map(|i| i + 1).unwrap_or(after.len());
+            match urls.get(n).cloned().flatten() {
+                Some(url) => {
+                    out.push_str("<a href=\"");
+                    out.push_str(&escape_html(&url));
+                    // The rest of the start tag (`" rel="noopener noreferrer">`).
+                    out.push_str(&after[digits..tag_end]);
+                    rest = &after[tag_end..];
+                }
+                None => {
+                    // Keep the words: drop this start tag and its end tag (links do not nest).
+                    let inner = &after[tag_end..];
+                    let close = inner.find("</a>").unwrap_or(inner.len());
+                    out.push_str(&inner[..close]);
+                    rest = inner.get(close + 4..).unwrap_or("");
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// The page titles the text links to.
+    pub fn page_titles(&self) -> Vec<String> {
+        self.links.iter().filter_map(|t| if let Target::Page(p) = t { Some(p.clone()) } else { None }).collect()
+    }
+
+    /// The ordinary links' URLs.
+    pub fn urls(&self) -> Vec<String> {
+        self.links.iter().filter_map(|t| if let Target::Url(u) = t { Some(u.clone()) } else { None }).collect()
+    }
+
+    /// Roughly the memory it takes, for the cache.
+    pub fn bytes(&self) -> usize {
+        self.html.len() + self.toc.iter().map(|t| t.1.len() + t.2.len() + 8).sum::<usize>() + self.links.iter().map(|l| 16 + match l { Target::Page(s) | Target::Url(s) => s.len() }).sum::<usize>()
+    }
+}
+
+/// Whether a link may point at `url`: relative, or one of the schemes a page may link to. The
+/// sanitiser never saw the links' targets (they were placeholders), so they are checked here.
+fn safe_url(url: &str) -> bool {
+    let url = url.trim_start();
+    let end = url.find(['/', '?', '#']).unwrap_or(url.len());
+    match url[..end].find(':') {
+        None => !url.bytes().any(|b| b.is_ascii_control()),
+        Some(colon) => {
+            let scheme = url[..colon].to_ascii_lowercase();
+            ["http", "https", "mailto", "tel", "ftp"].contains(&scheme.as_str())
+        }
+    }
 }
 
 /// The allow-list every rendered page passes through, whatever produced the HTML.
@@ -147,38 +204,66 @@ pub fn sanitize(html: &str) -> String {
 mod tests {
     use super::*;
 
-    fn visible(t: &str) -> Option<String> {
-        (t == "TEAM").then(|| "/wiki/page/1".into())
+    /// Only page "TEAM" is visible (at /wiki/page/1); ordinary links to /wiki/page/9 are hidden.
+    fn reader(t: &Target) -> Option<String> {
+        match t {
+            Target::Page(p) => (p == "TEAM").then(|| "/wiki/page/1".into()),
+            Target::Url(u) => (!u.starts_with("/wiki/page/9")).then(|| u.clone()),
+        }
     }
 
     #[test]
     fn japanese_emphasis_tables_footnotes() {
-        let r = render("**「強調」**した\n\n| 年 | 件数 |\n|---|---|\n| 2025 | 3 |\n\n脚注[^1]\n\n[^1]: 出典\n", &visible, None, &|_| true);
-        assert!(r.html.contains("<strong>「強調」</strong>した"), "{}", r.html);
-        assert!(r.html.contains("<table>") && r.html.contains("<td>2025</td>"));
-        assert!(r.html.contains("出典") && r.html.contains("footnote"), "{}", r.html);
+        let r = render("**「強調」**した\n\n| 年 | 件数 |\n|---|---|\n| 2025 | 3 |\n\n脚注[^1]\n\n[^1]: 出典\n");
+        let html = r.for_reader(reader);
+        assert!(html.contains("<strong>「強調」</strong>した"), "{html}");
+        assert!(html.contains("<table>") && html.contains("<td>2025</td>"));
+        assert!(html.contains("出典") && html.contains("footnote"), "{html}");
     }
 
     #[test]
     fn links_resolve_only_to_visible_pages() {
-        let r = render("[[TEAM]] と [[秘密の交渉|交渉の記録]] [[カテゴリ:タイ]] [直接](/wiki/page/9) [外部](https://example.org/)", &visible, None, &|u: &str| !u.starts_with("/wiki/page/9"));
-        assert!(r.html.contains("<a href=\"/wiki/page/1\""), "{}", r.html);
-        assert!(r.html.contains("交渉の記録") && !r.html.contains("秘密の交渉"), "the hidden title does not leak: {}", r.html);
+        let r = render("[[TEAM]] と [[秘密の交渉|交渉の記録]] [[カテゴリ:タイ]] [直接](/wiki/page/9) [外部](https://example.org/)");
+        assert!(!r.html.contains("秘密の交渉") && !r.html.contains("/wiki/page/9"), "the kept HTML names no target: {}", r.html);
+        let html = r.for_reader(reader);
+        assert!(html.contains("<a href=\"/wiki/page/1\""), "{html}");
+        assert!(html.contains("交渉の記録") && !html.contains("秘密の交渉"), "the hidden title does not leak: {html}");
         assert_eq!(r.categories, ["タイ"]);
-        assert!(r.html.contains("直接") && !r.html.contains("/wiki/page/9"), "an ordinary link to a hidden page is plain text: {}", r.html);
-        assert!(r.html.contains("https://example.org/"));
-        assert_eq!(explicit_urls("[a](/wiki/page/9) [b](/wiki/page/9) [[T]]"), ["/wiki/page/9"]);
-        let editor = render("[[新しいページ]]", &visible, Some(&|t: &str| format!("/wiki/new?title={t}")), &|_| true);
-        assert!(editor.html.contains("/wiki/new?title="));
+        assert!(html.contains("直接") && !html.contains("/wiki/page/9"), "an ordinary link to a hidden page is plain text: {html}");
+        assert!(html.contains("href=\"https://example.org/\""), "{html}");
+        assert_eq!(html.matches("<a ").count(), html.matches("</a>").count(), "balanced: {html}");
+        assert_eq!(r.page_titles(), ["TEAM", "秘密の交渉"]);
+        assert_eq!(r.urls(), ["/wiki/page/9", "https://example.org/"]);
+        // The same kept render, another reader: an editor gets a link that creates the page.
+        let editor = render("[[新しいページ]]").for_reader(|t| match t {
+            Target::Page(p) => Some(format!("/wiki/new?title={p}")),
+            Target::Url(u) => Some(u.clone()),
+        });
+        assert!(editor.contains("/wiki/new?title="), "{editor}");
         assert_eq!(references("[[A]] [[B|b]] [[A]] [[Category:X]]"), (vec!["A".into(), "B".into()], vec!["X".into()]));
     }
 
     #[test]
-    fn toc_and_sanitising() {
-        let r = render("# 概要\n\n## 経緯\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1))", &visible, None, &|_| true);
+    fn a_written_placeholder_is_only_a_link_to_itself() {
+        // Someone types the placeholder form by hand: it is an ordinary link like any other.
+        let r = render("[x](#~link~0) [[TEAM]]");
+        assert_eq!(r.links, [Target::Url("#~link~0".into()), Target::Page("TEAM".into())]);
+        let html = r.for_reader(|t| match t {
+            Target::Page(_) => None,
+            Target::Url(u) => Some(u.clone()),
+        });
+        assert!(html.contains("<a href=\"#~link~0\" rel=\"noopener noreferrer\">x</a> TEAM</p>"), "{html}");
+    }
+
+    #[test]
+    fn toc_heading_links_and_sanitising() {
+        let r = render("# 概要\n\n## 経緯\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1))");
         assert_eq!(r.toc.iter().map(|t| (t.0, t.1.as_str())).collect::<Vec<_>>(), [(1, "概要"), (2, "経緯")]);
-        assert!(r.html.contains(&format!("id=\"{}\"", r.toc[1].2)), "{}", r.html);
-        assert!(!r.html.contains("<script") && !r.html.contains("javascript:"), "{}", r.html);
-        assert!(r.html.contains("&lt;script&gt;"), "raw HTML shows as text: {}", r.html);
+        let html = r.for_reader(reader);
+        assert!(html.contains(&format!("id=\"{}\"", r.toc[1].2)), "{html}");
+        // The heading's own link points at the heading's id.
+        assert!(html.contains(&format!("href=\"#{}\"", r.toc[1].2)), "{html}");
+        assert!(!html.contains("<script") && !html.contains("javascript:"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "raw HTML shows as text: {html}");
     }
 }

@@ -9,7 +9,7 @@ use crate::render::references;
 use kumiai_core::{OrgId, PageId, PersonId, RevisionId, Role, Viewer};
 use kumiai_directory::reference;
 use kumiai_platform::audit::{self, Actor, Val};
-use kumiai_platform::db::{Db, Paging, Total, Tx, bind_all, count_capped, like_pattern, unique_violation};
+use kumiai_platform::db::{Db, Paging, Total, Tx, bind_all, count, like_pattern, unique_violation};
 use kumiai_platform::orgs::{HIDDEN_ORG, visible_codes};
 use kumiai_platform::reach;
 use kumiai_platform::record::fetch;
@@ -61,7 +61,7 @@ pub async fn visible_links(db: &Db, viewer: &Viewer, titles: &[String], now: i64
         let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
         let sql = format!("SELECT p.title_key, p.id FROM wiki_pages p WHERE p.title_key IN ({}) AND p.deleted_at IS NULL AND {}", marks.join(", "), f.sql());
         let vals: Vec<Val> = chunk.iter().map(|k| Val::from(k.clone())).collect();
-        let rows = bind_all(sqlx::query_as::<_, (String, i64)>(AssertSqlSafe(sql)), &vals).fetch_all(&db.pool).await?;
+        let rows: Vec<(String, i64)> = db.fetch_cached(sql, &vals).await?;
         f.vouch(rows.iter().map(|r| r.1));
         for (k, id) in rows {
             out.insert(k, format!("/wiki/page/{id}"));
@@ -79,9 +79,9 @@ pub async fn visible_page_ids(db: &Db, viewer: &Viewer, ids: &[PageId], now: i64
     let f = reach::filter(viewer, "p", ENTITY, now);
     let list: Vec<String> = ids.iter().map(PageId::to_string).collect();
     let sql = format!("SELECT p.id FROM wiki_pages p WHERE p.id IN ({}) AND p.deleted_at IS NULL AND {}", list.join(", "), f.sql());
-    let seen: Vec<PageId> = sqlx::query_scalar(AssertSqlSafe(sql)).fetch_all(&db.pool).await?;
-    f.vouch(seen.iter().map(|p| p.get()));
-    Ok(seen)
+    let seen: Vec<(i64,)> = db.fetch_cached(sql, &[]).await?;
+    f.vouch(seen.iter().map(|p| p.0));
+    Ok(seen.into_iter().map(|p| PageId(p.0)).collect())
 }
 
 struct Refs {
@@ -243,7 +243,7 @@ pub async fn create(db: &Db, viewer: &Viewer, i: &PageInput, now: i64) -> AppRes
         Err(e) if unique_violation(&e).is_some() => return Err(AppError::Validation(vec![title_unavailable()])),
         Err(e) => return Err(e.into()),
     };
-    tx.commit().await?;
+    db.commit(tx).await?;
     load_visible(db, viewer, page.id, now).await
 }
 
@@ -285,7 +285,7 @@ pub async fn save(db: &Db, viewer: &Viewer, id: PageId, patch: &Patch, now: i64)
     let result = save_in_tx(&mut tx, &actor, &page, expected_version, &mut f, &refs, &c, &i, renamed, reuse_redirect, now).await;
     match result {
         Ok(()) => {
-            tx.commit().await?;
+            db.commit(tx).await?;
             load_visible(db, viewer, id, now).await
         }
         Err(e) => {
@@ -429,7 +429,7 @@ kumiai_platform::identified!(ENTITY => PageRow);
 pub async fn english_copy(db: &Db, viewer: &Viewer, master: &Visible<Page>, now: i64) -> sqlx::Result<Option<Visible<PageRow>>> {
     let f = reach::filter(viewer, "p", ENTITY, now);
     let sql = format!("SELECT p.id, p.title, p.kind, p.reach, p.updated_at FROM wiki_pages p WHERE p.master_id = $1 AND p.deleted_at IS NULL AND {} ORDER BY p.id LIMIT 1", f.sql());
-    let row: Option<PageRow> = sqlx::query_as(AssertSqlSafe(sql)).bind(master.id).fetch_optional(&db.pool).await?;
+    let row: Option<PageRow> = db.fetch_cached(sql, &[master.id.get().into()]).await?.pop();
     Ok(row.map(|r| f.admit_one(r)))
 }
 
@@ -490,7 +490,7 @@ pub async fn list(db: &Db, viewer: &Viewer, q: &ListQuery, now: i64) -> sqlx::Re
     let filter = conds.join(" AND ");
     let sql = format!("SELECT p.id, p.title, p.kind, p.reach, p.updated_at FROM wiki_pages p WHERE {filter} ORDER BY p.updated_at DESC, p.id DESC {}", q.paging().sql());
     let rows = bind_all(sqlx::query_as::<_, PageRow>(AssertSqlSafe(sql)), &binds).fetch_all(&db.pool).await?;
-    let total = count_capped(db, &format!("FROM wiki_pages p WHERE {filter}"), &binds).await?;
+    let total = count(db, &format!("FROM wiki_pages p WHERE {filter}"), &binds).await?;
     Ok((f.admit(rows), total))
 }
 

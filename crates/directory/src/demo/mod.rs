@@ -327,9 +327,9 @@ pub async fn build(db: &Db, scale: Scale, calendar: FiscalCalendar) -> anyhow::R
         i += 1;
     }
     let orgs = b.orgs;
-    b.tx.commit().await?;
+    db.commit(b.tx).await?;
     // Fresh statistics, so both planners use the indexes on a freshly filled database.
-    sqlx::raw_sql("ANALYZE").execute(&db.pool).await?;
+    db.analyze().await?;
     for (login, org_code, role, _) in LOGINS {
         let org = org_store::by_code(db, org_code).await?.ok_or_else(|| anyhow::anyhow!("demo org {org_code} missing"))?;
         accounts::create(db, &Actor::system("demo"), NewUser { login, display_name: login, email: "", org_id: org.id, role: *role, password: DEMO_PASSWORD })

@@ -40,7 +40,7 @@ pub async fn run(db: &Db, viewer: &Viewer, sheet: Sheet, table: &Table, now: i64
     }?;
     if report.created + report.updated > 1000 {
         // A bulk load changes the data's shape: refresh the planners' statistics.
-        sqlx::raw_sql("ANALYZE").execute(&db.pool).await?;
+        db.analyze().await?;
     }
     Ok(report)
 }
@@ -240,7 +240,7 @@ async fn import_orgs(db: &Db, viewer: &Viewer, t: &Table, cols: &HashMap<&'stati
             }
         }
     }
-    tx.commit().await?;
+    db.commit(tx).await?;
     Ok(report)
 }
 
@@ -311,7 +311,7 @@ async fn import_people(db: &Db, viewer: &Viewer, t: &Table, cols: &HashMap<&'sta
             },
         }
     }
-    tx.commit().await?;
+    db.commit(tx).await?;
     Ok(report)
 }
 
@@ -364,6 +364,6 @@ async fn import_counts(db: &Db, viewer: &Viewer, t: &Table, cols: &HashMap<&'sta
             Err(UpdateError::Db(e)) => return Err(e.into()),
         }
     }
-    tx.commit().await?;
+    db.commit(tx).await?;
     Ok(report)
 }

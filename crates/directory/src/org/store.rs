@@ -6,7 +6,7 @@ use super::model::{Checked, Codes, ENTITY, ListRow, OrgInput, OrgRef, Organisati
 use crate::Key;
 use kumiai_core::{OrgId, OrgKind, Role, Viewer};
 use kumiai_platform::audit::{self, Actor, UpdateError, Val};
-use kumiai_platform::db::{Archived, Db, Paging, SortDir, Total, Tx, bind_all, count_capped, like_pattern, unique_violation};
+use kumiai_platform::db::{Archived, Db, Paging, SortDir, Total, Tx, count, like_pattern, unique_violation};
 use kumiai_platform::orgs::{HIDDEN_ORG, visible_codes};
 use kumiai_platform::reach::{self, VisibleFilter};
 use kumiai_platform::web::Patch;
@@ -211,7 +211,7 @@ pub async fn create(db: &Db, viewer: &Viewer, input: &OrgInput, now: i64) -> App
         Err(e) if unique_violation(&e).is_some() => return Err(AppError::Validation(vec![code_unavailable()])),
         Err(e) => return Err(e.into()),
     };
-    tx.commit().await?;
+    db.commit(tx).await?;
     load_visible(db, viewer, org.id, now).await
 }
 
@@ -257,7 +257,7 @@ pub async fn update(db: &Db, viewer: &Viewer, id: OrgId, patch: &Patch, now: i64
     let result = update_in_tx(&mut tx, &Actor::of(viewer), &org, expected_version, &input, &c, moving, &hidden_shares).await;
     match result {
         Ok(_) => {
-            tx.commit().await?;
+            db.commit(tx).await?;
             load_visible(db, viewer, id, now).await
         }
         Err((e, fields, shares)) => {
@@ -477,10 +477,10 @@ pub async fn list(db: &Db, viewer: &Viewer, q: &ListQuery, fiscal_year: i32, now
          WHERE {filter} ORDER BY {order_sql} {}",
         q.paging().sql()
     );
-    let rows = bind_all(sqlx::query_as::<_, ListRow>(AssertSqlSafe(sql)), &binds).fetch_all(&db.pool).await?;
+    let rows: Vec<ListRow> = db.fetch_cached(sql, &binds).await?;
     pf.vouch(rows.iter().filter_map(|r| r.parent_id).map(OrgId::get));
     // The count query has no fiscal-year placeholder (the last one).
-    let total = count_capped(db, &format!("FROM organisations o WHERE {filter}"), &binds[..binds.len() - 1]).await?;
+    let total = count(db, &format!("FROM organisations o WHERE {filter}"), &binds[..binds.len() - 1]).await?;
     Ok((f.admit(rows), total))
 }
 
@@ -493,7 +493,7 @@ pub async fn linked(db: &Db, viewer: &Viewer, company: OrgId, now: i64) -> sqlx:
          FROM organisations o WHERE o.company_id = $1 AND o.archived_at IS NULL AND {} ORDER BY o.sort_key, o.id LIMIT 100",
         f.sql()
     );
-    let rows = sqlx::query_as::<_, ListRow>(AssertSqlSafe(sql)).bind(company).fetch_all(&db.pool).await?;
+    let rows: Vec<ListRow> = db.fetch_cached(sql, &[company.get().into()]).await?;
     Ok(f.admit(rows))
 }
 
@@ -529,7 +529,7 @@ pub async fn names(db: &Db, viewer: &Viewer, ids: &[OrgId], now: i64) -> sqlx::R
     }
     let list: Vec<String> = ids.iter().map(OrgId::to_string).collect();
     let sql = format!("SELECT o.id, o.code, o.kind, o.name_ja, o.name_en FROM organisations o WHERE o.id IN ({}) AND {}", list.join(", "), f.sql());
-    let mut rows: Vec<OrgName> = sqlx::query_as(AssertSqlSafe(sql)).fetch_all(&db.pool).await?;
+    let mut rows: Vec<OrgName> = db.fetch_cached(sql, &[]).await?;
     rows.sort_by_key(|r| ids.iter().position(|i| *i == r.id));
     Ok(f.admit(rows))
 }

@@ -6,12 +6,11 @@ use crate::Key;
 use crate::org::{self, store::ref_map};
 use kumiai_core::{OrgId, PersonId, Role, Viewer};
 use kumiai_platform::audit::{self, Actor, UpdateError, Val};
-use kumiai_platform::db::{Archived, Db, Paging, SortDir, Total, Tx, bind_all, count_capped, like_pattern};
+use kumiai_platform::db::{Archived, Db, Paging, SortDir, Total, Tx, count, like_pattern};
 use kumiai_platform::orgs::{HIDDEN_ORG, visible_codes};
 use kumiai_platform::reach::{self, VisibleFilter};
 use kumiai_platform::web::Patch;
 use kumiai_platform::{AppError, AppResult, FieldError, Visible};
-use sqlx::AssertSqlSafe;
 
 pub(crate) async fn get(db: &Db, id: PersonId) -> sqlx::Result<Option<Person>> {
     kumiai_platform::record::fetch::<Person>(db, id.get(), &Key(())).await
@@ -137,7 +136,7 @@ pub async fn create(db: &Db, viewer: &Viewer, input: &PersonInput, now: i64) -> 
     }
     let mut tx = db.begin().await?;
     let p = insert_checked(&mut tx, &Actor::of(viewer), input, &c).await?;
-    tx.commit().await?;
+    db.commit(tx).await?;
     load_visible(db, viewer, p.id, now).await
 }
 
@@ -171,7 +170,7 @@ pub async fn update(db: &Db, viewer: &Viewer, id: PersonId, patch: &Patch, now: 
     let mut tx = db.begin().await?;
     match update_in_tx(&mut tx, &Actor::of(viewer), &p, expected_version, &input, &c, &hidden).await {
         Ok(_) => {
-            tx.commit().await?;
+            db.commit(tx).await?;
             load_visible(db, viewer, id, now).await
         }
         Err((e, fields, shares)) => {
@@ -304,9 +303,9 @@ pub async fn list(db: &Db, viewer: &Viewer, q: &PeopleQuery, now: i64) -> sqlx::
     };
     let dir = q.dir.sql();
     let sql = format!("{} WHERE {filter} ORDER BY {order} {dir}, x.id {dir} {}", row_select(&of), q.paging().sql());
-    let rows: Vec<PersonRow> = bind_all(sqlx::query_as::<_, PersonRow>(AssertSqlSafe(sql)), &binds).fetch_all(&db.pool).await?;
+    let rows: Vec<PersonRow> = db.fetch_cached(sql, &binds).await?;
     of.vouch(rows.iter().filter(|r| r.org_code.is_some()).map(|r| r.org_id.get()));
-    let total = count_capped(db, &format!("FROM people x WHERE {filter}"), &binds).await?;
+    let total = count(db, &format!("FROM people x WHERE {filter}"), &binds).await?;
     Ok((f.admit(rows), total))
 }
 
@@ -315,7 +314,7 @@ pub async fn row(db: &Db, viewer: &Viewer, p: &Visible<Person>, now: i64) -> sql
     let f = reach::filter(viewer, "x", ENTITY, now);
     let of = reach::filter(viewer, "o", org::ENTITY, now);
     let sql = format!("{} WHERE x.id = $1", row_select(&of));
-    let r: PersonRow = sqlx::query_as(AssertSqlSafe(sql)).bind(p.id).fetch_one(&db.pool).await?;
+    let r: PersonRow = db.fetch_cached(sql, &[p.id.get().into()]).await?.pop().ok_or(sqlx::Error::RowNotFound)?;
     if r.org_code.is_some() {
         of.vouch([r.org_id.get()]);
     }

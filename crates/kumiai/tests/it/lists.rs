@@ -1,12 +1,12 @@
-//! Lists: sorted by reading, paged, filtered, and totals capped so large tables stay fast.
+//! Lists: sorted by reading, paged, filtered; totals exact, kept between writes and never stale.
 
 
 
 use axum::http::StatusCode;
 use crate::common::TestApp;
-use kumiai_platform::db::{COUNT_CAP, Total, count_capped};
+use kumiai_platform::db::{Total, count};
 
-on_both_backends!(lists_sort_page_and_filter, totals_are_exact_below_the_cap);
+on_both_backends!(lists_sort_page_and_filter, totals_are_exact_and_follow_writes);
 
 async fn lists_sort_page_and_filter(app: &TestApp) {
     let mut s = app.login("hq-viewer").await;
@@ -36,12 +36,20 @@ async fn lists_sort_page_and_filter(app: &TestApp) {
     assert!(women["items"].as_array().unwrap().iter().all(|p| p["gender"] == "female"));
 }
 
-async fn totals_are_exact_below_the_cap(app: &TestApp) {
+async fn totals_are_exact_and_follow_writes(app: &TestApp) {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organisations").fetch_one(&app.db.pool).await.unwrap();
-    assert_eq!(count_capped(&app.db, "FROM organisations o", &[]).await.unwrap(), Total { count: n, capped: false });
-    let big = count_capped(&app.db, "FROM organisations a CROSS JOIN organisations b CROSS JOIN organisations c", &[]).await.unwrap();
-    assert!(n * n * n > COUNT_CAP);
-    assert_eq!(big, Total { count: COUNT_CAP, capped: true });
-    assert_eq!(big.label(kumiai_core::Lang::Ja), "10,000 件以上");
-    assert_eq!(big.pages(50), 201, "one page beyond the cap is offered");
+    assert_eq!(count(&app.db, "FROM organisations o", &[]).await.unwrap(), Total { count: n });
+    let big = count(&app.db, "FROM organisations a CROSS JOIN organisations b", &[]).await.unwrap();
+    assert_eq!(big, Total { count: n * n }, "no cap");
+    assert_eq!(Total { count: 12_345 }.label(kumiai_core::Lang::Ja), "12,345 件");
+    assert_eq!(Total { count: 101 }.pages(50), 3);
+    // The total a list shows is kept between writes, and a write is seen at once.
+    let mut hq = app.login("hq-editor").await;
+    let before = hq.get("/api/v1/organisations?per_page=1").await.json()["total"].as_i64().unwrap();
+    assert_eq!(hq.get("/api/v1/organisations?per_page=1").await.json()["total"].as_i64().unwrap(), before);
+    let body = serde_json::json!({"code": "E77001", "kind": "enterprise_union", "parent": "JAW", "name_ja": "総数確認労働組合", "reach": "affiliates"});
+    assert_eq!(hq.json("POST", "/api/v1/organisations", &body).await.status, StatusCode::CREATED);
+    assert_eq!(hq.get("/api/v1/organisations?per_page=1").await.json()["total"].as_i64().unwrap(), before + 1);
+    let page = hq.get("/directory/organisations?q=総数確認").await;
+    assert!(page.body.contains("総数確認労働組合") && page.body.contains("1 件"), "the list follows the write");
 }

@@ -134,7 +134,7 @@ fn run<'a>(ctx: &'a CliCtx, m: &'a clap::ArgMatches) -> LocalBoxFuture<'a, anyho
         let owner = kumiai_platform::orgs::owner_for(&ctx.db, &Viewer::system()).await?;
         let mut tx = ctx.db.begin().await?;
         let n = audit::insert::<Notice>(&mut tx, &Actor::system("notices"), &[("title", title.into()), ("reach", reach.into()), ("owner_org_id", owner.into())], None).await?;
-        tx.commit().await?;
+        ctx.db.commit(tx).await?;
         println!("notice {}", n.id);
         Ok(())
     })

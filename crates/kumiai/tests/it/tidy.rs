@@ -8,6 +8,7 @@
 //! - Reach marks (the old per-request flag, the ledger) stay in the platform and core.
 //! - Page and API handlers hold no SQL; `Viewer::system()` is never built in one.
 //! - The `kumiai` crate names module crates only in `app::modules()`.
+//! - Every write tells the read caches (`Db::commit`, `Db::execute`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -113,6 +114,7 @@ const WRITE_ALLOWED: &[(&str, &str, &str)] = &[
     ("platform/src/accounts/mod.rs", "api_tokens", "a token's last use, at most once a minute"),
     ("platform/src/reach.rs", "record_shares", "written by the audited path, in the change's transaction"),
     ("platform/src/migrate.rs", "schema_migrations", "the migrations' own bookkeeping"),
+    ("platform/src/db.rs", "sqlite_stat4", "planner statistics, not records"),
     ("platform/src/calendar.rs", "settings", "the calendar the stored years are named by"),
     ("platform/src/calendar.rs", "{t}", "relabelling fiscal years when the naming changes (audited as one entry)"),
     ("directory/src/org/store.rs", "organisations", "materialised paths follow an audited move"),
@@ -132,6 +134,24 @@ fn check_writes(files: &Files) -> Vec<String> {
         for (kw, table) in writes(text) {
             if !WRITE_ALLOWED.iter().any(|(f, t, _)| path == f && table == *t) {
                 bad.push(format!("{path}: {kw} {table} outside the audited write path"));
+            }
+        }
+    }
+    bad
+}
+
+/// Every write tells the read caches (`platform::cache`): transactions end in `Db::commit`, and a
+/// single write outside one goes through `Db::execute`. Committing or writing on the pool
+/// directly would leave cached values older than the data.
+fn check_cache_coherence(files: &Files) -> Vec<String> {
+    let mut bad = vec![];
+    for (path, text) in files {
+        if matches!(path.as_str(), "platform/src/db.rs" | "platform/src/migrate.rs") {
+            continue;
+        }
+        for needle in ["tx.commit()", ".execute(&db.pool)", ".execute(&self.pool)", ".execute(&ctx.db().pool)", ".execute(&state.db.pool)"] {
+            if text.contains(needle) {
+                bad.push(format!("{path}: {needle} bypasses the caches (use Db::commit or Db::execute)"));
             }
         }
     }
@@ -251,6 +271,7 @@ fn the_tree_keeps_the_architecture() {
     bad.extend(check_reach_marks(&files));
     bad.extend(check_handlers(&files));
     bad.extend(check_registration(&files));
+    bad.extend(check_cache_coherence(&files));
     assert!(bad.is_empty(), "the architecture's rules are broken:\n{}", bad.join("\n"));
 }
 
@@ -270,5 +291,7 @@ fn each_check_finds_a_planted_defect() {
     assert_eq!(check_handlers(&file("wiki/src/pages/changes.rs", r#"async fn h(ctx: Ctx) { let sql = format!("SELECT * FROM wiki_pages WHERE {}", x); sqlx::query(&sql); }"#)).len(), 2);
     assert_eq!(check_handlers(&file("directory/src/api.rs", "async fn h(ctx: Ctx) { let v = Viewer::system(); }")).len(), 1);
     assert_eq!(check_registration(&file("kumiai/src/cli.rs", "use kumiai_wiki::store;")).len(), 1);
+    assert_eq!(check_cache_coherence(&file("wiki/src/store.rs", "let mut tx = db.begin().await?; tx.commit().await?;")).len(), 1);
+    assert_eq!(check_cache_coherence(&file("wiki/src/changes.rs", r#"sqlx::query("DELETE FROM wiki_watch").execute(&db.pool).await?;"#)).len(), 1);
     assert!(check_registration(&file("kumiai/src/app.rs", "pub fn modules() -> Vec<Module> {\n    vec![kumiai_wiki::module()]\n}\n")).is_empty());
 }

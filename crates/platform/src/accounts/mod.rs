@@ -175,7 +175,7 @@ pub async fn create(db: &Db, actor: &Actor, u: NewUser<'_>) -> AppResult<UserId>
         Err(e) if crate::db::unique_violation(&e).is_some() => return Err(AppError::Validation(vec![login_taken()])),
         Err(e) => return Err(e.into()),
     };
-    tx.commit().await?;
+    db.commit(tx).await?;
     Ok(user.id)
 }
 
@@ -188,7 +188,7 @@ pub async fn update(db: &Db, actor: &Actor, user: &User, expected_version: i64, 
                 // A new password or a disabled account ends every open session.
                 sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.id).execute(&mut *tx).await?;
             }
-            tx.commit().await?;
+            db.commit(tx).await?;
             Ok(after)
         }
         Err(e) => {
@@ -211,44 +211,58 @@ pub async fn open_session(db: &Db, user_id: UserId) -> sqlx::Result<NewSession> 
     let csrf = secret::random_hex(16);
     let now = now_ms();
     // Expired sessions are removed as new ones open: no background job needed.
-    sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(now).execute(&db.pool).await?;
-    sqlx::query("INSERT INTO sessions (id_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(secret::sha256_hex(&token))
-        .bind(user_id)
-        .bind(csrf.clone())
-        .bind(now)
-        .bind(now + SESSION_DAYS * 86_400_000)
-        .execute(&db.pool)
-        .await?;
+    db.execute(sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(now)).await?;
+    db.execute(
+        sqlx::query("INSERT INTO sessions (id_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(secret::sha256_hex(&token))
+            .bind(user_id)
+            .bind(csrf.clone())
+            .bind(now)
+            .bind(now + SESSION_DAYS * 86_400_000),
+    )
+    .await?;
     Ok(NewSession { token, csrf })
 }
 
 /// The account behind a session cookie and the session's CSRF token.
 pub async fn session_account(db: &Db, token: &str) -> sqlx::Result<Option<(Account, String)>> {
-    // One query per request: the session, its user and the user's organisation together.
-    let row: Option<(User, String)> = sqlx::query_as::<_, SessionRow>(concat!(
-        "SELECT ",
-        user_cols!(),
-        ", s.csrf FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.org_id \
-         WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL"
-    ))
-    .bind(secret::sha256_hex(token))
-    .bind(now_ms())
-    .fetch_optional(&db.pool)
-    .await?
-    .map(|r| (r.user, r.csrf));
-    Ok(row.and_then(|(u, csrf)| u.account().map(|a| (a, csrf))))
+    let hash = secret::sha256_hex(token);
+    // The session, its user and the user's organisation in one query, read once per change:
+    // opening or closing a session, or any change to a user, is a write that empties the cache.
+    let load = || async {
+        let row: Option<SessionRow> = sqlx::query_as::<_, SessionRow>(concat!(
+            "SELECT ",
+            user_cols!(),
+            ", s.csrf, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.org_id \
+             WHERE s.id_hash = $1 AND u.disabled_at IS NULL"
+        ))
+        .bind(hash.clone())
+        .fetch_optional(&db.pool)
+        .await?;
+        // Unknown tokens are not kept: anyone may send any number of them.
+        row.ok_or(sqlx::Error::RowNotFound)
+    };
+    let row = match db.caches.current(format!("session:{hash}"), load).await {
+        Ok(r) => r,
+        Err(sqlx::Error::RowNotFound) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    if row.expires_at <= now_ms() {
+        return Ok(None);
+    }
+    Ok(row.user.account().map(|a| (a, row.csrf)))
 }
 
-#[derive(FromRow)]
+#[derive(Clone, FromRow)]
 struct SessionRow {
     #[sqlx(flatten)]
     user: User,
     csrf: String,
+    expires_at: i64,
 }
 
 pub async fn close_session(db: &Db, token: &str) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(secret::sha256_hex(token)).execute(&db.pool).await?;
+    db.execute(sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(secret::sha256_hex(token))).await?;
     Ok(())
 }
 
@@ -286,7 +300,7 @@ pub async fn issue_token(db: &Db, actor: &Actor, user_id: UserId, label: &str) -
     let token = format!("kumiai_{}", secret::random_hex(24));
     let mut tx = db.begin().await?;
     audit::insert::<ApiToken>(&mut tx, actor, &[("user_id", user_id.into()), ("label", label.into()), ("token_hash", secret::sha256_hex(&token).into())], None).await?;
-    tx.commit().await?;
+    db.commit(tx).await?;
     Ok(token)
 }
 
@@ -302,7 +316,7 @@ pub async fn revoke_token(db: &Db, actor: &Actor, user_id: UserId, token_id: Tok
         .ok_or(AppError::NotFound)?;
     let mut tx = db.begin().await?;
     audit::update(&mut tx, actor, &token, token.version, &[("revoked_at", now_ms().into())], None, "revoke").await.map_err(|_| AppError::NotFound)?;
-    tx.commit().await?;
+    db.commit(tx).await?;
     Ok(())
 }
 
@@ -321,7 +335,7 @@ pub async fn token_account(db: &Db, token: &str) -> sqlx::Result<Option<Account>
     let Some((user_id, last_used)) = row else { return Ok(None) };
     let now = now_ms();
     if last_used.is_none_or(|t| now - t >= LAST_USED_GRAIN_MS) {
-        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2").bind(now).bind(hash).execute(&db.pool).await?;
+        db.execute(sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2").bind(now).bind(hash)).await?;
     }
     Ok(by_id(db, UserId(user_id)).await?.and_then(|u| u.account()))
 }

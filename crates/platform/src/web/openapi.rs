@@ -59,9 +59,8 @@ pub fn paging_params(max_per_page: Option<i64>) -> Vec<Value> {
 
 /// A page of a list: `items` of schema `item`.
 pub fn page_of(item: &str) -> Value {
-    json!({"type": "object", "required": ["total", "total_is_lower_bound", "page", "per_page", "items"], "properties": {
-        "total": {"type": "integer", "description": "Exact up to 10,000; beyond, 10,000 with total_is_lower_bound"},
-        "total_is_lower_bound": {"type": "boolean"},
+    json!({"type": "object", "required": ["total", "page", "per_page", "items"], "properties": {
+        "total": {"type": "integer", "description": "Exact"},
         "page": {"type": "integer"}, "per_page": {"type": "integer"},
         "items": {"type": "array", "items": schema(item)}}})
 }

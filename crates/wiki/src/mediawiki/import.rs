@@ -161,7 +161,7 @@ async fn import_page(db: &Db, viewer: &Viewer, source: &str, page: &MwPage, reac
         current = Some(page_now);
         report.revisions_imported += 1;
     }
-    tx.commit().await?;
+    db.commit(tx).await?;
     if created {
         report.pages_created += 1;
     } else {
@@ -184,7 +184,7 @@ async fn link_redirects(db: &Db, redirects: &[(String, String)], report: &mut Re
         audit::update(&mut tx, &Actor::system("mediawiki-import"), &source, source.version, &[("redirect_to", target.id.into())], None, "redirect")
             .await
             .map_err(|e| anyhow::anyhow!("redirect {from} → {to}: {e:?}"))?;
-        tx.commit().await?;
+        db.commit(tx).await?;
         report.redirects += 1;
     }
     Ok(())

@@ -7,7 +7,9 @@ pub mod changes;
 
 use crate::diff::diff_html;
 use crate::model::{Page, PageInput, PageKind, Revision};
-use crate::render::{Rendered, render};
+use crate::render::{Rendered, Target, render};
+use kumiai_platform::Db;
+use std::sync::Arc;
 use crate::store::{self, ListQuery, PageRow};
 use askama::Template;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -44,17 +46,37 @@ fn crumb(_: &Ctx) -> Crumb {
     Crumb::link("JCMpedia", "/wiki")
 }
 
-/// Renders Markdown for this reader: links only to pages they may see; editors get links that
-/// create missing pages.
-pub async fn render_for(ctx: &Ctx, body: &str) -> AppResult<Rendered> {
-    let (titles, _) = crate::render::references(body);
-    let visible = store::visible_links(ctx.db(), &ctx.viewer, &titles, ctx.now).await?;
-    let allowed = followable(ctx, &crate::render::explicit_urls(body)).await?;
-    let resolve = |t: &str| visible.get(&crate::model::title_key(t)).cloned();
-    let create = |t: &str| format!("/wiki/new?title={}", kumiai_platform::text::percent_encode(t));
-    let keep = |u: &str| record_id(u).is_none() || allowed.iter().any(|a| a == u);
+/// A revision's text rendered and sanitised once, then kept: revisions never change.
+pub fn rendered(db: &Db, revision: Option<RevisionId>, body: &str) -> Arc<Rendered> {
+    let Some(rev) = revision else { return Arc::new(render(body)) };
+    // The length guards against a key reused with another text (it cannot be, by the schema).
+    let key = format!("{rev}:{}", body.len());
+    if let Some(r) = db.caches.lasting::<Rendered>(&key) {
+        return r;
+    }
+    let r = Arc::new(render(body));
+    db.caches.keep(&key, Arc::clone(&r), r.bytes());
+    r
+}
+
+/// A page's text for this reader: links only to pages and records they may see (one
+/// reach-filtered query for the page links, asked only when there are any); editors get links
+/// that create missing pages.
+pub async fn render_for(ctx: &Ctx, revision: Option<RevisionId>, body: &str) -> AppResult<(Arc<Rendered>, String)> {
+    let r = rendered(ctx.db(), revision, body);
+    let titles = r.page_titles();
+    let visible = if titles.is_empty() { Default::default() } else { store::visible_links(ctx.db(), &ctx.viewer, &titles, ctx.now).await? };
+    let urls = r.urls();
+    let allowed = if urls.iter().any(|u| record_id(u).is_some()) { followable(ctx, &urls).await? } else { urls };
     let editor = ctx.viewer.has_role(Role::Editor);
-    Ok(if editor { render(body, &resolve, Some(&create), &keep) } else { render(body, &resolve, None, &keep) })
+    let html = r.for_reader(|t| match t {
+        Target::Page(title) => visible
+            .get(&crate::model::title_key(title))
+            .cloned()
+            .or_else(|| editor.then(|| format!("/wiki/new?title={}", kumiai_platform::text::percent_encode(title)))),
+        Target::Url(u) => allowed.contains(u).then(|| u.clone()),
+    });
+    Ok((r, html))
 }
 
 /// The record an ordinary link points at, if it is a page of a record (`/wiki/page/5/history`).
@@ -151,7 +173,9 @@ struct ViewBody<'a> {
     l: Lang,
     csrf: &'a str,
     p: &'a Visible<Page>,
-    r: Rendered,
+    r: Arc<Rendered>,
+    /// The text for this reader.
+    html: String,
     categories: Vec<String>,
     can_edit: bool,
     reach: &'static str,
@@ -207,11 +231,12 @@ async fn view(ctx: Ctx, PathParams(id): PathParams<PageId>) -> AppResult<Respons
         return Ok(Redirect::to(&format!("/wiki/page/{target}")).into_response());
     }
     let editable = page.can_edit(&ctx.viewer, ctx.now);
-    let r = render_for(&ctx, &page.body).await?;
+    let (r, html) = render_for(&ctx, page.revision_id, &page.body).await?;
     let body = ViewBody {
         l: ctx.lang,
         csrf: &ctx.csrf,
-        categories: store::categories(ctx.db(), &page).await?,
+        categories: r.categories.clone(),
+        html,
         can_edit: editable,
         reach: page.reach.label(ctx.lang),
         infobox: infobox(&ctx, &page).await?,
@@ -232,12 +257,13 @@ async fn view(ctx: Ctx, PathParams(id): PathParams<PageId>) -> AppResult<Respons
 async fn old_revision(ctx: Ctx, PathParams((id, rev)): PathParams<(PageId, RevisionId)>) -> AppResult<Response> {
     let page = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
     let old = store::revision(ctx.db(), &page, rev).await?.ok_or(AppError::NotFound)?;
-    let r = render_for(&ctx, &old.body).await?;
+    let (r, html) = render_for(&ctx, Some(old.id), &old.body).await?;
     let title = format!("{}（{} #{rev}）", old.title, ctx.t("版", "revision"));
     let body = ViewBody {
         l: ctx.lang,
         csrf: &ctx.csrf,
         categories: vec![],
+        html,
         can_edit: page.can_edit(&ctx.viewer, ctx.now),
         reach: page.reach.label(ctx.lang),
         infobox: None,
