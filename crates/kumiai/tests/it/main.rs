@@ -5,6 +5,7 @@
 mod common;
 
 mod browser;
+mod caching;
 mod calendar;
 mod cli;
 mod hardening;

@@ -40,8 +40,11 @@ pub async fn shell(State(state): State<AppState>, req: Request, next: Next) -> R
         }
         Err(e) => return finish(&state, e.into_response(), is_api, lang, None, &uri, vec![]),
     };
-    // The API carries its token in a header; pages need the pre-login form token in a cookie.
-    if !is_api && auth.account.is_none() && cookies::get(req.headers(), cookies::PRE).as_deref() != Some(auth.csrf.as_str()) {
+    // An anonymous reader's page goes out without a cookie unless it holds a form (see `public_page`).
+    let anonymous_read = !is_api && auth.account.is_none() && matches!(*req.method(), Method::GET | Method::HEAD);
+    let has_pre = cookies::get(req.headers(), cookies::PRE).as_deref() == Some(auth.csrf.as_str());
+    let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
+    if !is_api && auth.account.is_none() && !anonymous_read && !has_pre {
         set_cookies.push(cookies::set(cookies::PRE, &auth.csrf, None, true, secure));
     }
     if auth.flash.is_some() {
@@ -53,8 +56,56 @@ pub async fn shell(State(state): State<AppState>, req: Request, next: Next) -> R
         Err(e) => return finish(&state, e.into_response(), is_api, lang, Some(&auth), &uri, set_cookies),
     };
     req.extensions_mut().insert(auth.clone());
-    let resp = next.run(req).await;
+    let mut resp = next.run(req).await;
+    if anonymous_read {
+        let (r, needs_form_token) = public_page(resp, &auth, if_none_match.as_ref()).await;
+        resp = r;
+        if needs_form_token && !has_pre {
+            set_cookies.push(cookies::set(cookies::PRE, &auth.csrf, None, true, secure));
+        }
+    }
     finish(&state, resp, is_api, lang, Some(&auth), &uri, set_cookies)
+}
+
+/// What an anonymous reader's page needs to be kept by a cache in front: a page with no form
+/// (its body does not hold the form token) carries an `ETag` and may be stored by any cache,
+/// which must ask again each time (`no-cache`); asked with the same `ETag`, the answer is `304
+/// Not Modified` with no body. A page with a form says so (the second value), so the shell sets
+/// the form-token cookie, and it is never stored. Nothing in such a page depends on who asks
+/// but the language and era cookies, hence `Vary`.
+async fn public_page(resp: Response, auth: &RequestAuth, if_none_match: Option<&HeaderValue>) -> (Response, bool) {
+    let html = content_type(resp.headers()).starts_with("text/html");
+    if resp.status() != StatusCode::OK || !html || resp.extensions().get::<RenderError>().is_some() {
+        return (resp, false);
+    }
+    let (mut parts, body) = resp.into_parts();
+    let bytes = match axum::body::to_bytes(body, 64 * 1024 * 1024).await {
+        Ok(b) => b,
+        Err(e) => return (AppError::Internal(anyhow::anyhow!("reading the page: {e}")).into_response(), false),
+    };
+    if !auth.csrf.is_empty() && find(&bytes, auth.csrf.as_bytes()).is_some() {
+        return (Response::from_parts(parts, Body::from(bytes)), true);
+    }
+    let etag = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        bytes.hash(&mut h);
+        format!("\"k{:016x}{:x}\"", h.finish(), bytes.len())
+    };
+    let h = &mut parts.headers;
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, no-cache"));
+    h.insert(header::VARY, HeaderValue::from_static("Cookie, Accept-Language"));
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, v);
+    }
+    let matches = if_none_match.and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|t| t.trim().trim_start_matches("W/") == etag || t.trim() == "*"));
+    if matches {
+        parts.status = StatusCode::NOT_MODIFIED;
+        h.remove(header::CONTENT_LENGTH);
+        h.remove(header::CONTENT_TYPE);
+        return (Response::from_parts(parts, Body::empty()), false);
+    }
+    (Response::from_parts(parts, Body::from(bytes)), false)
 }
 
 async fn resolve(state: &AppState, headers: &HeaderMap, lang: Lang) -> Result<RequestAuth, AppError> {
