@@ -162,11 +162,19 @@ pub(crate) async fn write_references(tx: &mut Tx, page_id: PageId, body: &str) -
     let mut keys: Vec<String> = links.iter().map(|l| title_key(l)).collect();
     keys.sort();
     keys.dedup();
-    for k in keys {
-        sqlx::query("INSERT INTO wiki_links (page_id, target_key) VALUES ($1, $2)").bind(page_id).bind(k).execute(&mut **tx).await?;
-    }
-    for c in cats {
-        sqlx::query("INSERT INTO wiki_categories (page_id, category) VALUES ($1, $2)").bind(page_id).bind(c).execute(&mut **tx).await?;
+    insert_pairs(tx, "INSERT INTO wiki_links (page_id, target_key) VALUES", page_id, &keys).await?;
+    insert_pairs(tx, "INSERT INTO wiki_categories (page_id, category) VALUES", page_id, &cats).await
+}
+
+/// `(page_id, value)` rows, a hundred to a statement (an article may link to hundreds of pages).
+async fn insert_pairs(tx: &mut Tx, insert: &'static str, page_id: PageId, values: &[String]) -> sqlx::Result<()> {
+    for chunk in values.chunks(100) {
+        let rows: Vec<String> = (0..chunk.len()).map(|i| format!("($1, ${})", i + 2)).collect();
+        let mut q = sqlx::query(AssertSqlSafe(format!("{insert} {}", rows.join(", ")))).bind(page_id);
+        for v in chunk {
+            q = q.bind(v.clone());
+        }
+        q.execute(&mut **tx).await?;
     }
     Ok(())
 }

@@ -194,9 +194,15 @@ fn convert_line(line: &str, unconverted: &mut Vec<String>) -> String {
 
 /// Inline markup: bold/italic, links, categories, files, external links, a few HTML tags.
 pub fn inline(text: &str, unconverted: &mut Vec<String>) -> String {
-    let mut s = text.replace("'''''", "***").replace("'''", "**").replace("''", "*");
-    for (from, to) in [("<br>", "  \n"), ("<br/>", "  \n"), ("<br />", "  \n"), ("<nowiki>", ""), ("</nowiki>", ""), ("<small>", ""), ("</small>", "")] {
-        s = s.replace(from, to);
+    // Most lines have none of the marks: look for them before searching for strings.
+    let mut s = if text.contains("''") { text.replace("'''''", "***").replace("'''", "**").replace("''", "*") } else { text.to_string() };
+    if s.contains('<') {
+        for (from, to) in [("<br>", "  \n"), ("<br/>", "  \n"), ("<br />", "  \n"), ("<nowiki>", ""), ("</nowiki>", ""), ("<small>", ""), ("</small>", "")] {
+            s = s.replace(from, to);
+        }
+    }
+    if !s.contains('[') {
+        return s;
     }
     // [[…]] links: categories normalised, files shown as a note, others kept.
     let mut out = String::new();

@@ -36,14 +36,67 @@ pub struct Dump {
 pub fn open(path: &Path) -> anyhow::Result<Dump> {
     let file = std::fs::File::open(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let name = path.to_string_lossy().to_lowercase();
+    // Decompressing takes as long as importing: it runs on a thread of its own, ahead of the import.
     let inner: Box<dyn Read> = if name.ends_with(".bz2") {
-        Box::new(bzip2::read::MultiBzDecoder::new(file))
+        Box::new(ReadAhead::spawn(bzip2::read::MultiBzDecoder::new(file)))
     } else if name.ends_with(".gz") {
-        Box::new(flate2::read::MultiGzDecoder::new(file))
+        Box::new(ReadAhead::spawn(flate2::read::MultiGzDecoder::new(file)))
     } else {
         Box::new(file)
     };
     Ok(from_reader(Box::new(BufReader::with_capacity(1 << 16, inner))))
+}
+
+/// Reads a stream on its own thread, at most a few blocks ahead of the reader (so memory stays
+/// flat however large the file).
+struct ReadAhead {
+    blocks: std::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
+    current: std::io::Cursor<Vec<u8>>,
+}
+
+impl ReadAhead {
+    const BLOCK: usize = 256 * 1024;
+    const AHEAD: usize = 8;
+
+    fn spawn(mut source: impl Read + Send + 'static) -> ReadAhead {
+        let (tx, rx) = std::sync::mpsc::sync_channel(Self::AHEAD);
+        std::thread::spawn(move || {
+            loop {
+                let mut block = vec![0; Self::BLOCK];
+                match source.read(&mut block) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        block.truncate(n);
+                        if tx.send(Ok(block)).is_err() {
+                            break;
+                        }
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        break;
+                    }
+                }
+            }
+        });
+        ReadAhead { blocks: rx, current: std::io::Cursor::new(vec![]) }
+    }
+}
+
+impl Read for ReadAhead {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let n = self.current.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            match self.blocks.recv() {
+                Ok(block) => self.current = std::io::Cursor::new(block?),
+                // The thread is done: the end of the stream.
+                Err(_) => return Ok(0),
+            }
+        }
+    }
 }
 
 pub fn from_reader(r: Box<dyn BufRead>) -> Dump {
