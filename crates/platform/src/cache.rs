@@ -19,9 +19,9 @@ use std::sync::{Arc, Mutex};
 
 /// Room for current values, by the estimate their readers give; past it they are all dropped
 /// (the next reads refill them).
-const CURRENT_BYTES: usize = 24 * 1024 * 1024;
+const CURRENT_BYTES: usize = 16 * 1024 * 1024;
 /// Room for lasting values, by their own estimate of their size.
-const LASTING_BYTES: usize = 32 * 1024 * 1024;
+const LASTING_BYTES: usize = 16 * 1024 * 1024;
 
 type Key = (TypeId, String);
 

@@ -24,6 +24,9 @@ use tantivy::{DocAddress, DocId, Index, IndexReader, IndexWriter, Order, ReloadP
 /// Bumped when the schema or the analysis changes: an index of another version is rebuilt.
 pub const SCHEMA_VERSION: &str = "kumiai-search-3";
 
+/// The indexing writer's memory budget (tantivy's minimum is 15 MB per thread).
+const WRITER_BYTES: usize = 50_000_000;
+
 pub use kumiai_platform::search::Document;
 
 /// The order of hits. Query strings say `relevance`, `newest` or nothing (relevance).
@@ -174,7 +177,7 @@ fn code(s: &str) -> i64 {
 pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    writer: Mutex<Option<IndexWriter>>,
     fields: Fields,
     morph: MorphTokenizer,
     /// Facet code → name, for every module and kind ever indexed by this process.
@@ -204,9 +207,9 @@ impl SearchIndex {
             "en_stem",
             TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(40)).filter(LowerCaser).filter(Stemmer::default()).build(),
         );
-        let writer = index.writer_with_num_threads(1, 50_000_000)?;
+        let writer = index.writer_with_num_threads(1, WRITER_BYTES)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok((SearchIndex { index, reader, writer: Mutex::new(writer), fields, morph, names: Mutex::default() }, fresh))
+        Ok((SearchIndex { index, reader, writer: Mutex::new(Some(writer)), fields, morph, names: Mutex::default() }, fresh))
     }
 
     fn create(dir: &Path, schema: &Schema) -> anyhow::Result<Index> {
@@ -261,30 +264,49 @@ impl SearchIndex {
     /// Replaces (or adds) a document. Visible to searches after the next [`commit`](Self::commit).
     pub fn upsert(&self, d: &Document) -> anyhow::Result<()> {
         let doc = self.to_tantivy(d);
-        let w = self.writer.lock().unwrap();
-        w.delete_term(Term::from_field_text(self.fields.key, &d.key));
-        w.add_document(doc)?;
-        Ok(())
+        self.with_writer(|w| {
+            w.delete_term(Term::from_field_text(self.fields.key, &d.key));
+            w.add_document(doc)?;
+            Ok(())
+        })
     }
 
     pub fn delete(&self, key: &str) {
-        self.writer.lock().unwrap().delete_term(Term::from_field_text(self.fields.key, key));
+        self.with_writer(|w| w.delete_term(Term::from_field_text(self.fields.key, key)));
     }
 
     pub fn clear(&self) -> anyhow::Result<()> {
-        self.writer.lock().unwrap().delete_all_documents()?;
+        self.with_writer(|w| w.delete_all_documents())?;
         Ok(())
     }
 
     /// Makes changes visible and records the audit position they reflect.
     pub fn commit(&self, position: i64) -> anyhow::Result<()> {
-        let mut w = self.writer.lock().unwrap();
-        let mut prepared = w.prepare_commit()?;
-        prepared.set_payload(&position.to_string());
-        prepared.commit()?;
-        drop(w);
+        self.with_writer(|w| -> anyhow::Result<()> {
+            let mut prepared = w.prepare_commit()?;
+            prepared.set_payload(&position.to_string());
+            prepared.commit()?;
+            Ok(())
+        })?;
         self.reader.reload()?;
         Ok(())
+    }
+
+    /// Starts a new writer, after a rebuild: the old one waits for its merges and takes the
+    /// memory it indexed with along when it goes.
+    pub fn renew_writer(&self) -> anyhow::Result<()> {
+        let mut slot = self.writer.lock().unwrap();
+        if let Some(old) = slot.take() {
+            old.wait_merging_threads()?;
+        }
+        *slot = Some(self.index.writer_with_num_threads(1, WRITER_BYTES)?);
+        Ok(())
+    }
+
+    /// Runs `f` with the writer (there is always one outside `renew_writer`).
+    fn with_writer<T>(&self, f: impl FnOnce(&mut IndexWriter) -> T) -> T {
+        let mut slot = self.writer.lock().unwrap();
+        f(slot.as_mut().expect("the index has a writer"))
     }
 
     pub fn num_docs(&self) -> u64 {

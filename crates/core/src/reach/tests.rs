@@ -9,7 +9,8 @@ const JAW: OrgId = OrgId(2); // an industrial union
 const DENKI: OrgId = OrgId(3); // another industrial union
 const ENT: OrgId = OrgId(20); // an enterprise union under JAW
 const PARTNER: OrgId = OrgId(90); // an overseas union, outside the union tree
-const NOW: i64 = 1_000_000;
+/// On a minute: embargoes are compared by the minute (`embargo_clock`).
+const NOW: i64 = 1_020_000;
 
 /// (tier, reach, visible) — the ladder as the glossary states it.
 const LADDER: &[(Option<Tier>, Reach, bool)] = &[
@@ -155,4 +156,18 @@ fn the_system_sees_and_edits_everything_anonymous_nothing_hidden() {
     let anon = Viewer::anonymous();
     assert!(!can_see(&anon, &hidden, NOW) && !can_edit(&anon, &hidden, NOW));
     assert!(!Viewer::new(None).is_system(), "no account is anonymous, never the system");
+}
+
+#[test]
+fn embargoes_lift_on_the_minute() {
+    let public = |until: i64| Access { reach: Reach::Public, scope_org: None, embargo_until: Some(until), owner_org: HQ, owner_path: vec![HQ], shared_with: vec![] };
+    let anon = Viewer::anonymous();
+    // Lifting at 10:00:00: seen from 10:00:00.000 on, not a millisecond before.
+    assert!(!can_see(&anon, &public(NOW), NOW - 1));
+    assert!(can_see(&anon, &public(NOW), NOW));
+    // An embargo set between minutes lifts at the next minute, never earlier.
+    assert!(!can_see(&anon, &public(NOW + 30_000), NOW + 30_000));
+    assert!(can_see(&anon, &public(NOW + 30_000), NOW + 60_000));
+    assert_eq!(embargo_clock(NOW + 59_999), NOW);
+    assert_eq!(embargo_clock(-1), -60_000, "before 1970 too");
 }
