@@ -9,6 +9,7 @@
 #
 #   bash bench/load.sh                 # full scale
 #   ORGS=5000 PEOPLE=20000 bash bench/load.sh   # quicker
+#   SQLITE_ONLY=1 bash bench/load.sh            # without PostgreSQL
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ORGS=${ORGS:-50000}
@@ -134,9 +135,20 @@ run_backend() {
   done < "$HELP_XML.articles"
   measure "$name" article-anon "article, anonymous" "" "${articles[@]}"
   measure "$name" article-user "article, logged in" "$cookie" "${articles[@]}"
+  # The same while pages are being written: ten new pages a second through the API, each of which
+  # empties the read caches, as the worst case of a busy day.
+  local token; token=$("$BIN" --data-dir "$data" --database-url "$url" user token hq-editor --label bench 2>/dev/null | tail -1)
+  ( i=0; while :; do i=$((i + 1))
+      curl -s -o /dev/null -H "Authorization: Bearer $token" -H 'content-type: application/json' \
+        -d "{\"title\": \"負荷試験 $name $i\", \"body\": \"書き込み中の読み込み。\", \"reach\": \"affiliates\"}" "http://127.0.0.1:$PORT/api/v1/wiki/pages"
+      sleep 0.1; done ) &
+  local writer=$!
+  measure "$name" article-busy "article, logged in, 10 writes/s" "$cookie" "${articles[@]}"
+  kill $writer; wait $writer 2>/dev/null || true
   local rss=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/$pid/status)
+  local parts=$(awk '/RssAnon|RssFile|RssShmem/ {printf "%s %.0f MiB ", $1, $2/1024}' /proc/$pid/status)
   kill $pid; wait $pid 2>/dev/null || true
-  echo "$name: generated in ${gen%.*} s, started in $start_ms ms, RSS after load $rss MiB"
+  echo "$name: generated in ${gen%.*} s, started in $start_ms ms, RSS after load $rss MiB ($parts)"
 }
 
 HELP_XML="$WORK/help-wiki.xml"
@@ -144,7 +156,7 @@ bash bench/corpus.sh >/dev/null
 python3 bench/help-wiki.py "${CARGO_TARGET_DIR:-target}/corpus/usr/share/libreoffice/help/ja" 400 "$HELP_XML"
 start_nginx
 run_backend sqlite "sqlite://$WORK/sqlite/kumiai.db?mode=rwc"
-if command -v psql >/dev/null && psql "$PG_ADMIN" -qc 'select 1' >/dev/null 2>&1; then
+if [ -z "${SQLITE_ONLY:-}" ] && command -v psql >/dev/null && psql "$PG_ADMIN" -qc 'select 1' >/dev/null 2>&1; then
   psql "$PG_ADMIN" -qc 'DROP DATABASE IF EXISTS kumiai_bench' -qc 'CREATE DATABASE kumiai_bench' >/dev/null
   run_backend postgres "${PG_ADMIN%/*}/kumiai_bench"
 fi

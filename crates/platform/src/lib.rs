@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod memory;
 pub mod migrate;
 pub mod module;
 pub mod orgs;

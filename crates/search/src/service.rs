@@ -8,7 +8,7 @@ use crate::index::SearchIndex;
 use kumiai_core::Lang;
 use kumiai_platform::audit;
 use kumiai_platform::search::Source;
-use kumiai_platform::{Config, Db};
+use kumiai_platform::{Config, Db, memory};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -31,13 +31,13 @@ impl Search {
         let search = Arc::new(Search { index, sources, db, lock: tokio::sync::Mutex::new(()) });
         if fresh {
             let n = search.reindex(|_| {}).await?;
-            let peak = rss_kib();
+            let peak = memory::rss_kib();
             // What building took is given back: the writer's indexing memory, the allocator's
             // freed pages, the dictionary pages indexing read (measured in docs/benchmarks.md).
             search.index.renew_writer()?;
-            release_freed_memory();
-            release_mapped_pages(&config.dictionary_dir);
-            tracing::info!(documents = n, rss_kib_building = peak, rss_kib_now = rss_kib(), "search index built");
+            memory::give_back();
+            memory::release_mapped(&config.dictionary_dir);
+            tracing::info!(documents = n, rss_kib_building = peak, rss_kib_now = memory::rss_kib(), "search index built");
         } else {
             search.catch_up().await?;
         }
@@ -125,42 +125,3 @@ impl Search {
     }
 }
 
-/// The process's resident size in KiB (0 where /proc is not there).
-fn rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status").ok().and_then(|s| s.lines().find(|l| l.starts_with("VmRSS")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())).unwrap_or(0)
-}
-
-/// Indexing every record reads most of the dictionary through its memory map; searches then touch
-/// only a little of it. The pages stay in the system's file cache; this drops them from the
-/// process (they come back on the next read), so its size says what it really holds.
-fn release_mapped_pages(dir: &std::path::Path) {
-    #[cfg(target_os = "linux")]
-    {
-        let Ok(maps) = std::fs::read_to_string("/proc/self/maps") else { return };
-        let dir = dir.to_string_lossy();
-        for line in maps.lines() {
-            let mut f = line.split_whitespace();
-            let (Some(range), Some(perms), Some(path)) = (f.next(), f.next(), f.nth(3)) else { continue };
-            // Read-only file mappings only: nothing private is lost.
-            if !path.starts_with(dir.as_ref()) || perms.contains('w') {
-                continue;
-            }
-            let Some((a, b)) = range.split_once('-') else { continue };
-            let (Ok(a), Ok(b)) = (usize::from_str_radix(a, 16), usize::from_str_radix(b, 16)) else { continue };
-            // SAFETY: the range is a read-only mapping of a file of ours; MADV_DONTNEED only drops
-            // its resident pages, which the kernel reads back from the file when they are used.
-            unsafe {
-                libc::madvise(a as *mut libc::c_void, b - a, libc::MADV_DONTNEED);
-            }
-        }
-    }
-}
-
-/// Returns the allocator's free pages to the system (glibc keeps them otherwise).
-fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns free heap pages to the system.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}

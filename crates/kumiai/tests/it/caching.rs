@@ -53,6 +53,15 @@ async fn anonymous_pages_carry_no_cookie_and_revalidate(app: &TestApp) {
     let mine = hq.get(&url).await;
     assert_eq!(mine.headers[header::CACHE_CONTROL], "no-store");
     assert!(mine.headers.get(header::ETAG).is_none());
+    // So is the first page after logging out: it tells this visitor alone that they are out.
+    anon.get("/").await; // the logged-in session's form token
+    assert_eq!(anon.post("/logout", &[]).await.status, StatusCode::SEE_OTHER);
+    let out = anon.get(&url).await;
+    assert!(out.body.contains("ログアウトしました"), "{}", out.body);
+    assert_eq!(out.headers[header::CACHE_CONTROL], "no-store");
+    assert!(out.headers.get(header::ETAG).is_none());
+    let after = anon.get(&url).await;
+    assert!(!after.body.contains("ログアウトしました") && after.headers.get(header::ETAG).is_some(), "then public again");
 }
 
 async fn a_link_becomes_text_when_its_target_is_narrowed(app: &TestApp) {

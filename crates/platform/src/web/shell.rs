@@ -41,7 +41,8 @@ pub async fn shell(State(state): State<AppState>, req: Request, next: Next) -> R
         Err(e) => return finish(&state, e.into_response(), is_api, lang, None, &uri, vec![]),
     };
     // An anonymous reader's page goes out without a cookie unless it holds a form (see `public_page`).
-    let anonymous_read = !is_api && auth.account.is_none() && matches!(*req.method(), Method::GET | Method::HEAD);
+    // A page that shows a one-time message (a flash) is that visitor's alone.
+    let anonymous_read = !is_api && auth.account.is_none() && auth.flash.is_none() && matches!(*req.method(), Method::GET | Method::HEAD);
     let has_pre = cookies::get(req.headers(), cookies::PRE).as_deref() == Some(auth.csrf.as_str());
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
     if !is_api && auth.account.is_none() && !anonymous_read && !has_pre {

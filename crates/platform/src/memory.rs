@@ -1,0 +1,94 @@
+//! The process's memory. glibc's allocator keeps what the server frees for reuse, per thread
+//! arena: after a burst (building the search index, a wave of writes that empties the read
+//! caches, tantivy merging segments) a server that holds 40 MB of live data can sit at 300 MB.
+//! Two arenas instead of sixteen (8 × cores) keep the freed space in fewer heaps, and a periodic
+//! trim hands free pages back. Measured in docs/benchmarks.md ("Memory after load").
+
+use std::time::Duration;
+
+/// Caps glibc's arenas. Call first thing in `main`, before threads start.
+pub fn limit_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; M_ARENA_MAX takes any positive count.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
+/// Returns the allocator's free pages to the system.
+pub fn give_back() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free heap pages; live allocations are untouched.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// Gives free pages back every `every`, off the async workers (a trim takes the arenas' locks
+/// for a few milliseconds on a large heap).
+pub fn spawn_trimmer(every: Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            let _ = tokio::task::spawn_blocking(give_back).await;
+        }
+    });
+}
+
+/// Drops the resident pages of read-only files mapped from `dir` (indexing reads most of the
+/// search dictionary through its map; searches then touch little of it). The pages stay in the
+/// system's file cache and come back on the next read, so the process's size says what it holds.
+pub fn release_mapped(dir: &std::path::Path) {
+    #[cfg(target_os = "linux")]
+    {
+        let Ok(maps) = std::fs::read_to_string("/proc/self/maps") else { return };
+        let dir = dir.to_string_lossy();
+        for line in maps.lines() {
+            let mut f = line.split_whitespace();
+            let (Some(range), Some(perms), Some(path)) = (f.next(), f.next(), f.nth(3)) else { continue };
+            // Read-only file mappings only: nothing private is lost.
+            if !path.starts_with(dir.as_ref()) || perms.contains('w') {
+                continue;
+            }
+            let Some((a, b)) = range.split_once('-') else { continue };
+            let (Ok(a), Ok(b)) = (usize::from_str_radix(a, 16), usize::from_str_radix(b, 16)) else { continue };
+            // SAFETY: the range is a read-only mapping of a file of ours; MADV_DONTNEED only drops
+            // its resident pages, which the kernel reads back from the file when they are used.
+            unsafe {
+                libc::madvise(a as *mut libc::c_void, b - a, libc::MADV_DONTNEED);
+            }
+        }
+    }
+}
+
+/// The process's resident size in KiB (0 where /proc is not there).
+pub fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn freed_memory_goes_back() {
+        // 64 MiB in small blocks (below the mmap threshold, so they live in the heap), touched,
+        // then freed but for the last: without a trim glibc keeps the heap below it.
+        let before = rss_kib();
+        let blocks: Vec<Vec<u8>> = (0..64 * 1024).map(|i| vec![(i % 251) as u8 + 1; 1024]).collect();
+        let last = blocks.last().cloned();
+        let full = rss_kib();
+        assert!(full > before + 50 * 1024, "the blocks are resident: {before} -> {full} KiB");
+        drop(blocks);
+        give_back();
+        let after = rss_kib();
+        assert!(after + 40 * 1024 < full, "trimmed: {full} -> {after} KiB");
+        assert!(last.is_some_and(|b| b.len() == 1024));
+    }
+}
