@@ -98,6 +98,10 @@ measure() { # backend case label cookie path...
   results+=("| $name | $label ($n page$([ "$n" -gt 1 ] && echo s), $((bytes / n)) B) | $k | $kp | $g | $gp | $(awk -v a="$k" -v b="$g" 'BEGIN{printf "%.3f", a/b}') |")
 }
 
+rss_of() { # pid → "N MiB (anon A, file F)"
+  awk '/VmRSS/ {t=$2} /RssAnon/ {a=$2} /RssFile/ {f=$2} END {printf "%.0f MiB (anon %.0f, file %.0f)", t/1024, a/1024, f/1024}' "/proc/$1/status"
+}
+
 login_cookie() { # login → "kumiai_session=…"
   local jar="$WORK/$1.jar"
   rm -f "$jar"
@@ -145,10 +149,11 @@ run_backend() {
   local writer=$!
   measure "$name" article-busy "article, logged in, 10 writes/s" "$cookie" "${articles[@]}"
   kill $writer; wait $writer 2>/dev/null || true
-  local rss=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/$pid/status)
-  local parts=$(awk '/RssAnon|RssFile|RssShmem/ {printf "%s %.0f MiB ", $1, $2/1024}' /proc/$pid/status)
+  local rss=$(rss_of $pid)
+  sleep 15   # idle: the server hands freed memory back every 10 s
+  local idle=$(rss_of $pid)
   kill $pid; wait $pid 2>/dev/null || true
-  echo "$name: generated in ${gen%.*} s, started in $start_ms ms, RSS after load $rss MiB ($parts)"
+  echo "$name: generated in ${gen%.*} s, started in $start_ms ms, RSS right after load $rss, after 15 s idle $idle"
 }
 
 HELP_XML="$WORK/help-wiki.xml"

@@ -10,7 +10,7 @@
 //!    to a subtree, the viewer's organisation must lie inside that subtree.
 
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -137,7 +137,8 @@ pub struct Account {
 #[derive(Debug, Default)]
 pub struct Ledger {
     decided: AtomicBool,
-    admitted: Mutex<HashSet<(String, i64)>>,
+    /// Ids by entity: a look-up by `&str` allocates nothing (a page notes and checks hundreds).
+    admitted: Mutex<HashMap<String, HashSet<i64>>>,
 }
 
 impl Ledger {
@@ -151,10 +152,18 @@ impl Ledger {
     /// Notes that record `id` of `entity` passed the reach layer.
     pub fn admit(&self, entity: &str, id: i64) {
         self.note_decision();
-        self.admitted.lock().unwrap_or_else(|e| e.into_inner()).insert((entity.to_string(), id));
+        let mut admitted = self.admitted.lock().unwrap_or_else(|e| e.into_inner());
+        match admitted.get_mut(entity) {
+            Some(ids) => {
+                ids.insert(id);
+            }
+            None => {
+                admitted.insert(entity.to_string(), HashSet::from([id]));
+            }
+        }
     }
     pub fn was_admitted(&self, entity: &str, id: i64) -> bool {
-        self.admitted.lock().unwrap_or_else(|e| e.into_inner()).contains(&(entity.to_string(), id))
+        self.admitted.lock().unwrap_or_else(|e| e.into_inner()).get(entity).is_some_and(|ids| ids.contains(&id))
     }
 }
 

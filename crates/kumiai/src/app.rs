@@ -47,8 +47,8 @@ pub async fn start(db: Db, config: Config, modules: Vec<Module>) -> anyhow::Resu
     db.watch_changes();
     let search = Search::open(db.clone(), &config, search_sources(&modules)).await?;
     search.spawn_follower();
-    // Freed memory goes back to the system within half a minute of a burst.
-    kumiai_platform::memory::spawn_trimmer(std::time::Duration::from_secs(30));
+    // Freed memory goes back to the system within ten seconds of a burst.
+    kumiai_platform::memory::spawn_trimmer(std::time::Duration::from_secs(10));
     let mut services = axum::http::Extensions::new();
     services.insert(search);
     Ok(web::build_router(db, config, modules, services))

@@ -247,6 +247,8 @@ fn finish(
         resp = (resp.status(), axum::Json(plain_status_error(resp.status()).json_body())).into_response();
     }
     let h = resp.headers_mut();
+    // Room for what follows at once: growing the map header by header showed in the profile.
+    h.reserve(8 + set_cookies.len());
     for c in set_cookies {
         if let Ok(v) = HeaderValue::from_str(&c) {
             h.append(header::SET_COOKIE, v);
@@ -325,12 +327,10 @@ async fn check_links(state: &AppState, ledger: &Arc<Ledger>, route: &str, resp: 
 pub fn unadmitted_link(page: &[u8], urls: &[crate::module::RecordUrl], ledger: &Ledger) -> Option<(&'static str, i64)> {
     for u in urls {
         let needle = format!("\"{}", u.prefix);
-        let needle = needle.as_bytes();
-        let mut from = 0;
-        while let Some(at) = find(&page[from..], needle) {
-            let start = from + at + needle.len();
+        // One searcher per prefix: building it costs more than a search of a small page.
+        for at in memchr::memmem::find_iter(page, needle.as_bytes()) {
+            let start = at + needle.len();
             let digits = page[start..].iter().take_while(|b| b.is_ascii_digit()).count();
-            from = start;
             if digits == 0 || digits > 18 {
                 continue;
             }
