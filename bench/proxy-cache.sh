@@ -30,6 +30,7 @@ until curl -sf -o /dev/null "http://127.0.0.1:$PORT/login"; do sleep 0.05; done
 # The README's block, pointed at this run's ports and directories, with the cache's verdict added
 # as a header so that the checks can read it.
 mkdir -p "$WORK/cache" "$WORK/tmp"
+chmod 755 "$WORK"; chmod 777 "$WORK/cache" "$WORK/tmp"   # nginx's worker runs as nobody
 {
   echo "worker_processes 1; pid $WORK/nginx.pid; error_log $WORK/nginx-error.log;"
   echo "events { worker_connections 1024; }"
@@ -59,8 +60,10 @@ page="$proxy/wiki/page/$id"
 
 check "anonymous, first" "200 MISS" "$(status "$page")"
 check "anonymous, again" "200 HIT" "$(status "$page")"
-sleep 1.2
-check "anonymous, after its second (asked with the ETag, answered 304)" "200 REVALIDATED" "$(status "$page")"
+sleep 2.2   # nginx counts validity in whole seconds: one second may last two
+check "anonymous, after its second: the copy of a moment ago while nginx asks again" "200 STALE" "$(status "$page")"
+sleep 0.3
+check "anonymous, then the refreshed copy (nginx asked with the ETag)" "200 HIT" "$(status "$page")"
 check "login form (sets the form cookie), first" "200 MISS" "$(status "$proxy/login")"
 check "login form, again: not stored" "200 MISS" "$(status "$proxy/login")"
 jar="$WORK/jar"
