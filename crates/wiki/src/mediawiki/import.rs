@@ -234,7 +234,7 @@ pub async fn run(db: &Db, viewer: &Viewer, path: &Path, reach: Reach, progress: 
     link_redirects(db, &redirects, &mut report).await?;
     if report.pages_created + report.revisions_imported > 100 {
         // A bulk load changes the data's shape: without fresh statistics SQLite plans the wiki's
-        // reads for the tables as they were (measured in docs/benchmarks.md, "Memory after load").
+        // reads for the tables as they were.
         db.analyze().await?;
     }
     report.unconverted.sort();
