@@ -30,8 +30,7 @@ WORK=$(mktemp -d /tmp/kumiai-bench.XXXXXX)
 chmod 755 "$WORK"   # nginx's worker (nobody) reads the saved pages
 trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true' EXIT
 
-rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
-p99() { awk '$1=="99%" {print $2}' "$1"; }
+source bench/lib.sh
 ms() { # wrk latency "1.23ms" / "850.00us" / "1.2s" → milliseconds
   local v=$1
   case "$v" in
@@ -69,8 +68,7 @@ results=()
 wrk_paths() { # output cookie path...
   local out=$1 cookie=$2; shift 2
   local lua="$WORK/paths.lua"
-  { echo "paths = {"; printf '  "%s",\n' "$@"; echo "}"; echo 'i = 0'
-    echo 'request = function() i = i % #paths + 1; return wrk.format("GET", paths[i]) end'; } > "$lua"
+  round_robin_lua "$lua" "$@"
   if [ -n "$cookie" ]; then
     wrk -t2 -c"$CONNS" -d"$DURATION" --latency -s "$lua" -H "Cookie: $cookie" "http://127.0.0.1:$PORT" > "$out"
   else
@@ -133,9 +131,7 @@ run_backend() {
   measure "$name" detail "directory detail" "$cookie" "/directory/organisations/$id"
   local articles=()
   while IFS= read -r title; do
-    local q; q=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$title")
-    local aid; aid=$(curl -s "http://127.0.0.1:$PORT/api/v1/wiki/pages?q=$q" | python3 -c 'import json, sys; t = sys.argv[1]; print(next(i["id"] for i in json.load(sys.stdin)["items"] if i["title"] == t))' "$title")
-    articles+=("/wiki/page/$aid")
+    articles+=("$(article_path "http://127.0.0.1:$PORT" "$title")")
   done < "$HELP_XML.articles"
   measure "$name" article-anon "article, anonymous" "" "${articles[@]}"
   measure "$name" article-user "article, logged in" "$cookie" "${articles[@]}"

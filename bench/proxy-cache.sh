@@ -8,6 +8,7 @@
 #   bash bench/proxy-cache.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 PORT=${PORT:-18082}
 NGINX_PORT=${NGINX_PORT:-18083}
 DURATION=${DURATION:-10s}
@@ -54,9 +55,7 @@ check() { # label expected actual
 }
 proxy="http://127.0.0.1:$NGINX_PORT"
 title=$(head -1 "$WORK/help.xml.articles")
-q=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$title")
-id=$(curl -s "http://127.0.0.1:$PORT/api/v1/wiki/pages?q=$q" | python3 -c 'import json, sys; t = sys.argv[1]; print(next(i["id"] for i in json.load(sys.stdin)["items"] if i["title"] == t))' "$title")
-page="$proxy/wiki/page/$id"
+page="$proxy$(article_path "http://127.0.0.1:$PORT" "$title")"
 
 check "anonymous, first" "200 MISS" "$(status "$page")"
 check "anonymous, again" "200 HIT" "$(status "$page")"
@@ -80,18 +79,11 @@ check "anonymous still served from the cache" "200 HIT" "$(status "$page")"
 
 # Throughput: 20 articles round robin, anonymous, through the cache and straight to Kumiai.
 lua="$WORK/paths.lua"
-{ echo "paths = {"
-  while IFS= read -r t; do
-    q=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$t")
-    i=$(curl -s "http://127.0.0.1:$PORT/api/v1/wiki/pages?q=$q" | python3 -c 'import json, sys; t = sys.argv[1]; print(next(i["id"] for i in json.load(sys.stdin)["items"] if i["title"] == t))' "$t")
-    echo "  \"/wiki/page/$i\","
-  done < "$WORK/help.xml.articles"
-  echo "}"; echo 'i = 0'
-  echo 'request = function() i = i % #paths + 1; return wrk.format("GET", paths[i]) end'; } > "$lua"
+articles=()
+while IFS= read -r t; do articles+=("$(article_path "http://127.0.0.1:$PORT" "$t")"); done < "$WORK/help.xml.articles"
+round_robin_lua "$lua" "${articles[@]}"
 wrk -t2 -c32 -d"$DURATION" --latency -s "$lua" "http://127.0.0.1:$PORT" > "$WORK/direct.wrk"
 wrk -t2 -c32 -d"$DURATION" --latency -s "$lua" "$proxy" > "$WORK/proxy.wrk"
-rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
-p99() { awk '$1=="99%" {print $2}' "$1"; }
 echo
 echo "| 20 articles, anonymous, wrk -t2 -c32 -d$DURATION | req/s | p99 |"
 echo "|---|---|---|"

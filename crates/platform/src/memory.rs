@@ -1,9 +1,9 @@
 //! The process's memory. glibc's allocator keeps what the server frees for reuse, in each
 //! thread's arena (up to 8 × cores of them): after a burst (building the search index, a wave of
-//! writes that empties the read caches, tantivy merging segments) a server that holds 40 MB of
-//! live data can sit at 300 MB. A periodic trim hands the free pages back. Fewer arenas
-//! (`M_ARENA_MAX=2`) would keep less but cost 40–60 % of the page throughput in lock contention
-//! (docs/benchmarks.md, "Memory after load").
+//! writes that empties the read caches) the process holds far more than it uses. A periodic trim
+//! hands the free pages back; fewer arenas (`M_ARENA_MAX=2`) would keep less but cost 40–60 % of
+//! the page throughput in lock contention. What a trim cannot give back on SQLite under writes is
+//! still open (docs/benchmarks.md, "Memory after load").
 
 use std::time::Duration;
 
@@ -17,7 +17,7 @@ pub fn give_back() {
 }
 
 /// Gives free pages back every `every`, off the async workers (a trim takes each arena's lock
-/// in turn, for about a millisecond per 100 MB of heap).
+/// in turn; 0.7–22 ms measured under load).
 pub fn spawn_trimmer(every: Duration) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
