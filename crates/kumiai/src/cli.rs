@@ -75,6 +75,7 @@ pub async fn run(args: Vec<OsString>, modules: Vec<Module>) -> anyhow::Result<()
     })?;
     let config = Config::from_env(matches.get_one::<PathBuf>("data-dir").cloned(), matches.get_one::<String>("database-url").cloned())?;
     let db = app::open(&config, &modules).await?;
+    let closing = db.clone();
     let (name, sub) = matches.subcommand().expect("a subcommand is required");
     match name {
         "migrate" => println!("マイグレーション完了 / migrations applied ({})", db.backend.as_str()),
@@ -112,6 +113,7 @@ pub async fn run(args: Vec<OsString>, modules: Vec<Module>) -> anyhow::Result<()
             (cmd.run)(&ctx, sub).await?;
         }
     }
+    closing.close().await;
     Ok(())
 }
 

@@ -128,9 +128,12 @@ impl Db {
         }
     }
 
-    /// What a start does: SQLite refreshes only what is stale (cheaply), then drops the samples.
+    /// What a start does: SQLite folds a write-ahead log left by a process that did not close
+    /// (a killed bulk load can leave hundreds of MB, which every reader would then consult), then
+    /// refreshes only the stale statistics (cheaply) and drops the samples.
     pub async fn optimize(&self) -> sqlx::Result<()> {
         if self.backend == Backend::Sqlite {
+            sqlx::raw_sql("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await?;
             sqlx::raw_sql("PRAGMA optimize=0x10002").execute(&self.pool).await?;
             self.forget_samples().await?;
         }
@@ -144,6 +147,12 @@ impl Db {
             sqlx::raw_sql("DELETE FROM sqlite_stat4; ANALYZE sqlite_schema").execute(&self.pool).await?;
         }
         Ok(())
+    }
+
+    /// Closes every connection; on SQLite the last one folds the write-ahead log into the database
+    /// file, so a command leaves one file behind rather than a log for the next start to read.
+    pub async fn close(&self) {
+        self.pool.close().await;
     }
 
     /// `LIKE` that ignores ASCII case on both backends.

@@ -17,7 +17,7 @@ async fn page(app: &TestApp, title: &str) -> Visible<Page> {
     kumiai_wiki::store::find_by_title(&app.db, &Viewer::system(), title, kumiai_core::time::now_ms()).await.unwrap().unwrap_or_else(|| panic!("no page {title}"))
 }
 
-on_both_backends!(imports_mediawikis_own_example, imports_japanese_history_idempotently, imports_a_real_wikipedia_export);
+on_both_backends!(imports_mediawikis_own_example, imports_japanese_history_idempotently, imports_a_real_wikipedia_export, a_damaged_dump_is_an_error);
 
 fn data(name: &str) -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
@@ -126,6 +126,22 @@ async fn imports_japanese_history_idempotently(app: &TestApp) {
     let redirect = self::page(app, "タイ紛争").await;
     assert_eq!(redirect.redirect_to, Some(dispute.id));
     assert!(anon.get("/wiki?category=%E3%82%BF%E3%82%A4").await.body.contains("TEAMタイ金属労連"));
+}
+
+/// A cut-off or corrupted download ends the import with an error naming the damage; it never
+/// hangs, and never passes for the end of the file.
+async fn a_damaged_dump_is_an_error(app: &TestApp) {
+    let dir = app.config.data_dir.clone();
+    let whole = std::fs::read(bz2(&dir, "whole.xml.bz2", &japanese_dump(&[&team_page(), &other_pages()]))).unwrap();
+    let cut = dir.join("cut.xml.bz2");
+    std::fs::write(&cut, &whole[..whole.len() * 2 / 3]).unwrap();
+    let err = import::run(&app.db, &Viewer::system(), &cut, Reach::Public, |_| {}).await.expect_err("a truncated file is an error");
+    assert!(format!("{err:#}").contains("bzip2"), "{err:#}");
+    assert_eq!(count(app, "SELECT COUNT(*) FROM wiki_import_revisions").await, 0, "nothing of the damaged block was imported");
+    let xml = dir.join("cut.xml");
+    std::fs::write(&xml, &japanese_dump(&[&team_page()])[..200]).unwrap();
+    let err = import::run(&app.db, &Viewer::system(), &xml, Reach::Public, |_| {}).await.expect_err("cut XML is an error");
+    assert!(format!("{err:#}").contains("XML"), "{err:#}");
 }
 
 /// 206 real Wikipedia pages (tests/data/README.md): every article arrives, case-variant redirects

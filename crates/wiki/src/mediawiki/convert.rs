@@ -29,9 +29,9 @@ pub fn redirect_target(text: &str) -> Option<String> {
 fn strip_comments(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(i) = rest.find("<!--") {
+    while let Some(i) = memchr::memmem::find(rest.as_bytes(), b"<!--") {
         out.push_str(&rest[..i]);
-        rest = rest[i + 4..].find("-->").map(|j| &rest[i + 4 + j + 3..]).unwrap_or("");
+        rest = memchr::memmem::find(&rest.as_bytes()[i + 4..], b"-->").map(|j| &rest[i + 4 + j + 3..]).unwrap_or("");
     }
     out.push_str(rest);
     out
@@ -39,8 +39,9 @@ fn strip_comments(text: &str) -> String {
 
 /// `convert`, except that a page the converter cannot handle (a bug, met on some real dump) is
 /// kept whole as a code block and reported, instead of ending the import.
-pub fn convert_or_keep(text: &str) -> Converted {
-    std::panic::catch_unwind(|| convert(text)).unwrap_or_else(|_| {
+pub fn convert_or_keep(converter: &mut Converter, text: &str) -> Converted {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| converter.convert(text))).unwrap_or_else(|_| {
+        *converter = Converter::default();
         let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
         let fence = "`".repeat(longest.max(2) + 1);
         Converted {
@@ -51,42 +52,92 @@ pub fn convert_or_keep(text: &str) -> Converted {
 }
 
 pub fn convert(text: &str) -> Converted {
-    let mut unconverted = vec![];
-    let text = strip_comments(text);
-    let (text, refs) = footnotes(&text, &mut unconverted);
-    let text = templates(&text, &mut unconverted);
-    let mut out: Vec<String> = vec![];
-    let mut lines = text.lines().peekable();
-    while let Some(line) = lines.next() {
-        let trimmed = line.trim();
-        if trimmed.starts_with("{|") {
-            let mut table = vec![line.to_string()];
-            for l in lines.by_ref() {
-                table.push(l.to_string());
-                if l.trim().starts_with("|}") {
-                    break;
-                }
+    Converter::default().convert(text)
+}
+
+/// Converts the revisions of one page. Revisions of a page share most of their lines, tables and
+/// footnotes, so each distinct one is converted once (with what it could not convert) and reused.
+#[derive(Default)]
+pub struct Converter {
+    lines: Memo,
+    tables: Memo,
+    notes: Memo,
+}
+
+/// Wikitext → (Markdown, what was not converted).
+#[derive(Default)]
+struct Memo(std::collections::HashMap<String, (String, Vec<String>)>);
+
+impl Memo {
+    /// Entries remembered before starting afresh, so memory stays bounded on huge pages.
+    const MAX: usize = 20_000;
+
+    fn get(&mut self, key: &str, unconverted: &mut Vec<String>, convert: impl FnOnce(&str, &mut Vec<String>) -> String) -> &str {
+        if !self.0.contains_key(key) {
+            if self.0.len() >= Self::MAX {
+                self.0.clear();
             }
-            // A blank line first: a Markdown table cannot start inside a paragraph.
-            out.push(String::new());
-            out.push(convert_table(&table, &mut unconverted));
-            continue;
+            let mut missed = vec![];
+            let md = convert(key, &mut missed);
+            self.0.insert(key.to_string(), (md, missed));
         }
-        out.push(convert_line(line, &mut unconverted));
+        let (md, missed) = &self.0[key];
+        unconverted.extend(missed.iter().cloned());
+        md
     }
-    let mut markdown = out.join("\n");
-    for word in ["__TOC__", "__NOTOC__", "__FORCETOC__", "__NOEDITSECTION__"] {
-        markdown = markdown.replace(word, "");
-    }
-    if !refs.is_empty() {
-        markdown.push_str("\n\n");
-        for (i, r) in refs.iter().enumerate() {
-            markdown.push_str(&format!("[^{}]: {}\n", i + 1, inline(r, &mut unconverted)));
+}
+
+impl Converter {
+    pub fn convert(&mut self, text: &str) -> Converted {
+        let mut unconverted = vec![];
+        let text = strip_comments(text);
+        let (text, refs) = footnotes(&text, &mut unconverted);
+        let text = templates(&text, &mut unconverted);
+        let mut markdown = String::with_capacity(text.len() + text.len() / 8);
+        let mut lines = text.lines().peekable();
+        let mut first = true;
+        let mut emit = |markdown: &mut String, piece: &str| {
+            if !std::mem::take(&mut first) {
+                markdown.push('\n');
+            }
+            markdown.push_str(piece);
+        };
+        while let Some(line) = lines.next() {
+            let trimmed = line.trim();
+            if trimmed.starts_with("{|") {
+                let mut table = line.to_string();
+                for l in lines.by_ref() {
+                    table.push('\n');
+                    table.push_str(l);
+                    if l.trim().starts_with("|}") {
+                        break;
+                    }
+                }
+                // A blank line first: a Markdown table cannot start inside a paragraph.
+                emit(&mut markdown, "");
+                emit(&mut markdown, self.tables.get(&table, &mut unconverted, convert_table));
+                continue;
+            }
+            emit(&mut markdown, self.lines.get(line, &mut unconverted, convert_line));
         }
+        if markdown.contains("__") {
+            for word in ["__TOC__", "__NOTOC__", "__FORCETOC__", "__NOEDITSECTION__"] {
+                markdown = markdown.replace(word, "");
+            }
+        }
+        if !refs.is_empty() {
+            markdown.push_str("\n\n");
+            for (i, r) in refs.iter().enumerate() {
+                let note = self.notes.get(r, &mut unconverted, inline);
+                markdown.push_str(&format!("[^{}]: {note}\n", i + 1));
+            }
+        }
+        unconverted.sort();
+        unconverted.dedup();
+        markdown.truncate(markdown.trim_end().len());
+        markdown.push('\n');
+        Converted { markdown, unconverted }
     }
-    unconverted.sort();
-    unconverted.dedup();
-    Converted { markdown: markdown.trim_end().to_string() + "\n", unconverted }
 }
 
 /// `<ref>…</ref>` and `<ref name="x">…</ref>` / `<ref name="x"/>` become `[^n]`; `<references/>` goes.
@@ -95,7 +146,7 @@ fn footnotes(text: &str, _unconverted: &mut Vec<String>) -> (String, Vec<String>
     let mut names: Vec<(String, usize)> = vec![];
     let mut out = String::new();
     let mut rest = text;
-    while let Some(i) = rest.find("<ref") {
+    while let Some(i) = memchr::memmem::find(rest.as_bytes(), b"<ref") {
         out.push_str(&rest[..i]);
         let after = &rest[i..];
         let Some(close) = after.find('>') else { break };
@@ -109,7 +160,7 @@ fn footnotes(text: &str, _unconverted: &mut Vec<String>) -> (String, Vec<String>
             rest = &after[close + 1..];
             continue;
         }
-        let body_end = after.find("</ref>").unwrap_or(after.len());
+        let body_end = memchr::memmem::find(after.as_bytes(), b"</ref>").unwrap_or(after.len());
         let body = &after[close + 1..body_end.max(close + 1)];
         refs.push(body.trim().to_string());
         let n = refs.len();
@@ -120,46 +171,56 @@ fn footnotes(text: &str, _unconverted: &mut Vec<String>) -> (String, Vec<String>
         rest = &after[(body_end + "</ref>".len()).min(after.len())..];
     }
     out.push_str(rest);
-    for tag in ["<references/>", "<references />", "<references></references>"] {
-        out = out.replace(tag, "");
+    if out.contains("<references") {
+        for tag in ["<references/>", "<references />", "<references></references>"] {
+            out = out.replace(tag, "");
+        }
     }
     (out, refs)
 }
 
-/// `{{…}}` (nested, multi-line) become a visible quoted block naming the template.
+/// `{{…}}` (nested, multi-line) become a visible quoted block naming the template; an unclosed
+/// one stays as written, as MediaWiki shows it. Braces are ASCII, so the scan runs over bytes.
 fn templates(text: &str, unconverted: &mut Vec<String>) -> String {
-    let mut out = String::new();
-    let chars: Vec<char> = text.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i] == '{' && chars.get(i + 1) == Some(&'{') && chars.get(i + 2) != Some(&'{') {
-            let mut depth = 0;
-            let mut j = i;
-            while j + 1 < chars.len() {
-                if chars[j] == '{' && chars[j + 1] == '{' {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut copied, mut from) = (0, 0);
+    while let Some(k) = memchr::memmem::find(&b[from..], b"{{") {
+        let i = from + k;
+        // `{{{x}}}` is a parameter, shown as written outside a template.
+        if b.get(i + 2) == Some(&b'{') {
+            from = memchr::memmem::find(&b[i + 3..], b"}}}").map_or(b.len(), |e| i + 3 + e + 3);
+            continue;
+        }
+        let (mut depth, mut j) = (0, i);
+        while j + 1 < b.len() {
+            match &b[j..j + 2] {
+                b"{{" => {
                     depth += 1;
                     j += 2;
-                } else if chars[j] == '}' && chars[j + 1] == '}' {
+                }
+                b"}}" => {
                     depth -= 1;
                     j += 2;
                     if depth == 0 {
                         break;
                     }
-                } else {
-                    j += 1;
                 }
+                _ => j += 1,
             }
-            let inner: String = chars[i + 2..j.saturating_sub(2).max(i + 2)].iter().collect();
-            let name = inner.split('|').next().unwrap_or("").trim().to_string();
-            unconverted.push(format!("template {{{{{name}}}}}"));
-            let shown = inner.split_whitespace().collect::<Vec<_>>().join(" ");
-            out.push_str(&format!("\n> 〔テンプレート: {shown}〕\n"));
-            i = j;
-            continue;
         }
-        out.push(chars[i]);
-        i += 1;
+        if depth != 0 {
+            break;
+        }
+        out.push_str(&text[copied..i]);
+        let inner = &text[i + 2..j - 2];
+        let name = inner.split('|').next().unwrap_or("").trim();
+        unconverted.push(format!("template {{{{{name}}}}}"));
+        let shown = inner.split_whitespace().collect::<Vec<_>>().join(" ");
+        out.push_str(&format!("\n> 〔テンプレート: {shown}〕\n"));
+        (copied, from) = (j, j);
     }
+    out.push_str(&text[copied..]);
     out
 }
 
@@ -261,7 +322,7 @@ fn external_links(s: &str) -> String {
 }
 
 /// A `{| … |}` table as a Markdown table (attributes dropped, the first row as header).
-fn convert_table(lines: &[String], unconverted: &mut Vec<String>) -> String {
+fn convert_table(table: &str, unconverted: &mut Vec<String>) -> String {
     let mut rows: Vec<Vec<String>> = vec![];
     let mut current: Vec<String> = vec![];
     let mut caption = None;
@@ -270,7 +331,7 @@ fn convert_table(lines: &[String], unconverted: &mut Vec<String>) -> String {
         let c = if let Some((attrs, text)) = c.split_once('|') { if attrs.contains('=') { text } else { c } } else { c };
         c.trim().replace('|', "\\|")
     };
-    for l in lines.iter().skip(1) {
+    for l in table.lines().skip(1) {
         let t = l.trim();
         if t.starts_with("|}") {
             break;
@@ -335,6 +396,31 @@ mod tests {
         assert_eq!(redirect_target("#転送 [[新しい題名]]").as_deref(), Some("新しい題名"));
         assert_eq!(redirect_target("#REDIRECT [[Target|x]]").as_deref(), Some("Target"));
         assert_eq!(redirect_target("本文"), None);
+    }
+
+    #[test]
+    fn templates_nested_unclosed_and_parameters() {
+        let c = convert("前{{外|{{内}}|x}}後 {{{引数}}} {{閉じていない");
+        assert_eq!(c.markdown, "前\n> 〔テンプレート: 外|{{内}}|x〕\n後 {{{引数}}} {{閉じていない\n");
+        assert_eq!(c.unconverted, ["template {{外}}"]);
+    }
+
+    #[test]
+    fn a_page_converter_gives_what_a_fresh_one_gives() {
+        // Revisions grow, shrink and repeat lines, tables and footnotes; what one converter
+        // remembers must never change a later revision's result.
+        let revisions = [
+            "== 概要 ==\n[[ファイル:a.jpg]] 本文<ref>注1</ref>\n{| \n! 年\n|-\n| 2025\n|}",
+            "== 概要 ==\n[[ファイル:a.jpg]] 本文<ref>注1</ref><ref>注2</ref>\n{| \n! 年\n|-\n| 2025\n|}\n* 追加 {{未確認}}",
+            "== 概要 ==\n本文<ref>注2</ref>",
+            "== 概要 ==\n[[ファイル:a.jpg]] 本文<ref>注1</ref>\n{| \n! 年\n|-\n| 2025\n|}",
+        ];
+        let mut page = Converter::default();
+        for r in revisions {
+            let (kept, fresh) = (page.convert(r), convert(r));
+            assert_eq!((kept.markdown, kept.unconverted), (fresh.markdown, fresh.unconverted), "{r}");
+        }
+        assert_eq!(page.lines.0.len(), 6, "six distinct lines in the four revisions, each converted once");
     }
 
     #[test]

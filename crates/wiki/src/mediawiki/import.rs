@@ -3,10 +3,12 @@
 //! one transaction and each imported revision is recorded, so a second run changes nothing and an
 //! interrupted run resumes where it stopped. The report lists what could not be converted.
 //!
-//! Speed: a page's history is written with a few statements per revision (the revision and its
-//! log entry); the page row, its links and categories follow the newest text once per page.
+//! Speed: a thread of its own reads, parses and converts the dump a few pages ahead of the writer
+//! (decompression has threads of its own too). A page's history is written with a few statements
+//! per revision (the revision and its log entry); the page row, its links and categories follow
+//! the newest text once per page.
 
-use super::convert::{convert_or_keep, redirect_target};
+use super::convert::{Converted, Converter, convert_or_keep, redirect_target};
 use super::reader::{self, MwPage, MwRevision};
 use crate::model::{Page, title_key};
 use crate::store;
@@ -100,14 +102,29 @@ async fn imported(db: &Db, source: &str, mw_page: i64) -> sqlx::Result<(HashSet<
     Ok((rows.into_iter().map(|r| r.0).collect(), page))
 }
 
+/// A page as the reading thread hands it over: its revisions oldest first, each converted.
+struct Parsed {
+    page: MwPage,
+    converted: Vec<Converted>,
+    dbname: Option<String>,
+}
+
+/// Sorts a page's revisions oldest first and converts each (lines shared between revisions are
+/// converted once).
+fn parse(mut page: MwPage, dbname: Option<String>) -> Parsed {
+    page.revisions.sort_by(|a, b| a.timestamp.cmp(&b.timestamp).then(a.id.cmp(&b.id)));
+    let mut converter = Converter::default();
+    let converted = if page.ns == 0 { page.revisions.iter().map(|r| convert_or_keep(&mut converter, &r.text)).collect() } else { vec![] };
+    Parsed { page, converted, dbname }
+}
+
 /// Imports one article's new revisions in one transaction. Each revision is stored (and logged)
 /// with its author and date; the page then takes the newest text once, and its links and
 /// categories are derived once, from that text.
-async fn import_page(db: &Db, viewer: &Viewer, source: &str, page: &MwPage, reach: Reach, authors: &mut HashMap<String, Actor>, report: &mut Report) -> anyhow::Result<()> {
-    let mut revs: Vec<&MwRevision> = page.revisions.iter().collect();
-    revs.sort_by(|a, b| a.timestamp.cmp(&b.timestamp).then(a.id.cmp(&b.id)));
+async fn import_page(db: &Db, viewer: &Viewer, source: &str, parsed: Parsed, reach: Reach, authors: &mut HashMap<String, Actor>, report: &mut Report) -> anyhow::Result<()> {
+    let page = &parsed.page;
     let (done, mapped) = imported(db, source, page.id).await?;
-    let fresh: Vec<&MwRevision> = revs.into_iter().filter(|r| !done.contains(&r.id)).collect();
+    let fresh: Vec<(&MwRevision, Converted)> = page.revisions.iter().zip(parsed.converted).filter(|(r, _)| !done.contains(&r.id)).collect();
     report.revisions_skipped += page.revisions.len() - fresh.len();
     if fresh.is_empty() {
         return Ok(());
@@ -127,10 +144,9 @@ async fn import_page(db: &Db, viewer: &Viewer, source: &str, page: &MwPage, reac
     // (MediaWiki revision, Kumiai revision) for the import map; the newest text not yet on the page.
     let mut map: Vec<(i64, RevisionId)> = vec![];
     let mut newest: Option<(Actor, RevisionId, String, i64)> = None;
-    for r in fresh {
+    for (r, converted) in fresh {
         let actor = author(db, authors, r).await?;
         let at = time::parse_ms(&r.timestamp).unwrap_or_else(time::now_ms);
-        let converted = convert_or_keep(&r.text);
         for u in &converted.unconverted {
             report.unconverted.push((title.clone(), u.clone()));
         }
@@ -203,18 +219,35 @@ async fn link_redirects(db: &Db, redirects: &[(String, String)], report: &mut Re
 /// Runs the import of `path` as `viewer` (the command line acts as a head-office admin).
 pub async fn run(db: &Db, viewer: &Viewer, path: &Path, reach: Reach, progress: impl Fn(&Report)) -> anyhow::Result<Report> {
     let mut dump = reader::open(path)?;
+    // Reading, parsing and converting run on their own thread, a few pages ahead of the writes.
+    let (pages, mut parsed) = tokio::sync::mpsc::channel::<anyhow::Result<Parsed>>(4);
+    let reading = std::thread::spawn(move || {
+        loop {
+            let next = match dump.next_page() {
+                Ok(Some(page)) => Ok(parse(page, dump.dbname.clone())),
+                Ok(None) => return,
+                Err(e) => Err(e),
+            };
+            let failed = next.is_err();
+            if pages.blocking_send(next).is_err() || failed {
+                return;
+            }
+        }
+    });
     let mut report = Report::default();
     let mut redirects = vec![];
     let mut authors = HashMap::new();
-    while let Some(page) = dump.next_page()? {
+    while let Some(next) = parsed.recv().await {
+        let next = next?;
         if report.source.is_empty() {
-            report.source = dump.dbname.clone().unwrap_or_else(|| path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default());
+            report.source = next.dbname.clone().unwrap_or_else(|| path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default());
         }
+        let page = &next.page;
         if page.ns != 0 {
             report.other_namespaces.push((page.ns, page.title.clone()));
             continue;
         }
-        let latest = page.revisions.iter().max_by(|a, b| a.timestamp.cmp(&b.timestamp).then(a.id.cmp(&b.id)));
+        let latest = page.revisions.last();
         let target = page.redirect.clone().or_else(|| latest.and_then(|r| redirect_target(&r.text)));
         // AndorrA → Andorra is one title here; importing it would take the article's place.
         if let Some(t) = &target
@@ -224,13 +257,15 @@ pub async fn run(db: &Db, viewer: &Viewer, path: &Path, reach: Reach, progress: 
             progress(&report);
             continue;
         }
+        let title = crate::model::clean_title(&page.title);
         let source = report.source.clone();
-        import_page(db, viewer, &source, &page, reach, &mut authors, &mut report).await?;
+        import_page(db, viewer, &source, next, reach, &mut authors, &mut report).await?;
         if let Some(t) = target {
-            redirects.push((crate::model::clean_title(&page.title), t));
+            redirects.push((title, t));
         }
         progress(&report);
     }
+    reading.join().map_err(|_| anyhow::anyhow!("the dump reader failed / ダンプの読み込みが異常終了しました"))?;
     link_redirects(db, &redirects, &mut report).await?;
     if report.pages_created + report.revisions_imported > 100 {
         // A bulk load changes the data's shape: without fresh statistics SQLite plans the wiki's

@@ -1,5 +1,6 @@
 //! Import of a MediaWiki XML export with full history (`kumiai wiki import-mediawiki`).
 
+mod bz2;
 pub mod convert;
 pub mod import;
 pub mod reader;

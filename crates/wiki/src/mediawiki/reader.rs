@@ -26,7 +26,7 @@ pub struct MwPage {
 }
 
 pub struct Dump {
-    reader: Reader<Box<dyn BufRead>>,
+    reader: Reader<Box<dyn BufRead + Send>>,
     buf: Vec<u8>,
     /// The source wiki's database name (from siteinfo), used to keep imports of different wikis apart.
     pub dbname: Option<String>,
@@ -36,9 +36,11 @@ pub struct Dump {
 pub fn open(path: &Path) -> anyhow::Result<Dump> {
     let file = std::fs::File::open(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let name = path.to_string_lossy().to_lowercase();
-    // Decompressing takes as long as importing: it runs on a thread of its own, ahead of the import.
-    let inner: Box<dyn Read> = if name.ends_with(".bz2") {
-        Box::new(ReadAhead::spawn(bzip2::read::MultiBzDecoder::new(file)))
+    // Decompressing takes as long as importing: it runs on threads of their own, ahead of the
+    // import (bzip2 on every core, block by block).
+    let inner: Box<dyn Read + Send> = if name.ends_with(".bz2") {
+        let cores = std::thread::available_parallelism().map(usize::from).unwrap_or(1);
+        Box::new(super::bz2::ParallelDecoder::new(file, cores))
     } else if name.ends_with(".gz") {
         Box::new(ReadAhead::spawn(flate2::read::MultiGzDecoder::new(file)))
     } else {
@@ -99,7 +101,7 @@ impl Read for ReadAhead {
     }
 }
 
-pub fn from_reader(r: Box<dyn BufRead>) -> Dump {
+pub fn from_reader(r: Box<dyn BufRead + Send>) -> Dump {
     let mut reader = Reader::from_reader(r);
     reader.config_mut().trim_text(false);
     Dump { reader, buf: vec![], dbname: None }
