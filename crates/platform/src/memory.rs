@@ -1,11 +1,22 @@
-//! The process's memory. glibc's allocator keeps what the server frees for reuse, in each
-//! thread's arena (up to 8 × cores of them): after a burst (building the search index, a wave of
-//! writes that empties the read caches) the process holds far more than it uses. A periodic trim
-//! hands the free pages back; fewer arenas (`M_ARENA_MAX=2`) would keep less but cost 40–60 % of
-//! the page throughput in lock contention. What a trim cannot give back on SQLite under writes is
-//! still open (docs/benchmarks.md, "Memory after load").
+//! The process's memory. The binary runs on mimalloc, which hands freed pages back on its own,
+//! with transparent huge pages off for the process (`no_huge_pages`). SQLite's C code still
+//! allocates through glibc, which keeps what it frees in each thread's arena (up to 8 × cores of
+//! them): a periodic trim hands those free pages back. Measured in docs/benchmarks.md, "Memory
+//! after load".
 
 use std::time::Duration;
+
+/// Keeps the process on small pages. With transparent huge pages set to `always` (as on this
+/// machine kind), every 2 MiB region the allocator touches becomes resident whole, and freeing
+/// part of it gives nothing back: the server held three times the memory it used. Called first
+/// thing in `main`, before the allocator reserves anything.
+pub fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE only changes this process's page-size policy.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
 
 /// Returns the allocator's free pages to the system.
 pub fn give_back() {
@@ -87,5 +98,16 @@ mod tests {
         let after = rss_kib();
         assert!(after + 40 * 1024 < full, "trimmed: {full} -> {after} KiB");
         assert!(last.is_some_and(|b| b.len() == 1024));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn huge_pages_are_off() {
+        let thp = || std::fs::read_to_string("/proc/self/status").unwrap().lines().find_map(|l| l.strip_prefix("THP_enabled:").map(|v| v.trim().to_string()));
+        // Kernels before 6.x do not report it; there the call is still made, unchecked.
+        no_huge_pages();
+        if let Some(v) = thp() {
+            assert_eq!(v, "0");
+        }
     }
 }

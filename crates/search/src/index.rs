@@ -24,8 +24,26 @@ use tantivy::{DocAddress, DocId, Index, IndexReader, IndexWriter, Order, ReloadP
 /// Bumped when the schema or the analysis changes: an index of another version is rebuilt.
 pub const SCHEMA_VERSION: &str = "kumiai-search-3";
 
-/// The indexing writer's memory budget (tantivy's minimum is 15 MB per thread).
-const WRITER_BYTES: usize = 50_000_000;
+/// The writer's memory budget, per what it does.
+#[derive(Clone, Copy, Debug)]
+pub enum Writing {
+    /// A rebuild: 50 MB, so fewer and larger segments.
+    Build,
+    /// Following changes: tantivy's minimum, 15 MB. tantivy sizes each new segment's term table
+    /// from the budget, and the follower starts a segment with every commit (up to twice a
+    /// second): at 50 MB that was a 12 MB table made and dropped each time, memory the allocator
+    /// kept (docs/benchmarks.md, "Memory after load").
+    Follow,
+}
+
+impl Writing {
+    fn bytes(self) -> usize {
+        match self {
+            Writing::Build => 50_000_000,
+            Writing::Follow => 15_000_000,
+        }
+    }
+}
 
 pub use kumiai_platform::search::Document;
 
@@ -207,7 +225,7 @@ impl SearchIndex {
             "en_stem",
             TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(40)).filter(LowerCaser).filter(Stemmer::default()).build(),
         );
-        let writer = index.writer_with_num_threads(1, WRITER_BYTES)?;
+        let writer = index.writer_with_num_threads(1, Writing::Follow.bytes())?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         Ok((SearchIndex { index, reader, writer: Mutex::new(Some(writer)), fields, morph, names: Mutex::default() }, fresh))
     }
@@ -292,14 +310,14 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// Starts a new writer, after a rebuild: the old one waits for its merges and takes the
-    /// memory it indexed with along when it goes.
-    pub fn renew_writer(&self) -> anyhow::Result<()> {
+    /// Starts a new writer for `writing`: the old one waits for its merges and takes the memory it
+    /// indexed with along when it goes.
+    pub fn renew_writer(&self, writing: Writing) -> anyhow::Result<()> {
         let mut slot = self.writer.lock().unwrap();
         if let Some(old) = slot.take() {
             old.wait_merging_threads()?;
         }
-        *slot = Some(self.index.writer_with_num_threads(1, WRITER_BYTES)?);
+        *slot = Some(self.index.writer_with_num_threads(1, writing.bytes())?);
         Ok(())
     }
 

@@ -4,7 +4,7 @@
 //! document, and commits the new position with the changes. A missing or outdated index is
 //! rebuilt from all sources.
 
-use crate::index::SearchIndex;
+use crate::index::{SearchIndex, Writing};
 use kumiai_core::Lang;
 use kumiai_platform::audit;
 use kumiai_platform::search::Source;
@@ -32,9 +32,9 @@ impl Search {
         if fresh {
             let n = search.reindex(|_| {}).await?;
             let peak = memory::rss_kib();
-            // What building took is given back: the writer's indexing memory, the allocator's
-            // freed pages, the dictionary pages indexing read (measured in docs/benchmarks.md).
-            search.index.renew_writer()?;
+            // What building took is given back: the writer's indexing memory (reindex renewed
+            // it), the allocator's freed pages, the dictionary pages indexing read (measured in
+            // docs/benchmarks.md).
             memory::give_back();
             memory::release_mapped(&config.dictionary_dir);
             tracing::info!(documents = n, rss_kib_building = peak, rss_kib_now = memory::rss_kib(), "search index built");
@@ -89,6 +89,7 @@ impl Search {
     pub async fn reindex(&self, progress: impl Fn(usize)) -> anyhow::Result<usize> {
         let _guard = self.lock.lock().await;
         let position = audit::last_id(&self.db).await?;
+        self.index.renew_writer(Writing::Build)?;
         self.index.clear()?;
         let mut n = 0;
         for src in &self.sources {
@@ -108,6 +109,7 @@ impl Search {
         }
         // Entries written during the rebuild are applied by the next catch-up.
         self.index.commit(position)?;
+        self.index.renew_writer(Writing::Follow)?;
         Ok(n)
     }
 
