@@ -30,6 +30,8 @@ pub struct Dump {
     buf: Vec<u8>,
     /// The source wiki's database name (from siteinfo), used to keep imports of different wikis apart.
     pub dbname: Option<String>,
+    /// `</mediawiki>` was read: an end of file before it means the file was cut off.
+    closed: bool,
 }
 
 /// Opens a dump, decompressing by extension (.bz2 handles multistream files).
@@ -104,7 +106,7 @@ impl Read for ReadAhead {
 pub fn from_reader(r: Box<dyn BufRead + Send>) -> Dump {
     let mut reader = Reader::from_reader(r);
     reader.config_mut().trim_text(false);
-    Dump { reader, buf: vec![], dbname: None }
+    Dump { reader, buf: vec![], dbname: None, closed: false }
 }
 
 impl Dump {
@@ -145,7 +147,10 @@ impl Dump {
                         text.push_str(s);
                     }
                 }
-                Event::End(_) => {
+                Event::End(e) => {
+                    if e.local_name().as_ref() == "mediawiki" {
+                        self.closed = true;
+                    }
                     let name = path.pop().unwrap_or_default();
                     let parent = path.last().map(String::as_str).unwrap_or("");
                     let value = std::mem::take(&mut text);
@@ -169,7 +174,11 @@ impl Dump {
                         _ => {}
                     }
                 }
-                Event::Eof => return Ok(None),
+                Event::Eof if self.closed => return Ok(None),
+                Event::Eof => anyhow::bail!(
+                    "XML ends at byte {} before </mediawiki>: the file is cut off / XML が </mediawiki> の前で終わっています（ファイルが途中で切れています）",
+                    self.reader.buffer_position()
+                ),
                 _ => {}
             }
         }
@@ -193,5 +202,10 @@ mod tests {
         assert_eq!(p.revisions[0].text, "本文 <ref>注</ref> テ");
         assert_eq!(p.revisions[0].username.as_deref(), Some("山田"));
         assert!(d.next_page().unwrap().is_none());
+        // Cut after the last page: the page arrives, then the missing end is an error, not the end.
+        let cut = &xml[..xml.len() - "</mediawiki>".len()];
+        let mut d = from_reader(Box::new(std::io::Cursor::new(cut.as_bytes().to_vec())));
+        assert!(d.next_page().unwrap().is_some());
+        assert!(d.next_page().unwrap_err().to_string().contains("cut off"));
     }
 }
