@@ -51,7 +51,9 @@ pub fn convert_or_keep(converter: &mut Converter, text: &str) -> Converted {
     })
 }
 
-pub fn convert(text: &str) -> Converted {
+/// One text on its own (the import converts through a page's `Converter`).
+#[cfg(test)]
+fn convert(text: &str) -> Converted {
     Converter::default().convert(text)
 }
 
@@ -94,7 +96,7 @@ impl Converter {
         let (text, refs) = footnotes(&text, &mut unconverted);
         let text = templates(&text, &mut unconverted);
         let mut markdown = String::with_capacity(text.len() + text.len() / 8);
-        let mut lines = text.lines().peekable();
+        let mut lines = text.lines();
         let mut first = true;
         let mut emit = |markdown: &mut String, piece: &str| {
             if !std::mem::take(&mut first) {
