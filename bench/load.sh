@@ -100,6 +100,11 @@ rss_of() { # pid → "N MiB (anon A, file F)"
   awk '/VmRSS/ {t=$2} /RssAnon/ {a=$2} /RssFile/ {f=$2} END {printf "%.0f MiB (anon %.0f, file %.0f)", t/1024, a/1024, f/1024}' "/proc/$1/status"
 }
 
+largest_mappings() { # pid → the eight mappings holding the most resident memory, in KiB
+  awk '/^[0-9a-f]+-[0-9a-f]+ / {name = ($6 == "" ? "[anon " $1 "]" : $6)} /^Rss:/ {rss[name] += $2}
+       END {for (n in rss) if (rss[n] > 0) printf "%8d KiB  %s\n", rss[n], n}' "/proc/$1/smaps" | sort -rn | head -8
+}
+
 login_cookie() { # login → "kumiai_session=…"
   local jar="$WORK/$1.jar"
   rm -f "$jar"
@@ -148,6 +153,7 @@ run_backend() {
   local rss=$(rss_of $pid)
   sleep 15   # idle: the server hands freed memory back every 10 s
   local idle=$(rss_of $pid)
+  echo "$name: largest resident mappings after idle:"; largest_mappings $pid
   kill $pid; wait $pid 2>/dev/null || true
   echo "$name: generated in ${gen%.*} s, started in $start_ms ms, RSS right after load $rss, after 15 s idle $idle"
 }

@@ -48,7 +48,7 @@ pub async fn start(db: Db, config: Config, modules: Vec<Module>) -> anyhow::Resu
     let search = Search::open(db.clone(), &config, search_sources(&modules)).await?;
     search.spawn_follower();
     // Freed memory goes back to the system within ten seconds of a burst.
-    kumiai_platform::memory::spawn_trimmer(std::time::Duration::from_secs(10));
+    kumiai_platform::memory::spawn_trimmer(std::time::Duration::from_secs(10), vec![config.dictionary_dir.clone()]);
     let mut services = axum::http::Extensions::new();
     services.insert(search);
     Ok(web::build_router(db, config, modules, services))

@@ -28,16 +28,21 @@ pub fn give_back() {
 }
 
 /// Gives free pages back every `every`, off the async workers (a trim takes each arena's lock
-/// in turn; 0.7–22 ms measured under load).
-pub fn spawn_trimmer(every: Duration) {
+/// in turn; 0.7–22 ms measured under load), and drops the resident pages of the read-only files
+/// mapped from `mapped` (the search dictionary: every page written is tokenized through it).
+pub fn spawn_trimmer(every: Duration, mapped: Vec<std::path::PathBuf>) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.tick().await;
         loop {
             tick.tick().await;
-            let _ = tokio::task::spawn_blocking(|| {
+            let mapped = mapped.clone();
+            let _ = tokio::task::spawn_blocking(move || {
                 let (before, started) = (rss_kib(), std::time::Instant::now());
                 give_back();
+                for dir in &mapped {
+                    release_mapped(dir);
+                }
                 tracing::debug!(rss_kib_before = before, rss_kib_after = rss_kib(), us = started.elapsed().as_micros() as u64, "memory trimmed");
             })
             .await;
