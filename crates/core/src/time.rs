@@ -45,6 +45,11 @@ pub fn parse_date(s: &str) -> Option<civil::Date> {
     s.trim().parse::<civil::Date>().ok()
 }
 
+/// The first millisecond of a Japan-time calendar day.
+pub fn day_start_ms(d: civil::Date) -> i64 {
+    JST.to_timestamp(d.to_datetime(civil::Time::midnight())).map(|t| t.as_millisecond()).unwrap_or(0)
+}
+
 pub fn today() -> civil::Date {
     JST.to_datetime(Timestamp::now()).date()
 }
@@ -62,5 +67,7 @@ mod tests {
         assert_eq!(parse_ms("12 March"), None);
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339(1_773_279_000_123), "2026-03-12T01:30:00Z");
+        // A Japan day starts at 15:00 UTC the day before.
+        assert_eq!(rfc3339(day_start_ms(parse_date("2026-03-12").unwrap())), "2026-03-11T15:00:00Z");
     }
 }

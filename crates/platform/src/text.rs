@@ -130,6 +130,12 @@ pub fn check_text(field: &str, value: &str, errs: &mut Vec<FieldError>) {
     }
 }
 
+/// Line breaks as `\n` only: browsers send a textarea with `\r\n`, and a file from Windows or an
+/// old Mac may have `\r\n` or `\r`. Without this a one-word edit marks every line changed.
+pub fn unix_newlines(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains('\r') { std::borrow::Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n")) } else { std::borrow::Cow::Borrowed(s) }
+}
+
 /// Width-folded (NFKC) and trimmed: "１５，５００" → "15,500".
 pub fn fold(s: &str) -> String {
     s.nfkc().collect::<String>().trim().to_string()

@@ -6,7 +6,8 @@ use crate::model::ENTITY;
 use kumiai_core::{Account, PageId, RevisionId, UserId, Viewer};
 use kumiai_platform::accounts::{self, secret};
 use kumiai_platform::audit::{self, Actor};
-use kumiai_platform::db::{Db, Paging};
+use kumiai_core::time;
+use kumiai_platform::db::{Db, Paging, bind_all, like_pattern};
 use kumiai_platform::{Identified, Visible, reach};
 use sqlx::AssertSqlSafe;
 
@@ -18,7 +19,14 @@ pub struct Change {
     pub summary: String,
     pub author: String,
     pub created_at: i64,
+    pub minor: i64,
     pub previous: Option<RevisionId>,
+}
+
+impl Change {
+    pub fn is_minor(&self) -> bool {
+        self.minor != 0
+    }
 }
 
 /// A change shows its page.
@@ -31,22 +39,78 @@ impl Identified for Change {
 
 pub const PER_PAGE: i64 = 50;
 
-/// Revisions of pages the viewer may see, newest first; only watched pages when `watcher` is set.
-pub async fn changes(db: &Db, viewer: &Viewer, watcher: Option<UserId>, page: Option<i64>, now: i64) -> sqlx::Result<Vec<Visible<Change>>> {
+/// What a change did to its page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    /// The page's first revision.
+    New,
+    /// Any later revision.
+    Edit,
+}
+
+/// Minor edits: shown with the rest, hidden, or alone.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Minor {
+    #[default]
+    #[serde(alias = "")]
+    Show,
+    Hide,
+    Only,
+}
+
+/// The filters of recent changes. Dates are Japan-time calendar days, both ends included.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub kind: Option<ChangeKind>,
+    /// Part of the author's name.
+    pub author: String,
+    pub minor: Minor,
+    pub from: Option<jiff::civil::Date>,
+    pub to: Option<jiff::civil::Date>,
+}
+
+/// Revisions of pages the viewer may see, newest first by the revision's time (imported
+/// revisions keep their old dates, so ids are not in time order); only watched pages when
+/// `watcher` is set.
+pub async fn changes(db: &Db, viewer: &Viewer, watcher: Option<UserId>, filter: &Filter, page: Option<i64>, now: i64) -> sqlx::Result<Vec<Visible<Change>>> {
     let f = reach::filter(viewer, "p", ENTITY, now);
-    let watched = match watcher {
-        Some(u) => format!("AND p.id IN (SELECT page_id FROM wiki_watch WHERE user_id = {u})"),
-        None => String::new(),
-    };
+    let mut conds = vec![f.sql().to_string()];
+    let mut binds: Vec<audit::Val> = vec![];
+    if let Some(u) = watcher {
+        conds.push(format!("p.id IN (SELECT page_id FROM wiki_watch WHERE user_id = {u})"));
+    }
+    let first = "NOT EXISTS (SELECT 1 FROM wiki_revisions o WHERE o.page_id = r.page_id AND o.id < r.id)";
+    match filter.kind {
+        Some(ChangeKind::New) => conds.push(first.to_string()),
+        Some(ChangeKind::Edit) => conds.push(format!("NOT {first}")),
+        None => {}
+    }
+    match filter.minor {
+        Minor::Show => {}
+        Minor::Hide => conds.push("r.minor = 0".into()),
+        Minor::Only => conds.push("r.minor <> 0".into()),
+    }
+    if !filter.author.trim().is_empty() {
+        binds.push(like_pattern(filter.author.trim()).into());
+        conds.push(format!("r.author {} ${} ESCAPE '\\'", db.ilike(), binds.len()));
+    }
+    if let Some(d) = filter.from {
+        conds.push(format!("r.created_at >= {}", time::day_start_ms(d)));
+    }
+    if let Some(d) = filter.to {
+        conds.push(format!("r.created_at < {}", time::day_start_ms(d.tomorrow().unwrap_or(d))));
+    }
     let sql = format!(
-        "SELECT r.id AS revision_id, p.id AS page_id, r.title, r.summary, r.author, r.created_at, \
+        "SELECT r.id AS revision_id, p.id AS page_id, r.title, r.summary, r.author, r.created_at, r.minor, \
          (SELECT MAX(o.id) FROM wiki_revisions o WHERE o.page_id = r.page_id AND o.id < r.id) AS previous \
          FROM wiki_revisions r JOIN wiki_pages p ON p.id = r.page_id \
-         WHERE p.deleted_at IS NULL AND p.redirect_to IS NULL AND {} {watched} ORDER BY r.id DESC {}",
-        f.sql(),
+         WHERE p.deleted_at IS NULL AND p.redirect_to IS NULL AND {} ORDER BY r.created_at DESC, r.id DESC {}",
+        conds.join(" AND "),
         Paging::new(page, None, PER_PAGE, PER_PAGE).sql()
     );
-    let rows = sqlx::query_as(AssertSqlSafe(sql)).fetch_all(&db.pool).await?;
+    let rows = bind_all(sqlx::query_as(AssertSqlSafe(sql)), &binds).fetch_all(&db.pool).await?;
     Ok(f.admit(rows))
 }
 

@@ -1,6 +1,7 @@
 //! Diffs between revisions that read well for Japanese: lines first, then characters within each
 //! changed line (Japanese has no spaces, so a word diff would mark the whole line).
 
+use kumiai_platform::text::unix_newlines;
 use similar::{ChangeTag, DiffOp, TextDiff};
 
 fn esc(s: &str) -> String {
@@ -35,7 +36,9 @@ fn inline(old: &str, new: &str) -> (String, String) {
 
 /// A unified diff as HTML table rows (`<tr class="ctx|del|ins">`), three lines of context.
 pub fn diff_html(old: &str, new: &str) -> String {
-    let d = TextDiff::from_lines(old, new);
+    // Revisions saved before line breaks were normalised may still hold `\r\n`.
+    let (old, new) = (unix_newlines(old), unix_newlines(new));
+    let d = TextDiff::from_lines(old.as_ref(), new.as_ref());
     let old_lines: Vec<&str> = d.old_slices().to_vec();
     let new_lines: Vec<&str> = d.new_slices().to_vec();
     let row = |class: &str, mark: &str, o: Option<usize>, n: Option<usize>, html: &str| {
@@ -101,5 +104,14 @@ mod tests {
         assert!(html.contains("class=\"ctx\""));
         let added = diff_html("a\n", "a\n<b>\n");
         assert!(added.contains("<ins>&lt;b&gt;</ins>"), "escaped: {added}");
+    }
+
+    #[test]
+    fn line_endings_are_not_changes() {
+        // A browser's textarea sends \r\n; the stored text has \n. One word changed: one line.
+        let html = diff_html("一行目\n二行目\n三行目\n", "一行目\r\n二行目です\r\n三行目\r\n");
+        assert_eq!(html.matches("class=\"del\"").count(), 1, "{html}");
+        assert_eq!(html.matches("class=\"ins\"").count(), 1, "{html}");
+        assert_eq!(html.matches("class=\"ctx\"").count(), 2, "{html}");
     }
 }

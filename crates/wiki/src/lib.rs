@@ -65,6 +65,13 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_versions.sql"),
         postgres: include_str!("../migrations/postgres/0006_versions.sql"),
     },
+    Migration {
+        module: "wiki",
+        version: 7,
+        name: "minor edits; recent changes by time",
+        sqlite: include_str!("../migrations/sqlite/0007_minor.sql"),
+        postgres: include_str!("../migrations/postgres/0007_minor.sql"),
+    },
 ];
 
 pub fn module() -> Module {

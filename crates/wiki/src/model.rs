@@ -131,13 +131,20 @@ pub struct Revision {
     pub author: String,
     pub created_at: i64,
     pub version: i64,
+    pub minor: i64,
+}
+
+impl Revision {
+    pub fn is_minor(&self) -> bool {
+        self.minor != 0
+    }
 }
 
 kumiai_platform::identified!(REVISION => Revision);
 
 impl Record for Revision {
     const TABLE: &'static str = "wiki_revisions";
-    const SELECT: &'static str = "SELECT r.id, r.page_id, r.title, r.body, r.summary, r.author, r.created_at, r.version FROM wiki_revisions r";
+    const SELECT: &'static str = "SELECT r.id, r.page_id, r.title, r.body, r.summary, r.author, r.created_at, r.version, r.minor FROM wiki_revisions r";
     const ALIAS: &'static str = "r";
     type Key = crate::Key;
     fn version(&self) -> i64 {
@@ -145,7 +152,7 @@ impl Record for Revision {
     }
     /// A revision's text is the revision itself; the log notes who wrote which.
     fn snapshot(&self) -> serde_json::Value {
-        serde_json::json!({"page_id": self.page_id, "title": self.title, "summary": self.summary, "author": self.author, "chars": self.body.chars().count()})
+        serde_json::json!({"page_id": self.page_id, "title": self.title, "summary": self.summary, "author": self.author, "minor": self.is_minor(), "chars": self.body.chars().count()})
     }
 }
 
@@ -189,9 +196,27 @@ pub struct PageInput {
     pub shared_with: String,
     /// For an English copy: the Japanese master page's id.
     pub master: String,
+    /// A minor edit (a typo, layout), which recent changes can hide: yes/no. Not a field of the
+    /// page but of the revision the save makes.
+    pub minor: String,
 }
 
 impl PageInput {
+    /// Line breaks as `\n` (browsers send `\r\n`).
+    pub fn normalized(mut self) -> PageInput {
+        if let std::borrow::Cow::Owned(b) = kumiai_platform::text::unix_newlines(&self.body) {
+            self.body = b;
+        }
+        self
+    }
+    /// The same input without what belongs to the revision rather than the page (a summary, the
+    /// minor mark): to tell whether a save changes anything.
+    pub fn page_fields(&self) -> PageInput {
+        PageInput { summary: String::new(), minor: String::new(), ..self.clone() }
+    }
+    pub fn is_minor(&self) -> bool {
+        parse_flag(&self.minor) == Some(true)
+    }
     /// The codes named in `shared_with`, without the stand-in for hidden organisations.
     pub fn shared_codes(&self) -> Vec<String> {
         self.shared_with.replace(kumiai_platform::orgs::HIDDEN_ORG, "").split([',', '、', ' ']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
@@ -199,6 +224,15 @@ impl PageInput {
 }
 
 pub const MAX_BODY: usize = 500_000;
+
+/// A yes/no field as forms and API calls send it (a ticked checkbox sends "on").
+fn parse_flag(s: &str) -> Option<bool> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "" | "0" | "false" | "no" | "off" => Some(false),
+        "1" | "true" | "yes" | "on" => Some(true),
+        _ => None,
+    }
+}
 
 pub struct Checked {
     pub title: String,
@@ -228,6 +262,9 @@ pub fn check(i: &PageInput) -> Result<Checked, Vec<FieldError>> {
     }
     if i.summary.chars().count() > 300 {
         errs.push(FieldError::new("summary", "要約は300文字以内です。", "The summary is up to 300 characters."));
+    }
+    if parse_flag(&i.minor).is_none() {
+        errs.push(FieldError::refused("minor", &i.minor, "細部の編集かどうかは yes か no です。", "Minor edit is yes or no."));
     }
     let (reach, embargo_until) = kumiai_platform::reach::check_fields(&i.reach, &i.scope, &i.embargo_until, &mut errs);
     match (kind, reach) {

@@ -180,8 +180,10 @@ async fn insert_pairs(tx: &mut Tx, insert: &'static str, page_id: PageId, values
 }
 
 /// Adds a revision; `at` dates it (imports keep their dates), otherwise now.
-pub(crate) async fn add_revision(tx: &mut Tx, actor: &Actor, page_id: PageId, title: &str, body: &str, summary: &str, at: Option<i64>) -> sqlx::Result<Revision> {
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn add_revision(tx: &mut Tx, actor: &Actor, page_id: PageId, title: &str, body: &str, summary: &str, minor: bool, at: Option<i64>) -> sqlx::Result<Revision> {
     let mut fields: Vec<(&str, Val)> = vec![
+        ("minor", i64::from(minor).into()),
         ("page_id", page_id.into()),
         ("title", title.into()),
         ("body", body.into()),
@@ -217,7 +219,7 @@ pub(crate) async fn insert_page(tx: &mut Tx, actor: &Actor, fields: Vec<(&'stati
     }
     let created = audit::create::<Page>(tx, actor, &fields, Some(shares)).await?;
     let id = PageId(created.id());
-    let rev = add_revision(tx, actor, id, title, body, summary, at).await?;
+    let rev = add_revision(tx, actor, id, title, body, summary, false, at).await?;
     created.set(tx, &[("revision_id", rev.id.into())]).await?;
     let page = created.log(tx).await?;
     write_references(tx, id, body).await?;
@@ -229,6 +231,7 @@ pub async fn create(db: &Db, viewer: &Viewer, i: &PageInput, now: i64) -> AppRes
     if !viewer.has_role(Role::Editor) {
         return Err(AppError::Forbidden);
     }
+    let i = &i.clone().normalized();
     let c = check(i).map_err(AppError::Validation)?;
     let refs = resolve(db, viewer, i, c.kind, None, now).await?;
     let master = match i.master.trim() {
@@ -268,8 +271,8 @@ pub async fn save(db: &Db, viewer: &Viewer, id: PageId, patch: &Patch, now: i64)
     }
     let expected_version = patch.version()?;
     let stored = input_of(db, viewer, &page, now).await?;
-    let i: PageInput = patch.apply(&stored)?;
-    if (PageInput { summary: String::new(), ..i.clone() }) == stored {
+    let i: PageInput = patch.apply::<PageInput>(&stored)?.normalized();
+    if i.page_fields() == stored {
         // Nothing changed: no revision, no new version.
         return if expected_version == page.version { Ok(page) } else { Err(audit::conflict::<Page>(db, viewer, id.get(), &[], None, expected_version, now).await) };
     }
@@ -327,7 +330,7 @@ async fn save_in_tx(
         // The old redirect steps aside: its title key is freed and it is marked deleted.
         audit::update(tx, actor, &r, r.version, &[("title_key", format!("#{}", r.id).into()), ("deleted_at", now.into())], None, "delete").await?;
     }
-    let rev = add_revision(tx, actor, id, &c.title, &i.body, &i.summary, None).await?;
+    let rev = add_revision(tx, actor, id, &c.title, &i.body, &i.summary, i.is_minor(), None).await?;
     f.push(("revision_id", rev.id.into()));
     if let Some(m) = page.master_id {
         // Saving a copy brings it up to date with the master as it is now.
@@ -395,6 +398,7 @@ pub async fn input_of(db: &Db, viewer: &Viewer, page: &Visible<Page>, now: i64) 
         person: page.person_id.map(|p| p.to_string()).unwrap_or_default(),
         body: page.body.clone(),
         summary: String::new(),
+        minor: String::new(),
         reach: page.reach.as_str().into(),
         scope: code(page.scope_org_id),
         embargo_until: page.embargo_until.map(kumiai_core::time::format_input_ms).unwrap_or_default(),

@@ -7,7 +7,7 @@
 use axum::http::StatusCode;
 use crate::common::{Session, TestApp};
 
-on_both_backends!(pages_follow_reach_everywhere, revisions_diff_revert_rename_delete, edit_conflicts_keep_both_texts, recent_changes_watch_list_and_feed, english_copies_are_marked_stale, attachments_follow_their_page);
+on_both_backends!(pages_follow_reach_everywhere, revisions_diff_revert_rename_delete, edit_conflicts_keep_both_texts, recent_changes_watch_list_and_feed, recent_changes_in_time_order_paged_and_filtered, browser_line_endings_are_not_changes, english_copies_are_marked_stale, attachments_follow_their_page);
 
 async fn page_id(app: &TestApp, title: &str) -> i64 {
     app.page_id(title).await
@@ -152,6 +152,94 @@ async fn recent_changes_watch_list_and_feed(app: &TestApp) {
     let feed = reader.get(&url).await;
     assert!(!feed.body.contains("タイの労使紛争の記録"), "{}", feed.body);
     assert_eq!(reader.get("/wiki/feed.atom?token=00000000").await.status, StatusCode::NOT_FOUND);
+}
+
+/// The times in a list of changes, top to bottom ("2026-11-24 11:06" sorts as text).
+fn times(body: &str) -> Vec<String> {
+    let re = |s: &str| s.len() == 16 && s.as_bytes()[4] == b'-' && s.as_bytes()[10] == b' ';
+    body.split("<td>").filter_map(|c| c.split('<').next()).filter(|c| re(c)).map(str::to_string).collect()
+}
+
+async fn recent_changes_in_time_order_paged_and_filtered(app: &TestApp) {
+    // An old wiki's history arrives after today's pages: higher ids, older times.
+    let revs: String = (0..60)
+        .map(|i| {
+            let minor = if i % 10 == 5 { "<minor/>" } else { "" };
+            format!(
+                "<revision><id>{}</id><timestamp>2019-{:02}-{:02}T03:00:00Z</timestamp><contributor><username>old-{}</username><id>1</id></contributor>{minor}<comment>旧版{i}</comment><text xml:space=\"preserve\">版 {i}</text></revision>",
+                100 + i,
+                1 + i / 28,
+                1 + i % 28,
+                if i % 2 == 0 { "yamada" } else { "suzuki" }
+            )
+        })
+        .collect();
+    let xml = format!("<mediawiki version=\"0.11\"><siteinfo><dbname>old</dbname></siteinfo><page><title>古い記録</title><ns>0</ns><id>1</id>{revs}</page></mediawiki>");
+    let path = app.config.data_dir.join("old.xml");
+    std::fs::write(&path, xml).unwrap();
+    kumiai_wiki::mediawiki::import::run(&app.db, &kumiai_core::Viewer::system(), &path, kumiai_core::Reach::Public, |_| {}).await.unwrap();
+    let mut hq = app.login("hq-viewer").await;
+    let first = hq.get("/wiki/recent").await.body;
+    let t = times(&first);
+    assert_eq!(t.len(), 50, "a page of 50");
+    assert!(t.windows(2).all(|w| w[0] >= w[1]), "newest first: {t:?}");
+    assert!(!t[0].starts_with("2019"), "today's pages come before the imported history");
+    assert!(first.contains("rel=\"next\""));
+    // Page two carries on where page one stopped.
+    let second = times(&hq.get("/wiki/recent?page=2").await.body);
+    assert!(!second.is_empty() && t.last().unwrap() >= &second[0]);
+    // Filters: dates, author, minor edits, new pages; the next-page link keeps them.
+    let old = hq.get("/wiki/recent?from=2019-01-01&to=2019-12-31").await.body;
+    assert_eq!(times(&old).len(), 50);
+    assert!(times(&old).iter().all(|t| t.starts_with("2019")));
+    assert!(old.contains("href=\"/wiki/recent?from=2019-01-01&#38;to=2019-12-31&#38;page=2\""), "filters kept in the pager: {}", &old[old.find("pager").unwrap()..]);
+    let feb = times(&hq.get("/wiki/recent?from=2019-02-01&to=2019-02-28").await.body);
+    assert_eq!(feb.len(), 28, "{feb:?}");
+    let yamada = hq.get("/wiki/recent?author=YAMADA&from=2019-01-01").await.body;
+    assert_eq!(times(&yamada).len(), 30, "author, any case");
+    assert!(!yamada.contains("old-suzuki"));
+    let minor = hq.get("/wiki/recent?minor=only").await.body;
+    assert_eq!(times(&minor).len(), 6);
+    assert!(minor.contains("旧版5<") || minor.contains("旧版5\n") || minor.contains("旧版5</td>"), "{minor}");
+    let hidden = hq.get("/wiki/recent?minor=hide&from=2019-01-01&to=2019-12-31&page=2").await.body;
+    assert_eq!(times(&hidden).len(), 4, "54 not minor: 50 + 4");
+    let new = hq.get("/wiki/recent?kind=new&from=2019-01-01&to=2019-12-31").await.body;
+    assert_eq!(times(&new).len(), 1);
+    assert!(new.contains("旧版0<"));
+    // Bad values are named.
+    let bad = hq.get("/wiki/recent?from=2019-13-01").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("2019-13-01"));
+    assert_eq!(hq.get("/wiki/recent?kind=delete").await.status, StatusCode::BAD_REQUEST);
+    // A partner sees none of it where the page is not public.
+    let mut partner = app.login("partner-viewer").await;
+    assert_eq!(times(&partner.get("/wiki/recent?from=2019-01-01&to=2019-12-31").await.body).len(), 50, "the old page is public");
+}
+
+async fn browser_line_endings_are_not_changes(app: &TestApp) {
+    let mut s = app.login("hq-editor").await;
+    s.get("/wiki/new").await;
+    let r = s.post("/wiki/new", &[("title", "改行テスト"), ("kind", "topic"), ("reach", "affiliates"), ("body", "一行目\r\n二行目\r\n三行目\r\n")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = page_id(app, "改行テスト").await;
+    let stored: String = sqlx::query_scalar("SELECT body FROM wiki_pages WHERE id = $1").bind(id).fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(stored, "一行目\n二行目\n三行目\n");
+    let v = version_of(&s.get(&format!("/wiki/page/{id}/edit")).await.body);
+    let r = s
+        .post(&format!("/wiki/page/{id}/edit"), &[("version", &v), ("title", "改行テスト"), ("kind", "topic"), ("reach", "affiliates"), ("body", "一行目\r\n二行目です\r\n三行目\r\n"), ("minor", "yes")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let diff = s.get(&format!("/wiki/page/{id}/diff")).await.body;
+    assert_eq!(diff.matches("class=\"del\"").count(), 1, "one line changed: {diff}");
+    assert_eq!(diff.matches("class=\"ins\"").count(), 1);
+    // The same text sent again with browser line breaks is no change at all.
+    let v = version_of(&s.get(&format!("/wiki/page/{id}/edit")).await.body);
+    s.post(&format!("/wiki/page/{id}/edit"), &[("version", &v), ("title", "改行テスト"), ("kind", "topic"), ("reach", "affiliates"), ("body", "一行目\r\n二行目です\r\n三行目\r\n")]).await;
+    assert_eq!(sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM wiki_revisions WHERE page_id = $1").bind(id).fetch_one(&app.db.pool).await.unwrap(), 2);
+    // The edit was marked minor, and the history says so.
+    assert!(s.get(&format!("/wiki/page/{id}/history")).await.body.contains("class=\"minor\""));
+    let r = s.post(&format!("/wiki/page/{id}/edit"), &[("version", &v), ("title", "改行テスト"), ("kind", "topic"), ("reach", "affiliates"), ("body", "x"), ("minor", "perhaps")]).await;
+    assert!(r.body.contains("perhaps"), "an unreadable yes/no is named: {}", r.body);
 }
 
 async fn english_copies_are_marked_stale(app: &TestApp) {

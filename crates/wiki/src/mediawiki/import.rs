@@ -165,7 +165,7 @@ async fn import_page(db: &Db, viewer: &Viewer, source: &str, parsed: Parsed, rea
                 current = Some(p);
             }
             Some(p) => {
-                let rev = store::add_revision(&mut tx, &actor, p.id, &title, &body, &r.comment, Some(at)).await?;
+                let rev = store::add_revision(&mut tx, &actor, p.id, &title, &body, &r.comment, r.minor, Some(at)).await?;
                 map.push((r.id, rev.id));
                 newest = Some((actor, rev.id, body, at));
             }

@@ -14,6 +14,8 @@ pub struct MwRevision {
     pub ip: Option<String>,
     pub comment: String,
     pub text: String,
+    /// Marked as a minor edit (`<minor/>`).
+    pub minor: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -131,7 +133,11 @@ impl Dump {
                     text.clear();
                 }
                 Event::Empty(e) => {
-                    if e.local_name().as_ref() == "redirect"
+                    if e.local_name().as_ref() == "minor"
+                        && let Some(r) = rev.as_mut()
+                    {
+                        r.minor = true;
+                    } else if e.local_name().as_ref() == "redirect"
                         && let Some(p) = page.as_mut()
                         && let Ok(Some(a)) = e.try_get_attribute("title")
                     {
