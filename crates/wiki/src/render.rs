@@ -45,9 +45,32 @@ fn options() -> Options<'static> {
     o.extension.header_id_prefix = Some("h-".into());
     // A heading's own link must point at its id, which carries the prefix.
     o.extension.header_id_prefix_in_href = true;
-    // Raw HTML is shown as text, never interpreted.
-    o.render.escape = true;
+    // HTML in the text is kept, then cleaned by [`sanitize`]'s allow-list, as MediaWiki keeps the
+    // tags its sanitizer allows (`<kbd>`, `<sup>`, tables…). Links are the exception: see
+    // [`neutralise_links`].
+    o.render.r#unsafe = true;
     o
+}
+
+/// A link written as HTML (`<a href>`) would bypass the reach layer, which sees only the links
+/// it made placeholders of. MediaWiki shows such a tag as text; so does Kumiai.
+fn neutralise_links(html: &str) -> Option<String> {
+    let b = html.as_bytes();
+    let mut out = String::new();
+    let mut copied = 0;
+    for (i, _) in html.match_indices('<') {
+        let name_at = if b.get(i + 1) == Some(&b'/') { i + 2 } else { i + 1 };
+        let is_a = matches!(b.get(name_at), Some(b'a' | b'A')) && b.get(name_at + 1).is_none_or(|c| c.is_ascii_whitespace() || *c == b'>' || *c == b'/');
+        if is_a {
+            out.push_str(&html[copied..i]);
+            out.push_str("&lt;");
+            copied = i + 1;
+        }
+    }
+    (copied > 0).then(|| {
+        out.push_str(&html[copied..]);
+        out
+    })
 }
 
 fn category_of(title: &str) -> Option<String> {
@@ -111,6 +134,19 @@ pub fn render(md: &str) -> Rendered {
             NodeValue::Heading(h) => {
                 let text = text_of(node);
                 toc.push((h.level, text.clone(), format!("h-{}", anchorizer.anchorize(&text))));
+                continue;
+            }
+            NodeValue::HtmlInline(raw) => {
+                if let Some(safe) = neutralise_links(&raw) {
+                    node.data_mut().value = NodeValue::HtmlInline(safe);
+                }
+                continue;
+            }
+            NodeValue::HtmlBlock(mut block) => {
+                if let Some(safe) = neutralise_links(&block.literal) {
+                    block.literal = safe;
+                    node.data_mut().value = NodeValue::HtmlBlock(block);
+                }
                 continue;
             }
             _ => continue,
@@ -190,14 +226,23 @@ fn safe_url(url: &str) -> bool {
     }
 }
 
-/// The allow-list every rendered page passes through, whatever produced the HTML.
+/// The allow-list every rendered page passes through, whatever produced the HTML: ammonia's
+/// (formatting, lists, tables, ruby…) plus what MediaWiki's sanitizer also allows (`rb`, `big`).
+/// A link may only point within the page (`#…`): every link the text makes is a placeholder of
+/// that form until [`Rendered::for_reader`] resolves it. Tables scroll inside their own box.
 pub fn sanitize(html: &str) -> String {
-    ammonia::Builder::default()
-        .add_generic_attributes(["id", "class", "aria-label", "data-footnote-ref", "data-footnotes", "data-footnote-backref"])
-        .add_tags(["section"])
+    let clean = ammonia::Builder::default()
+        .add_generic_attributes(["id", "class", "aria-label", "data-footnote-ref", "data-footnotes", "data-footnote-backref", "dir"])
+        .add_tags(["section", "rb", "big"])
+        .add_tag_attributes("abbr", ["title"])
+        .add_tag_attributes("td", ["align"])
+        .add_tag_attributes("th", ["align"])
+        .add_tag_attributes("q", ["cite"])
         .link_rel(Some("noopener noreferrer"))
+        .attribute_filter(|element, attribute, value| if element == "a" && attribute == "href" && !value.starts_with('#') { None } else { Some(value.into()) })
         .clean(html)
-        .to_string()
+        .to_string();
+    if clean.contains("<table") { clean.replace("<table", "<div class=\"table-wrap\"><table").replace("</table>", "</table></div>") } else { clean }
 }
 
 #[cfg(test)]
@@ -263,7 +308,25 @@ mod tests {
         assert!(html.contains(&format!("id=\"{}\"", r.toc[1].2)), "{html}");
         // The heading's own link points at the heading's id.
         assert!(html.contains(&format!("href=\"#{}\"", r.toc[1].2)), "{html}");
-        assert!(!html.contains("<script") && !html.contains("javascript:"), "{html}");
-        assert!(html.contains("&lt;script&gt;"), "raw HTML shows as text: {html}");
+        assert!(!html.contains("<script") && !html.contains("alert") && !html.contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn html_that_mediawiki_allows_is_kept_and_cleaned() {
+        let r = render(
+            "<kbd>Ctrl</kbd>+<kbd>C</kbd>、H<sub>2</sub>O、10<sup>3</sup>、<ruby><rb>漢字</rb><rp>(</rp><rt>かんじ</rt><rp>)</rp></ruby>\n\n\
+             <blockquote>引用</blockquote>\n\n<table class=\"wikitable\" onclick=\"x()\"><tr><th scope=\"col\">年</th><td colspan=\"2\" style=\"position:fixed\">3</td></tr></table>\n\n\
+             <span onmouseover=\"x()\">a</span> <a href=\"/wiki/page/9\">隠れた頁</a> [[TEAM]]",
+        );
+        let html = r.for_reader(reader);
+        for kept in ["<kbd>Ctrl</kbd>", "<sub>2</sub>", "<sup>3</sup>", "<rb>漢字</rb>", "<rt>かんじ</rt>", "<blockquote>", "<th scope=\"col\">", "<td colspan=\"2\">", "class=\"wikitable\""] {
+            assert!(html.contains(kept), "{kept} in {html}");
+        }
+        assert!(!html.contains("onclick") && !html.contains("onmouseover") && !html.contains("position:fixed"), "{html}");
+        assert!(html.contains("<div class=\"table-wrap\"><table"), "a wide table scrolls in its box: {html}");
+        // A link written as HTML is shown as text, like MediaWiki does: it cannot bypass reach.
+        assert!(!html.contains("<a href=\"/wiki/page/9\"") && html.contains("&lt;a href="), "{html}");
+        assert!(html.contains("<a href=\"/wiki/page/1\""), "{html}");
+        assert_eq!(neutralise_links("<abbr>x</abbr><b>y</b>"), None, "only <a> tags");
     }
 }

@@ -93,6 +93,7 @@ impl Converter {
     pub fn convert(&mut self, text: &str) -> Converted {
         let mut unconverted = vec![];
         let text = strip_comments(text);
+        let text = nowiki(&text);
         let (text, refs) = footnotes(&text, &mut unconverted);
         let text = templates(&text, &mut unconverted);
         let mut markdown = String::with_capacity(text.len() + text.len() / 8);
@@ -105,20 +106,44 @@ impl Converter {
             markdown.push_str(piece);
         };
         while let Some(line) = lines.next() {
-            let trimmed = line.trim();
-            if trimmed.starts_with("{|") {
+            let marks = list_marks(line);
+            let rest = line[marks.len()..].trim_start();
+            if rest.starts_with("{|") && (marks.is_empty() || marks.ends_with(':')) {
                 let mut table = line.to_string();
+                let mut depth = 1;
                 for l in lines.by_ref() {
                     table.push('\n');
                     table.push_str(l);
-                    if l.trim().starts_with("|}") {
-                        break;
+                    // Tables nest: `{|` inside a cell opens one more.
+                    let t = l.trim_start();
+                    if t.starts_with("{|") {
+                        depth += 1;
+                    } else if t.starts_with("|}") {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
                     }
                 }
-                // A blank line first: a Markdown table cannot start inside a paragraph.
                 emit(&mut markdown, "");
                 emit(&mut markdown, self.tables.get(&table, &mut unconverted, convert_table));
+                emit(&mut markdown, "");
                 continue;
+            }
+            if let Some(at) = line.find("<pre") {
+                // Preformatted text is kept as written, lines and all, up to `</pre>`.
+                if !line[at..].contains("</pre>") {
+                    emit(&mut markdown, "");
+                    emit(&mut markdown, line);
+                    for l in lines.by_ref() {
+                        emit(&mut markdown, l);
+                        if l.contains("</pre>") {
+                            break;
+                        }
+                    }
+                    emit(&mut markdown, "");
+                    continue;
+                }
             }
             emit(&mut markdown, self.lines.get(line, &mut unconverted, convert_line));
         }
@@ -240,27 +265,87 @@ fn convert_line(line: &str, unconverted: &mut Vec<String>) -> String {
     if t == "----" {
         return "---".into();
     }
-    let marks: String = t.chars().take_while(|c| matches!(c, '*' | '#' | ':' | ';')).collect();
+    let marks = list_marks(t);
     if !marks.is_empty() && !t.starts_with("#REDIRECT") {
-        let body = inline(t[marks.len()..].trim(), unconverted);
-        let depth = marks.chars().count() - 1;
-        let indent = "  ".repeat(depth);
-        return match marks.chars().last().unwrap() {
+        let rest = t[marks.len()..].trim();
+        let last = marks.chars().last().unwrap_or(':');
+        let outer = &marks[..marks.len() - 1];
+        // `*:` / `#:` continue the list item above: a paragraph (or table, or HTML) inside it.
+        if last == ':' && !outer.is_empty() && outer.chars().all(|c| matches!(c, '*' | '#')) {
+            let indent = " ".repeat(list_column(outer));
+            return blocks(rest, &indent, unconverted).unwrap_or_else(|| format!("\n{indent}{}", inline(rest, unconverted)));
+        }
+        let body = inline(rest, unconverted);
+        let indent = " ".repeat(list_column(outer));
+        return match last {
             '*' => format!("{indent}- {body}"),
             '#' => format!("{indent}1. {body}"),
             ';' => format!("{indent}**{body}**"),
-            _ => format!("{}{body}", "> ".repeat(depth + 1)),
+            _ => format!("{}{body}", "> ".repeat(marks.chars().count())),
         };
     }
-    inline(t, unconverted)
+    blocks(t, "", unconverted).unwrap_or_else(|| inline(t, unconverted))
+}
+
+/// The list marks a line starts with (`*`, `#`, `:`, `;`).
+fn list_marks(line: &str) -> &str {
+    let n = line.bytes().take_while(|c| matches!(c, b'*' | b'#' | b':' | b';')).count();
+    &line[..n]
+}
+
+/// Where the content of a list item nested as `marks` says starts, in Markdown: each bullet
+/// (`- `) takes two columns and each number (`1. `) three.
+fn list_column(marks: &str) -> usize {
+    marks.chars().map(|c| if c == '#' { 3 } else { 2 }).sum()
+}
+
+/// HTML elements that make blocks. A line holding one is cut around each such tag, with blank
+/// lines between, so that the text between the tags is still read as wikitext (Markdown) — as
+/// MediaWiki reads wikitext inside `<li>` or `<td>` — instead of as raw HTML.
+const BLOCK_TAGS: [&str; 21] = ["blockquote", "caption", "center", "dd", "div", "dl", "dt", "li", "ol", "p", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "h1", "h2", "h3"];
+
+fn blocks(text: &str, indent: &str, unconverted: &mut Vec<String>) -> Option<String> {
+    if !text.contains('<') {
+        return None;
+    }
+    let mut pieces: Vec<String> = vec![];
+    let mut copied = 0;
+    for (i, _) in text.match_indices('<') {
+        if i < copied {
+            continue;
+        }
+        let after = &text[i + 1..];
+        let name_from = usize::from(after.starts_with('/'));
+        let name: String = after[name_from..].chars().take_while(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
+        if !BLOCK_TAGS.contains(&name.as_str()) {
+            continue;
+        }
+        let Some(end) = after.find('>') else { continue };
+        pieces.push(text[copied..i].to_string());
+        pieces.push(format!("\u{0}{}", &text[i..i + 1 + end + 1]));
+        copied = i + 1 + end + 1;
+    }
+    if pieces.is_empty() {
+        return None;
+    }
+    pieces.push(text[copied..].to_string());
+    let out: Vec<String> = pieces
+        .into_iter()
+        .filter_map(|p| match p.strip_prefix('\u{0}') {
+            Some(tag) => Some(format!("{indent}{tag}")),
+            None => Some(p.trim()).filter(|t| !t.is_empty()).map(|t| format!("{indent}{}", inline(t, unconverted))),
+        })
+        .collect();
+    Some(format!("\n{}\n", out.join("\n\n")))
 }
 
 /// Inline markup: bold/italic, links, categories, files, external links, a few HTML tags.
 pub fn inline(text: &str, unconverted: &mut Vec<String>) -> String {
+    let text = &escape_markdown(text);
     // Most lines have none of the marks: look for them before searching for strings.
     let mut s = if text.contains("''") { text.replace("'''''", "***").replace("'''", "**").replace("''", "*") } else { text.to_string() };
     if s.contains('<') {
-        for (from, to) in [("<br>", "  \n"), ("<br/>", "  \n"), ("<br />", "  \n"), ("<nowiki>", ""), ("</nowiki>", ""), ("<small>", ""), ("</small>", "")] {
+        for (from, to) in [("<nowiki/>", ""), ("<nowiki />", "")] {
             s = s.replace(from, to);
         }
     }
@@ -294,6 +379,70 @@ pub fn inline(text: &str, unconverted: &mut Vec<String>) -> String {
     external_links(&out)
 }
 
+/// Characters that mean something in Markdown but nothing in wikitext (`\`, `` ` ``, `*`, `_`,
+/// `~`), escaped so they show as written — except inside `[[…]]`, `[http…]` and HTML tags, where
+/// they are part of a title, an address or an attribute.
+fn escape_markdown(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(['\\', '`', '*', '_', '~']) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut closing: Option<&str> = None;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if let Some(end) = closing {
+            if rest.starts_with(end) {
+                out.push_str(end);
+                rest = &rest[end.len()..];
+                closing = None;
+            } else {
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+            continue;
+        }
+        closing = if rest.starts_with("[[") {
+            Some("]]")
+        } else if rest.starts_with("[http") || rest.starts_with("[mailto:") {
+            Some("]")
+        } else if c == '<' && rest[1..].starts_with(|n: char| n.is_ascii_alphabetic() || n == '/') {
+            Some(">")
+        } else {
+            None
+        };
+        if closing.is_none() && matches!(c, '\\' | '`' | '*' | '_' | '~') {
+            out.push('\\');
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// `<nowiki>…</nowiki>`: what is inside shows as written. Its markup characters become character
+/// references, which neither the rest of the conversion nor Markdown reads as markup.
+fn nowiki(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("<nowiki>") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("<nowiki>") {
+        out.push_str(&rest[..i]);
+        let inner = &rest[i + "<nowiki>".len()..];
+        let end = inner.find("</nowiki>").unwrap_or(inner.len());
+        for c in inner[..end].chars() {
+            match c {
+                '{' | '}' | '[' | ']' | '<' | '>' | '\'' | '*' | '#' | ':' | ';' | '=' | '|' | '_' | '~' | '`' | '\\' | '&' | '!' => out.push_str(&format!("&#{};", c as u32)),
+                c => out.push(c),
+            }
+        }
+        rest = inner.get(end + "</nowiki>".len()..).unwrap_or("");
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 /// `[http://x label]` → `[label](http://x)`, `[http://x]` → `<http://x>`.
 fn external_links(s: &str) -> String {
     let mut out = String::new();
@@ -315,7 +464,8 @@ fn external_links(s: &str) -> String {
         let inner = &after[..end];
         match inner.split_once(' ') {
             Some((url, label)) => out.push_str(&format!("[{}]({url})", label.trim())),
-            None => out.push_str(&format!("<{inner}>")),
+            // Not `<…>`: an autolink would keep a backslash escape as part of the address.
+            None => out.push_str(&format!("[{inner}]({inner})")),
         }
         rest = &after[end + 1..];
     }
@@ -323,55 +473,164 @@ fn external_links(s: &str) -> String {
     out
 }
 
-/// A `{| … |}` table as a Markdown table (attributes dropped, the first row as header).
+/// A `{| … |}` table as HTML, with its attributes (the sanitiser keeps the safe ones: class,
+/// colspan, rowspan, scope…), header cells, caption and nested tables. Each cell's text is
+/// wikitext on lines of its own (see [`blocks`]). A table after `*:` sits in that list item.
 fn convert_table(table: &str, unconverted: &mut Vec<String>) -> String {
-    let mut rows: Vec<Vec<String>> = vec![];
-    let mut current: Vec<String> = vec![];
-    let mut caption = None;
-    let cell = |c: &str| -> String {
-        // "style=…| text" keeps the text.
-        let c = if let Some((attrs, text)) = c.split_once('|') { if attrs.contains('=') { text } else { c } } else { c };
-        c.trim().replace('|', "\\|")
+    let marks = list_marks(table);
+    let outer = marks.strip_suffix(':').unwrap_or(marks);
+    let indent = " ".repeat(if outer.chars().all(|c| matches!(c, '*' | '#')) { list_column(outer) } else { 0 });
+    let mut pieces: Vec<Piece> = vec![];
+    let mut lines = table[marks.len()..].lines();
+    if let Some(first) = lines.next() {
+        table_pieces(first, &mut lines, &mut pieces, unconverted);
+    }
+    let out: Vec<String> = pieces
+        .into_iter()
+        .filter_map(|p| match p {
+            Piece::Tag(t) => Some(format!("{indent}{t}")),
+            Piece::Text(t) => {
+                let md = Converter::default().convert(&t).markdown;
+                let md = md.trim();
+                (!md.is_empty()).then(|| md.lines().map(|l| if l.is_empty() { String::new() } else { format!("{indent}{l}") }).collect::<Vec<_>>().join("\n"))
+            }
+        })
+        .collect();
+    out.join("\n\n")
+}
+
+enum Piece {
+    Tag(String),
+    /// Wikitext, converted on its own.
+    Text(String),
+}
+
+/// `class="x" style="y"` as written, for a start tag: only well-formed name="value" pairs.
+fn attributes(attrs: &str) -> String {
+    let mut out = String::new();
+    let mut rest = attrs.trim();
+    while let Some(eq) = rest.find('=') {
+        let name = rest[..eq].trim();
+        let value_part = rest[eq + 1..].trim_start();
+        let (value, after) = match value_part.chars().next() {
+            Some(q @ ('"' | '\'')) => match value_part[1..].find(q) {
+                Some(end) => (&value_part[1..1 + end], &value_part[end + 2..]),
+                None => (&value_part[1..], ""),
+            },
+            _ => {
+                let end = value_part.find(char::is_whitespace).unwrap_or(value_part.len());
+                (&value_part[..end], &value_part[end..])
+            }
+        };
+        if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            out.push_str(&format!(" {}=\"{}\"", name.to_ascii_lowercase(), value.replace('"', "&quot;")));
+        }
+        rest = after.trim_start();
+    }
+    out
+}
+
+/// A cell as written (`attrs | text` or `text`): its attributes and its text.
+fn cell_parts(c: &str) -> (String, &str) {
+    // `[[a|b]]` and `{{x|y}}` hold pipes that do not end attributes.
+    match c.find('|') {
+        Some(bar) if !c[..bar].contains("[[") && !c[..bar].contains("{{") && c[..bar].contains('=') => (attributes(&c[..bar]), &c[bar + 1..]),
+        _ => (String::new(), c),
+    }
+}
+
+/// Reads table lines up to the matching `|}` into pieces; a `{|` in a cell nests.
+fn table_pieces<'a>(first: &str, lines: &mut dyn Iterator<Item = &'a str>, pieces: &mut Vec<Piece>, unconverted: &mut Vec<String>) {
+    pieces.push(Piece::Tag(format!("<table{}>", attributes(first.trim_start().trim_start_matches("{|")))));
+    // What is open: a row, and a cell (its closing tag) whose text is still being gathered.
+    let mut row_open = false;
+    let mut cell: Option<(&'static str, String)> = None;
+    let close_cell = |pieces: &mut Vec<Piece>, cell: &mut Option<(&'static str, String)>| {
+        if let Some((end, text)) = cell.take() {
+            pieces.push(Piece::Text(text));
+            pieces.push(Piece::Tag(end.to_string()));
+        }
     };
-    for l in table.lines().skip(1) {
-        let t = l.trim();
+    let open_cell = |pieces: &mut Vec<Piece>, cell: &mut Option<(&'static str, String)>, row_open: &mut bool, header: bool, written: &str| {
+        close_cell(pieces, cell);
+        if !*row_open {
+            pieces.push(Piece::Tag("<tr>".into()));
+            *row_open = true;
+        }
+        let (attrs, text) = cell_parts(written);
+        let (tag, end) = if header { ("th", "</th>") } else { ("td", "</td>") };
+        pieces.push(Piece::Tag(format!("<{tag}{attrs}>")));
+        *cell = Some((end, text.trim().to_string()));
+    };
+    while let Some(l) = lines.next() {
+        let t = l.trim_start();
         if t.starts_with("|}") {
             break;
-        } else if let Some(c) = t.strip_prefix("|+") {
-            caption = Some(c.trim().to_string());
-        } else if t.starts_with("|-") {
-            if !current.is_empty() {
-                rows.push(std::mem::take(&mut current));
+        } else if t.starts_with("{|") {
+            // A table inside the current cell: the cell's text so far, the table, then the rest.
+            if let Some((_, text)) = cell.as_mut() {
+                pieces.push(Piece::Text(std::mem::take(text)));
             }
+            table_pieces(t, lines, pieces, unconverted);
+        } else if let Some(c) = t.strip_prefix("|+") {
+            close_cell(pieces, &mut cell);
+            let (attrs, text) = cell_parts(c);
+            pieces.extend([Piece::Tag(format!("<caption{attrs}>")), Piece::Text(text.trim().to_string()), Piece::Tag("</caption>".into())]);
+        } else if let Some(attrs) = t.strip_prefix("|-") {
+            close_cell(pieces, &mut cell);
+            if row_open {
+                pieces.push(Piece::Tag("</tr>".into()));
+            }
+            pieces.push(Piece::Tag(format!("<tr{}>", attributes(attrs.trim_start_matches('-')))));
+            row_open = true;
         } else if let Some(c) = t.strip_prefix('!') {
-            current.extend(c.split("!!").map(|x| cell(x)));
+            for h in c.split("!!").flat_map(|x| x.split("||")) {
+                open_cell(pieces, &mut cell, &mut row_open, true, h);
+            }
         } else if let Some(c) = t.strip_prefix('|') {
-            current.extend(c.split("||").map(|x| cell(x)));
-        } else if let Some(last) = current.last_mut() {
-            last.push(' ');
-            last.push_str(t);
+            for d in split_cells(c) {
+                open_cell(pieces, &mut cell, &mut row_open, false, d);
+            }
+        } else if let Some((_, text)) = cell.as_mut() {
+            // A cell's text goes on over several lines.
+            text.push('\n');
+            text.push_str(l);
+        } else if !t.is_empty() {
+            unconverted.push(format!("text outside a table cell: {}", t.chars().take(40).collect::<String>()));
+            pieces.push(Piece::Text(t.to_string()));
         }
     }
-    if !current.is_empty() {
-        rows.push(current);
+    close_cell(pieces, &mut cell);
+    if row_open {
+        pieces.push(Piece::Tag("</tr>".into()));
     }
-    if rows.is_empty() {
-        unconverted.push("empty table".into());
-        return String::new();
-    }
-    let width = rows.iter().map(Vec::len).max().unwrap_or(1);
-    let mut md = String::new();
-    if let Some(c) = caption {
-        md.push_str(&format!("**{}**\n\n", inline(&c, unconverted)));
-    }
-    for (i, r) in rows.iter().enumerate() {
-        let cells: Vec<String> = (0..width).map(|k| r.get(k).map(|c| inline(c, unconverted)).unwrap_or_default()).collect();
-        md.push_str(&format!("| {} |\n", cells.join(" | ")));
-        if i == 0 {
-            md.push_str(&format!("|{}\n", "---|".repeat(width)));
+    pieces.push(Piece::Tag("</table>".into()));
+}
+
+/// `a || b || c`, leaving `||` inside `[[…]]` and `{{…}}` alone.
+fn split_cells(s: &str) -> Vec<&str> {
+    let b = s.as_bytes();
+    let (mut out, mut from, mut depth, mut i) = (vec![], 0, 0i32, 0);
+    while i + 1 < b.len() {
+        match &b[i..i + 2] {
+            b"[[" | b"{{" => {
+                depth += 1;
+                i += 2;
+            }
+            b"]]" | b"}}" => {
+                depth = (depth - 1).max(0);
+                i += 2;
+            }
+            b"||" if depth == 0 => {
+                out.push(&s[from..i]);
+                i += 2;
+                from = i;
+            }
+            _ => i += 1,
         }
     }
-    md
+    out.push(&s[from..]);
+    out
 }
 
 #[cfg(test)]
@@ -392,7 +651,7 @@ mod tests {
         assert!(md.contains("[公式サイト](http://example.org) [[カテゴリ:タイ]] [[カテゴリ:友誼組織]]"), "{md}");
         assert!(md.contains("> 〔テンプレート: Infobox 労組 | 名称 = TEAM〕"), "templates stay readable: {md}");
         assert!(md.contains("〔ファイル: 写真.jpg〕"), "{md}");
-        assert!(md.contains("| 年 | 件数 |\n|---|---|\n| 2025 | 3 |"), "{md}");
+        assert!(md.contains("<table class=\"wikitable\">\n\n<tr>\n\n<th>\n\n年\n\n</th>\n\n<th>\n\n件数\n\n</th>\n\n</tr>"), "{md}");
         assert!(md.contains("[^1]: 2024年の報告"), "{md}");
         assert_eq!(c.unconverted, ["file [[ファイル:写真.jpg]]", "template {{Infobox 労組}}"]);
         assert_eq!(redirect_target("#転送 [[新しい題名]]").as_deref(), Some("新しい題名"));
@@ -423,6 +682,51 @@ mod tests {
             assert_eq!((kept.markdown, kept.unconverted), (fresh.markdown, fresh.unconverted), "{r}");
         }
         assert_eq!(page.lines.0.len(), 6, "six distinct lines in the four revisions, each converted once");
+    }
+
+    /// Ours, rendered for a reader who may follow every link.
+    fn rendered(md: &str) -> String {
+        crate::render::render(md).for_reader(|t| {
+            Some(match t {
+                crate::render::Target::Page(p) => format!("/wiki/{p}"),
+                crate::render::Target::Url(u) => u.clone(),
+            })
+        })
+    }
+
+    #[test]
+    fn tables_with_attributes_in_lists_and_nested() {
+        let wt = "* 第3回交渉\n*: {| class=\"wikitable\"\n|+ 出席者\n! scope=\"col\" | 組合側 !! 会社側\n|-\n| colspan=\"2\" style=\"text-align:center;\" | 計'''8'''名\n|-\n| [[労働協約|協約]] || 内側:\n{|\n| 入れ子\n|}\n|}\n* 第4回交渉";
+        let html = rendered(&convert(wt).markdown);
+        let li = html.find("<li>").unwrap();
+        let table = html.find("<table class=\"wikitable\">").unwrap();
+        let second = html.find("第4回交渉").unwrap();
+        assert!(li < table && table < second && html[li..table].contains("第3回交渉") && !html[li..second].contains("</ul>"), "the table is inside the first item: {html}");
+        for part in ["<caption>", "<th scope=\"col\">", "<td colspan=\"2\">", "計<strong>8</strong>名", "<a href=\"/wiki/労働協約\"", "入れ子"] {
+            assert!(html.contains(part), "{part} in {html}");
+        }
+        assert_eq!(html.matches("<table").count(), 2, "nested: {html}");
+        assert_eq!(html.matches("<div class=\"table-wrap\">").count(), 2);
+    }
+
+    #[test]
+    fn html_tags_render_and_wikitext_inside_them_too() {
+        let wt = "押す：<kbd>Ctrl</kbd>+<kbd>S</kbd><br>次の行\n<ul><li>[[団体交渉]]の'''記録'''</li></ul>\n<pre>\n* 箇条書きではない\n[[リンクでもない]]\n</pre>\n<blockquote>引用</blockquote>";
+        let html = rendered(&convert(wt).markdown);
+        for part in ["<kbd>Ctrl</kbd>+<kbd>S</kbd><br>次の行", "<a href=\"/wiki/団体交渉\"", "<strong>記録</strong>", "* 箇条書きではない\n[[リンクでもない]]", "<blockquote>"] {
+            assert!(html.contains(part), "{part} in {html}");
+        }
+        assert!(!html.contains("&lt;"), "no tag shows as text: {html}");
+    }
+
+    #[test]
+    fn markdown_characters_show_as_written() {
+        let wt = "<code>\\\\jcm-share\\集計\\2024\\</code> a*b*c `x` ~~y~~ file_name [[a_b]] [http://x.org/a_b]\n<nowiki>{{人数|2}} [[x]] '''z'''</nowiki>";
+        let html = rendered(&convert(wt).markdown);
+        assert!(html.contains("<code>\\\\jcm-share\\集計\\2024\\</code>"), "{html}");
+        assert!(html.contains("a*b*c `x` ~~y~~ file_name"), "{html}");
+        assert!(html.contains("href=\"/wiki/a_b\"") && html.contains("href=\"http://x.org/a_b\""), "{html}");
+        assert!(html.contains("{{人数|2}} [[x]] '''z'''"), "nowiki: {html}");
     }
 
     #[test]
