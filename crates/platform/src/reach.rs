@@ -261,12 +261,12 @@ pub(crate) async fn replace_shares(tx: &mut Tx, entity: &str, record_id: i64, or
 pub fn check_fields(reach: &str, scope: &str, embargo_until: &str, errs: &mut Vec<FieldError>) -> (Option<Reach>, Option<i64>) {
     let reach = Reach::parse(reach);
     if reach.is_none() {
-        errs.push(FieldError::new("reach", "公開範囲を選んでください（本部内・産別・傘下組合・組織外）。", "Choose a reach (hq, industrial, affiliates, public)."));
+        errs.push(FieldError::new("reach", "情報到達範囲を選んでください（本部内・産別・傘下組合・組織外）。", "Choose a reach (hq, industrial, affiliates, public)."));
     }
     if reach == Some(Reach::Public) && !scope.trim().is_empty() {
         errs.push(FieldError::new(
             "scope",
-            "組織外公開の記録は範囲を限定できません。範囲を空にするか、公開範囲を変えてください。",
+            "組織外公開の記録は範囲を限定できません。範囲を空にするか、情報到達範囲を変えてください。",
             "A public record cannot be limited to a subtree: clear the subtree or narrow the reach.",
         ));
     }

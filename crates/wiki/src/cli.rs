@@ -13,7 +13,7 @@ enum WikiCommand {
     #[command(name = "import-mediawiki")]
     ImportMediawiki {
         file: PathBuf,
-        /// 取り込んだページの公開範囲 / Reach of the imported pages (hq, industrial, affiliates, public)
+        /// 取り込んだページの情報到達範囲 / Reach of the imported pages (hq, industrial, affiliates, public)
         #[arg(long, default_value = "affiliates", value_parser = parse_reach)]
         reach: Reach,
         /// 報告の保存先（既定はデータディレクトリ内）/ Where to save the report (default: in the data directory)

@@ -49,7 +49,8 @@ pub async fn run(db: &Db, viewer: &Viewer, sheet: Sheet, table: &Table, now: i64
 fn columns(sheet: Sheet, t: &Table) -> AppResult<HashMap<&'static str, usize>> {
     let mut map = HashMap::new();
     for (code, ja) in sheet.columns() {
-        if let Some(i) = t.column(code, ja) {
+        let old = Sheet::OLD_HEADERS.iter().find(|(c, _)| c == code).and_then(|(c, old)| t.column(c, old));
+        if let Some(i) = t.column(code, ja).or(old) {
             map.insert(*code, i);
         }
     }

@@ -45,7 +45,7 @@ impl Sheet {
                 ("name_kana", "よみ"),
                 ("name_en", "英語名"),
                 ("country", "国"),
-                ("reach", "公開範囲"),
+                ("reach", "情報到達範囲"),
                 ("scope", "限定範囲"),
                 ("embargo_until", "解禁日時"),
                 ("shared_with", "共有先"),
@@ -63,7 +63,7 @@ impl Sheet {
                 ("term_start", "任期開始"),
                 ("term_end", "任期終了"),
                 ("email", "メール"),
-                ("reach", "公開範囲"),
+                ("reach", "情報到達範囲"),
                 ("scope", "限定範囲"),
                 ("embargo_until", "解禁日時"),
                 ("shared_with", "共有先"),
@@ -72,6 +72,8 @@ impl Sheet {
             Sheet::Counts => &[("code", "組織コード"), ("fiscal_year", "年度"), ("members", "組合員数"), ("dues_paying", "会費納入人員")],
         }
     }
+    /// Japanese headers of earlier exports, still read: (code name, old header).
+    pub const OLD_HEADERS: [(&'static str, &'static str); 1] = [("reach", "公開範囲")];
     /// Columns a file must have.
     pub fn required(self) -> &'static [&'static str] {
         match self {

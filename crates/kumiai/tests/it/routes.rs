@@ -59,6 +59,9 @@ async fn every_route_as_every_tier(app: &TestApp) {
                 _ => s.post(&url, &[("version", "1")]).await,
             };
             assert!(!r.status.is_server_error(), "{who} {method} {url}: {} {}", r.status, r.body.chars().take(300).collect::<String>());
+            // One term per concept (GLOSSARY.md): reach is 情報到達範囲 on every screen; and no
+            // page is titled after the product twice.
+            assert!(!r.body.contains("公開範囲") && !r.body.contains("<title>Kumiai — Kumiai"), "{who} {method} {url}: an old term or a doubled title");
             if hides {
                 assert!(
                     r.status == StatusCode::NOT_FOUND

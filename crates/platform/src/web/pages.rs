@@ -74,7 +74,7 @@ async fn home(ctx: Ctx) -> Response {
         fiscal: ctx.fy_label(ctx.fiscal_year()),
         links,
     };
-    render_page(&ctx, "Kumiai", &[], &body)
+    render_page(&ctx, ctx.t("ホーム", "Home"), &[], &body)
 }
 
 async fn stylesheet() -> impl IntoResponse {
