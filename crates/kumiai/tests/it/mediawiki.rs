@@ -33,6 +33,12 @@ async fn renders_a_real_mediawikis_export_without_escaped_tags(app: &TestApp) {
     let export = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/mediawiki-test/export.xml");
     let rep = import::run(&app.db, &Viewer::system(), &export, Reach::Public, |_| {}).await.unwrap();
     assert!(rep.pages_created >= 18, "{}", rep.text());
+    // Its eleven templates are read and expanded; the one call to a template that does not exist
+    // is reported by name, and nothing else.
+    assert_eq!(rep.templates.len(), 11, "{}", rep.text());
+    let mut missing: Vec<&str> = rep.unconverted.iter().map(|(_, w)| w.as_str()).filter(|w| w.contains("template")).collect();
+    missing.dedup();
+    assert_eq!(missing, ["template {{出典の明記}}"], "{}", rep.text());
     let ids: Vec<i64> = sqlx::query_scalar("SELECT p.id FROM wiki_pages p JOIN wiki_import_revisions i ON i.page_id = p.id WHERE p.redirect_to IS NULL GROUP BY p.id")
         .fetch_all(&app.db.pool)
         .await
@@ -49,10 +55,18 @@ async fn renders_a_real_mediawikis_export_without_escaped_tags(app: &TestApp) {
                 assert!(!body.contains(&form), "page {id} shows {form} as text: {body}");
             }
         }
-        kbd += body.matches("<kbd>").count();
+        kbd += body.matches("<kbd").count();
         tables += body.matches("<div class=\"table-wrap\"><table").count();
     }
-    assert!(kbd >= 8, "keys written as <kbd> render as keys: {kbd}");
+    // The infobox template with a nested number template, as MediaWiki rendered it (rendered/JAM.html).
+    let jam = page(app, "JAM").await;
+    let html = anon.get(&format!("/wiki/page/{}", jam.id)).await.body;
+    let text = html.split('<').map(|s| s.split_once('>').map_or(s, |(_, t)| t)).collect::<String>();
+    for shown in ["正式名称", "ものづくり産業労働組合", "370,000人（2024年時点）", "Japanese Association of Metal, Machinery, and Manufacturing Workers"] {
+        assert!(text.contains(shown), "{shown} in {text}");
+    }
+    assert!(!html.contains("〔テンプレート"), "{html}");
+    assert!(kbd >= 20, "keys, written as <kbd> or through the キー template, render as keys: {kbd}");
     assert!(tables >= 8, "tables render as tables, each in a scrolling box: {tables}");
 }
 

@@ -1,8 +1,11 @@
 //! Wikitext to Markdown, line by line, for what JCMpedia's pages use: headings, bold and italic,
 //! lists, internal links (kept as `[[…]]`), categories (Japanese and English namespace names),
-//! external links, simple tables, `<ref>` footnotes and redirects. What cannot be rendered —
-//! templates, files, unknown HTML — is kept as visible, readable text and listed in the report;
-//! nothing is dropped.
+//! external links, tables (as HTML, in lists too), the HTML MediaWiki allows, `<ref>` footnotes,
+//! redirects, and the export's own templates (see `templates`). What cannot be rendered — an
+//! unknown template, files — is kept as visible, readable text and listed in the report; nothing
+//! is dropped.
+
+use super::templates::Templates;
 
 /// The Markdown and the constructs that were not rendered as such.
 pub struct Converted {
@@ -26,7 +29,7 @@ pub fn redirect_target(text: &str) -> Option<String> {
 }
 
 /// `<!-- … -->` never shows in MediaWiki (an unclosed one hides the rest of the page).
-fn strip_comments(text: &str) -> String {
+pub(super) fn strip_comments(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(i) = memchr::memmem::find(rest.as_bytes(), b"<!--") {
@@ -64,6 +67,9 @@ pub struct Converter {
     lines: Memo,
     tables: Memo,
     notes: Memo,
+    /// The export's templates, and the page's title (for `{{PAGENAME}}`).
+    templates: std::sync::Arc<Templates>,
+    page: String,
 }
 
 /// Wikitext → (Markdown, what was not converted).
@@ -90,12 +96,17 @@ impl Memo {
 }
 
 impl Converter {
+    /// A converter for the revisions of page `page`, with the export's templates.
+    pub fn for_page(templates: std::sync::Arc<Templates>, page: &str) -> Converter {
+        Converter { templates, page: page.to_string(), ..Converter::default() }
+    }
+
     pub fn convert(&mut self, text: &str) -> Converted {
         let mut unconverted = vec![];
         let text = strip_comments(text);
         let text = nowiki(&text);
+        let text = self.templates.expand(&text, &self.page, &mut unconverted);
         let (text, refs) = footnotes(&text, &mut unconverted);
-        let text = templates(&text, &mut unconverted);
         let mut markdown = String::with_capacity(text.len() + text.len() / 8);
         let mut lines = text.lines();
         let mut first = true;
@@ -204,51 +215,6 @@ fn footnotes(text: &str, _unconverted: &mut Vec<String>) -> (String, Vec<String>
         }
     }
     (out, refs)
-}
-
-/// `{{…}}` (nested, multi-line) become a visible quoted block naming the template; an unclosed
-/// one stays as written, as MediaWiki shows it. Braces are ASCII, so the scan runs over bytes.
-fn templates(text: &str, unconverted: &mut Vec<String>) -> String {
-    let b = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let (mut copied, mut from) = (0, 0);
-    while let Some(k) = memchr::memmem::find(&b[from..], b"{{") {
-        let i = from + k;
-        // `{{{x}}}` is a parameter, shown as written outside a template.
-        if b.get(i + 2) == Some(&b'{') {
-            from = memchr::memmem::find(&b[i + 3..], b"}}}").map_or(b.len(), |e| i + 3 + e + 3);
-            continue;
-        }
-        let (mut depth, mut j) = (0, i);
-        while j + 1 < b.len() {
-            match &b[j..j + 2] {
-                b"{{" => {
-                    depth += 1;
-                    j += 2;
-                }
-                b"}}" => {
-                    depth -= 1;
-                    j += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                }
-                _ => j += 1,
-            }
-        }
-        if depth != 0 {
-            break;
-        }
-        out.push_str(&text[copied..i]);
-        let inner = &text[i + 2..j - 2];
-        let name = inner.split('|').next().unwrap_or("").trim();
-        unconverted.push(format!("template {{{{{name}}}}}"));
-        let shown = inner.split_whitespace().collect::<Vec<_>>().join(" ");
-        out.push_str(&format!("\n> 〔テンプレート: {shown}〕\n"));
-        (copied, from) = (j, j);
-    }
-    out.push_str(&text[copied..]);
-    out
 }
 
 fn convert_line(line: &str, unconverted: &mut Vec<String>) -> String {
@@ -421,7 +387,7 @@ fn escape_markdown(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// `<nowiki>…</nowiki>`: what is inside shows as written. Its markup characters become character
 /// references, which neither the rest of the conversion nor Markdown reads as markup.
-fn nowiki(text: &str) -> std::borrow::Cow<'_, str> {
+pub(super) fn nowiki(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.contains("<nowiki>") {
         return std::borrow::Cow::Borrowed(text);
     }

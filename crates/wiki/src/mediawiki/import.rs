@@ -9,6 +9,8 @@
 //! the newest text once per page.
 
 use super::convert::{Converted, Converter, convert_or_keep, redirect_target};
+use super::templates::Templates;
+use std::sync::Arc;
 use super::reader::{self, MwPage, MwRevision};
 use crate::model::{Page, title_key};
 use crate::store;
@@ -37,7 +39,14 @@ pub struct Report {
     pub dangling_redirects: Vec<(String, String)>,
     /// (title, construct) kept as text rather than rendered.
     pub unconverted: Vec<(String, String)>,
+    /// Templates of the export, read to expand the pages' calls (not imported as pages).
+    pub templates: Vec<String>,
 }
+
+/// MediaWiki's template namespace.
+const TEMPLATE_NS: i64 = 10;
+/// Pages that wait for a template defined later in the dump, at most (their wikitext).
+const DEFERRED_BYTES: usize = 256 * 1024 * 1024;
 
 impl Report {
     pub fn text(&self) -> String {
@@ -56,6 +65,7 @@ impl Report {
             arrow(&self.same_title_redirects),
         );
         section(&mut s, "redirects whose target is not in Kumiai, kept as ordinary pages / 転送先がないため通常のページとして取り込んだ転送", arrow(&self.dangling_redirects));
+        section(&mut s, "templates read and expanded where pages call them / 展開に使ったテンプレート", self.templates.clone());
         section(&mut s, "pages outside the article namespace, not imported / 記事以外の名前空間", self.other_namespaces.iter().map(|(ns, t)| format!("[ns {ns}] {t}")).collect());
         section(&mut s, "kept as text, not rendered / 変換できず文字のまま残したもの", colon(&self.unconverted));
         s
@@ -110,10 +120,10 @@ struct Parsed {
 }
 
 /// Sorts a page's revisions oldest first and converts each (lines shared between revisions are
-/// converted once).
-fn parse(mut page: MwPage, dbname: Option<String>) -> Parsed {
+/// converted once), expanding the export's templates.
+fn parse(mut page: MwPage, dbname: Option<String>, templates: &Arc<Templates>) -> Parsed {
     page.revisions.sort_by(|a, b| a.timestamp.cmp(&b.timestamp).then(a.id.cmp(&b.id)));
-    let mut converter = Converter::default();
+    let mut converter = Converter::for_page(templates.clone(), &page.title);
     let converted = if page.ns == 0 { page.revisions.iter().map(|r| convert_or_keep(&mut converter, &r.text)).collect() } else { vec![] };
     Parsed { page, converted, dbname }
 }
@@ -222,10 +232,33 @@ pub async fn run(db: &Db, viewer: &Viewer, path: &Path, reach: Reach, progress: 
     // Reading, parsing and converting run on their own thread, a few pages ahead of the writes.
     let (pages, mut parsed) = tokio::sync::mpsc::channel::<anyhow::Result<Parsed>>(4);
     let reading = std::thread::spawn(move || {
+        // Templates are expanded from the export itself. A page that calls one not read yet waits
+        // (up to DEFERRED_BYTES of them) until the end of the dump, where every template is known.
+        let mut templates = Arc::new(Templates::default());
+        let mut deferred: Vec<MwPage> = vec![];
+        let mut deferred_bytes = 0;
         loop {
             let next = match dump.next_page() {
-                Ok(Some(page)) => Ok(parse(page, dump.dbname.clone())),
-                Ok(None) => return,
+                Ok(Some(page)) if page.ns == TEMPLATE_NS => {
+                    if let Some(latest) = page.revisions.iter().max_by(|a, b| a.timestamp.cmp(&b.timestamp).then(a.id.cmp(&b.id))) {
+                        Arc::make_mut(&mut templates).add(&page.title, &latest.text);
+                    }
+                    Ok(Parsed { page, converted: vec![], dbname: dump.dbname.clone() })
+                }
+                Ok(Some(page)) if page.ns == 0 && deferred_bytes < DEFERRED_BYTES && page.revisions.iter().any(|r| templates.lacks_any(&r.text)) => {
+                    deferred_bytes += page.revisions.iter().map(|r| r.text.len()).sum::<usize>();
+                    deferred.push(page);
+                    continue;
+                }
+                Ok(Some(page)) => Ok(parse(page, dump.dbname.clone(), &templates)),
+                Ok(None) => {
+                    for page in deferred {
+                        if pages.blocking_send(Ok(parse(page, dump.dbname.clone(), &templates))).is_err() {
+                            return;
+                        }
+                    }
+                    return;
+                }
                 Err(e) => Err(e),
             };
             let failed = next.is_err();
@@ -243,6 +276,10 @@ pub async fn run(db: &Db, viewer: &Viewer, path: &Path, reach: Reach, progress: 
             report.source = next.dbname.clone().unwrap_or_else(|| path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default());
         }
         let page = &next.page;
+        if page.ns == TEMPLATE_NS {
+            report.templates.push(page.title.clone());
+            continue;
+        }
         if page.ns != 0 {
             report.other_namespaces.push((page.ns, page.title.clone()));
             continue;

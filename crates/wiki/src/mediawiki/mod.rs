@@ -4,3 +4,4 @@ mod bz2;
 pub mod convert;
 pub mod import;
 pub mod reader;
+pub mod templates;
