@@ -34,6 +34,10 @@ const MARK: &str = "#~link~";
 
 const CATEGORY_PREFIXES: [&str; 4] = ["カテゴリ:", "カテゴリー:", "Category:", "分類:"];
 
+/// The title prefix of the page that describes a category (`カテゴリ:金属労協`), shown above the
+/// category's list.
+pub const CATEGORY_PAGE_PREFIX: &str = "カテゴリ:";
+
 fn options() -> Options<'static> {
     let mut o = Options::default();
     o.extension.table = true;

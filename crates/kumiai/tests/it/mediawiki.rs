@@ -66,6 +66,12 @@ async fn renders_a_real_mediawikis_export_without_escaped_tags(app: &TestApp) {
         assert!(text.contains(shown), "{shown} in {text}");
     }
     assert!(!html.contains("〔テンプレート"), "{html}");
+    // A category page's text is shown above the category's list, with its links.
+    let category = anon.get("/wiki?category=%E9%87%91%E5%B1%9E%E5%8A%B4%E5%8D%94").await.body;
+    let about = category.find("category-about").expect("a description");
+    assert!(category[about..].contains("<abbr title=\"Japan Council of Metalworkers' Unions\">JCM</abbr>") || category[about..].contains("<abbr title=\"Japan Council of Metalworkers&#39; Unions\">JCM</abbr>") || category[about..].contains("JCM</abbr>"), "{category}");
+    assert!(category.contains("href=\"/wiki?category=%E6%98%A5%E5%AD%A3%E7%94%9F%E6%B4%BB%E9%97%98%E4%BA%89\""), "[[:カテゴリ:春季生活闘争]] links the category: {category}");
+    assert!(category[about..].contains("国際連帯"), "its pages are listed after it");
     assert!(kbd >= 20, "keys, written as <kbd> or through the キー template, render as keys: {kbd}");
     assert!(tables >= 8, "tables render as tables, each in a scrolling box: {tables}");
 }
@@ -145,12 +151,12 @@ async fn imports_japanese_history_idempotently(app: &TestApp) {
     assert_eq!((first.pages_created, first.revisions_imported), (1, 3));
     let full = bz2(&dir, "full.xml.bz2", &japanese_dump(&[&team_page(), &other_pages()]));
     let rest = import::run(&app.db, &viewer, &full, Reach::Public, |_| {}).await.unwrap();
-    assert_eq!((rest.pages_created, rest.revisions_imported, rest.revisions_skipped, rest.redirects), (3, 3, 3, 1), "{}", rest.text());
+    assert_eq!((rest.pages_created, rest.revisions_imported, rest.revisions_skipped, rest.redirects), (4, 4, 3, 1), "{}", rest.text());
     assert_eq!(rest.same_title_redirects, [("ﾀｲの紛争".to_string(), "タイの紛争".to_string())]);
     assert_eq!(rest.dangling_redirects, [("古い題名".to_string(), "存在しないページ".to_string())]);
     assert!(rest.refused.is_empty(), "{:?}", rest.refused);
     assert!(rest.text().contains("古い題名 → 存在しないページ"));
-    assert_eq!(rest.other_namespaces, [(14, "カテゴリ:タイ".to_string())]);
+    assert!(rest.other_namespaces.is_empty(), "the category page is the category's description: {:?}", rest.other_namespaces);
     assert!(first.unconverted.iter().any(|(t, w)| t == "TEAMタイ金属労連" && w.contains("労組情報")), "{:?}", first.unconverted);
     let pages_before = count(app, "SELECT COUNT(*) FROM wiki_pages").await;
     let revisions_before = count(app, "SELECT COUNT(*) FROM wiki_revisions").await;
@@ -168,7 +174,8 @@ async fn imports_japanese_history_idempotently(app: &TestApp) {
     assert!(page.contains(&format!("href=\"/wiki/page/{}\"", dispute.id)) && page.contains("<div class=\"table-wrap\"><table") && page.contains("〔テンプレート: 労組情報|国=タイ〕"), "{page}");
     let redirect = self::page(app, "タイ紛争").await;
     assert_eq!(redirect.redirect_to, Some(dispute.id));
-    assert!(anon.get("/wiki?category=%E3%82%BF%E3%82%A4").await.body.contains("TEAMタイ金属労連"));
+    let category = anon.get("/wiki?category=%E3%82%BF%E3%82%A4").await.body;
+    assert!(category.contains("TEAMタイ金属労連") && category.contains("タイ関係のページ。"), "the list under its description: {category}");
 }
 
 /// A cut-off or corrupted download ends the import with an error naming the damage; it never

@@ -331,7 +331,14 @@ pub fn inline(text: &str, unconverted: &mut Vec<String>) -> String {
         };
         let inner = &after[..end];
         let target = inner.split('|').next().unwrap_or("").trim();
-        if let Some(c) = CATEGORY_NS.iter().find_map(|p| target.strip_prefix(p)) {
+        if let Some(linked) = target.strip_prefix(':') {
+            // `[[:カテゴリ:X]]` links to a category (or a file) instead of filing the page in it.
+            let label = inner.split_once('|').map_or(linked, |(_, l)| l).trim();
+            match CATEGORY_NS.iter().find_map(|p| linked.strip_prefix(p)) {
+                Some(c) => out.push_str(&format!("[{label}](/wiki?category={})", kumiai_platform::text::percent_encode(c.trim()))),
+                None => out.push_str(&format!("[[{}|{label}]]", linked.trim())),
+            }
+        } else if let Some(c) = CATEGORY_NS.iter().find_map(|p| target.strip_prefix(p)) {
             out.push_str(&format!("[[カテゴリ:{}]]", c.trim()));
         } else if let Some(f) = FILE_NS.iter().find_map(|p| target.strip_prefix(p)) {
             unconverted.push(format!("file [[{target}]]"));

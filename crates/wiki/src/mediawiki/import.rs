@@ -45,6 +45,26 @@ pub struct Report {
 
 /// MediaWiki's template namespace.
 const TEMPLATE_NS: i64 = 10;
+/// Category pages hold the category's description: imported as the page `カテゴリ:名前`, which the
+/// category's list shows above its pages.
+const CATEGORY_NS: i64 = 14;
+
+/// Articles and category descriptions are imported as pages.
+fn imported_ns(ns: i64) -> bool {
+    ns == 0 || ns == CATEGORY_NS
+}
+
+/// A page's title in Kumiai: a category page under the one Japanese prefix whatever the wiki's
+/// language (`Category:X` → `カテゴリ:X`).
+fn kumiai_title(page: &MwPage) -> String {
+    let title = crate::model::clean_title(&page.title);
+    if page.ns == CATEGORY_NS {
+        let name = title.split_once(':').map_or(title.as_str(), |(_, n)| n).trim();
+        format!("{}{name}", crate::render::CATEGORY_PAGE_PREFIX)
+    } else {
+        title
+    }
+}
 /// Pages that wait for a template defined later in the dump, at most (their wikitext).
 const DEFERRED_BYTES: usize = 256 * 1024 * 1024;
 
@@ -124,7 +144,7 @@ struct Parsed {
 fn parse(mut page: MwPage, dbname: Option<String>, templates: &Arc<Templates>) -> Parsed {
     page.revisions.sort_by(|a, b| a.timestamp.cmp(&b.timestamp).then(a.id.cmp(&b.id)));
     let mut converter = Converter::for_page(templates.clone(), &page.title);
-    let converted = if page.ns == 0 { page.revisions.iter().map(|r| convert_or_keep(&mut converter, &r.text)).collect() } else { vec![] };
+    let converted = if imported_ns(page.ns) { page.revisions.iter().map(|r| convert_or_keep(&mut converter, &r.text)).collect() } else { vec![] };
     Parsed { page, converted, dbname }
 }
 
@@ -139,7 +159,7 @@ async fn import_page(db: &Db, viewer: &Viewer, source: &str, parsed: Parsed, rea
     if fresh.is_empty() {
         return Ok(());
     }
-    let title = crate::model::clean_title(&page.title);
+    let title = kumiai_title(page);
     if mapped.is_none() && store::title_taken(db, &title).await? {
         report.refused.push((title, "a Kumiai page with this title exists / 同じ題名のページが既にある".into()));
         return Ok(());
@@ -245,7 +265,7 @@ pub async fn run(db: &Db, viewer: &Viewer, path: &Path, reach: Reach, progress: 
                     }
                     Ok(Parsed { page, converted: vec![], dbname: dump.dbname.clone() })
                 }
-                Ok(Some(page)) if page.ns == 0 && deferred_bytes < DEFERRED_BYTES && page.revisions.iter().any(|r| templates.lacks_any(&r.text)) => {
+                Ok(Some(page)) if imported_ns(page.ns) && deferred_bytes < DEFERRED_BYTES && page.revisions.iter().any(|r| templates.lacks_any(&r.text)) => {
                     deferred_bytes += page.revisions.iter().map(|r| r.text.len()).sum::<usize>();
                     deferred.push(page);
                     continue;
@@ -280,7 +300,7 @@ pub async fn run(db: &Db, viewer: &Viewer, path: &Path, reach: Reach, progress: 
             report.templates.push(page.title.clone());
             continue;
         }
-        if page.ns != 0 {
+        if !imported_ns(page.ns) {
             report.other_namespaces.push((page.ns, page.title.clone()));
             continue;
         }
@@ -294,7 +314,7 @@ pub async fn run(db: &Db, viewer: &Viewer, path: &Path, reach: Reach, progress: 
             progress(&report);
             continue;
         }
-        let title = crate::model::clean_title(&page.title);
+        let title = kumiai_title(page);
         let source = report.source.clone();
         import_page(db, viewer, &source, next, reach, &mut authors, &mut report).await?;
         if let Some(t) = target {

@@ -113,6 +113,8 @@ struct IndexBody<'a> {
     q: &'a ListQuery,
     rows: Vec<Visible<PageRow>>,
     total: Total,
+    /// The category's description page and its HTML for this reader.
+    about: Option<(PageId, String)>,
     can_create: bool,
     kinds: Vec<(&'static str, &'static str)>,
 }
@@ -127,7 +129,15 @@ async fn index(ctx: Ctx, QueryParams(q): QueryParams<ListQuery>) -> AppResult<Re
     let (rows, total) = store::list(ctx.db(), &ctx.viewer, &q, ctx.now).await?;
     let l = ctx.lang;
     let title = if q.category.is_empty() { "JCMpedia".to_string() } else { format!("{}: {}", l.t("カテゴリ", "Category"), q.category) };
-    let body = IndexBody { l, q: &q, rows, total, can_create: ctx.viewer.has_role(Role::Editor), kinds: PageKind::ALL.iter().map(|k| (k.as_str(), k.label(l))).collect() };
+    // The category's description: the page `カテゴリ:名前`, if the reader may see it.
+    let about = match q.category.trim() {
+        "" => None,
+        c => match store::find_by_title(ctx.db(), &ctx.viewer, &format!("{}{c}", crate::render::CATEGORY_PAGE_PREFIX), ctx.now).await? {
+            Some(p) if p.deleted_at.is_none() => Some((p.id, render_for(&ctx, p.revision_id, &p.body).await?.1)),
+            _ => None,
+        },
+    };
+    let body = IndexBody { l, q: &q, rows, total, about, can_create: ctx.viewer.has_role(Role::Editor), kinds: PageKind::ALL.iter().map(|k| (k.as_str(), k.label(l))).collect() };
     let crumbs = if q.category.is_empty() { vec![Crumb::here("JCMpedia")] } else { vec![crumb(&ctx), Crumb::here(&title)] };
     Ok(render_page(&ctx, &title, &crumbs, &body))
 }
