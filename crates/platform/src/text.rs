@@ -136,6 +136,23 @@ pub fn unix_newlines(s: &str) -> std::borrow::Cow<'_, str> {
     if s.contains('\r') { std::borrow::Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n")) } else { std::borrow::Cow::Borrowed(s) }
 }
 
+/// Short forms people type for words in organisations' names, and the long forms they stand for.
+pub const SHORT_FORMS: [(&str, &str); 1] = [("労組", "労働組合")];
+
+/// A search word as typed, and with a short form written out (東海精機労組 → 東海精機労働組合) or a
+/// long form shortened, so either finds a name written the other way.
+pub fn spellings(word: &str) -> Vec<String> {
+    let mut out = vec![word.to_string()];
+    for (short, long) in SHORT_FORMS {
+        if word.contains(long) {
+            out.push(word.replace(long, short));
+        } else if word.contains(short) {
+            out.push(word.replace(short, long));
+        }
+    }
+    out
+}
+
 /// Width-folded (NFKC) and trimmed: "１５，５００" → "15,500".
 pub fn fold(s: &str) -> String {
     s.nfkc().collect::<String>().trim().to_string()

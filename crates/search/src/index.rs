@@ -22,7 +22,7 @@ use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
 use tantivy::{DocAddress, DocId, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score, SegmentReader, TantivyDocument, Term};
 
 /// Bumped when the schema or the analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: &str = "kumiai-search-3";
+pub const SCHEMA_VERSION: &str = "kumiai-search-4";
 
 /// The writer's memory budget, per what it does.
 #[derive(Clone, Copy, Debug)]
@@ -181,6 +181,24 @@ fn schema() -> (Schema, Fields) {
     (b.build(), f)
 }
 
+/// Facet code → name for the modules and kinds already in the index (from the fields' terms), so
+/// that facets read as names after a restart too, not as codes.
+fn stored_names(reader: &IndexReader, fields: &[Field]) -> anyhow::Result<HashMap<i64, String>> {
+    let mut names = HashMap::new();
+    for segment in reader.searcher().segment_readers() {
+        for field in fields {
+            let inverted = segment.inverted_index(*field)?;
+            let mut terms = inverted.terms().stream()?;
+            while terms.advance() {
+                if let Ok(name) = std::str::from_utf8(terms.key()) {
+                    names.insert(code(name), name.to_string());
+                }
+            }
+        }
+    }
+    Ok(names)
+}
+
 /// A stable small code for a facet string (module or kind), for the fast columns.
 fn code(s: &str) -> i64 {
     // FNV-1a, folded to 62 bits: stable across runs and versions.
@@ -226,8 +244,9 @@ impl SearchIndex {
             TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(40)).filter(LowerCaser).filter(Stemmer::default()).build(),
         );
         let writer = index.writer_with_num_threads(1, Writing::Follow.bytes())?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok((SearchIndex { index, reader, writer: Mutex::new(Some(writer)), fields, morph, names: Mutex::default() }, fresh))
+        let reader: IndexReader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let names = Mutex::new(stored_names(&reader, &[fields.module, fields.kind])?);
+        Ok((SearchIndex { index, reader, writer: Mutex::new(Some(writer)), fields, morph, names }, fresh))
     }
 
     fn create(dir: &Path, schema: &Schema) -> anyhow::Result<Index> {
@@ -358,43 +377,47 @@ impl SearchIndex {
     fn text_query(&self, text: &str, analysis: Analysis) -> Option<Box<dyn Query>> {
         let f = self.fields;
         let mut musts: Vec<(Occur, Box<dyn Query>)> = vec![];
-        for word in text.split_whitespace() {
+        for typed in text.split_whitespace() {
             let mut shoulds: Vec<(Occur, Box<dyn Query>)> = vec![];
-            let mut add = |field: Field, tokens: Vec<String>, boost: f32| {
-                let terms: Vec<Term> = tokens.iter().map(|t| Term::from_field_text(field, t)).collect();
-                let q: Box<dyn Query> = match terms.len() {
-                    0 => return,
-                    1 => Box::new(TermQuery::new(terms[0].clone(), IndexRecordOption::WithFreqs)),
-                    _ => Box::new(PhraseQuery::new(terms)),
+            // The word as typed, and with a short form written out (労組 → 労働組合) or back.
+            for spelling in kumiai_platform::text::spellings(typed) {
+                let word = spelling.as_str();
+                let mut add = |field: Field, tokens: Vec<String>, boost: f32| {
+                    let terms: Vec<Term> = tokens.iter().map(|t| Term::from_field_text(field, t)).collect();
+                    let q: Box<dyn Query> = match terms.len() {
+                        0 => return,
+                        1 => Box::new(TermQuery::new(terms[0].clone(), IndexRecordOption::WithFreqs)),
+                        _ => Box::new(PhraseQuery::new(terms)),
+                    };
+                    shoulds.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
                 };
-                shoulds.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
-            };
-            let morph = self.morph.words(word);
-            let bi = BigramTokenizer::words(word);
-            let en: Vec<String> = {
-                let mut a = self.index.tokenizers().get("en_stem").expect("registered");
-                let mut s = a.token_stream(word);
-                let mut v = vec![];
-                while s.advance() {
-                    v.push(s.token().text.clone());
+                let morph = self.morph.words(word);
+                let bi = BigramTokenizer::words(word);
+                let en: Vec<String> = {
+                    let mut a = self.index.tokenizers().get("en_stem").expect("registered");
+                    let mut s = a.token_stream(word);
+                    let mut v = vec![];
+                    while s.advance() {
+                        v.push(s.token().text.clone());
+                    }
+                    v
+                };
+                let combined = analysis == Analysis::Combined;
+                if combined {
+                    add(f.title_ja, morph.clone(), 6.0);
+                    add(f.body_ja, morph, 3.0);
                 }
-                v
-            };
-            let combined = analysis == Analysis::Combined;
-            if combined {
-                add(f.title_ja, morph.clone(), 6.0);
-                add(f.body_ja, morph, 3.0);
-            }
-            add(f.title, bi.clone(), 2.0);
-            add(f.body, bi, 1.0);
-            if combined && !word.chars().any(is_cjk) {
-                add(f.title_en, en.clone(), 2.0);
-                add(f.body_en, en, 1.0);
-            }
-            let content = if combined { self.morph.content_words(word) } else { vec![] };
-            if content.len() >= 2 {
-                let each: Vec<(Occur, Box<dyn Query>)> = content.iter().map(|w| (Occur::Must, self.content_word_query(w))).collect();
-                shoulds.push((Occur::Should, Box::new(BooleanQuery::new(each))));
+                add(f.title, bi.clone(), 2.0);
+                add(f.body, bi, 1.0);
+                if combined && !word.chars().any(is_cjk) {
+                    add(f.title_en, en.clone(), 2.0);
+                    add(f.body_en, en, 1.0);
+                }
+                let content = if combined { self.morph.content_words(word) } else { vec![] };
+                if content.len() >= 2 {
+                    let each: Vec<(Occur, Box<dyn Query>)> = content.iter().map(|w| (Occur::Must, self.content_word_query(w))).collect();
+                    shoulds.push((Occur::Should, Box::new(BooleanQuery::new(each))));
+                }
             }
             if shoulds.is_empty() {
                 continue;

@@ -100,21 +100,25 @@ impl Tokenizer for MorphTokenizer {
 
 /// Overlapping character bigrams over runs of Japanese characters (a run of one character is
 /// kept as a unigram), and whole words over other letters and digits. Positions advance one per
-/// token, so a phrase of bigrams matches exactly the substring.
+/// bigram, so a phrase of bigrams matches exactly the substring. The index also holds each
+/// Japanese character on its own, at the position of the bigram it starts (the last one at the
+/// run's last bigram): a one-character query (球) then finds it inside words (球面, 地球).
 #[derive(Clone, Default)]
 pub struct BigramTokenizer;
 
 impl BigramTokenizer {
+    /// The query's terms: bigrams only, so a phrase of them is the typed text.
     pub fn words(text: &str) -> Vec<String> {
-        bigrams(text).into_iter().map(|t| t.text).collect()
+        bigrams(text, false).into_iter().map(|t| t.text).collect()
     }
 }
 
-fn bigrams(text: &str) -> Vec<Token> {
+fn bigrams(text: &str, unigrams: bool) -> Vec<Token> {
     let n = normalize(text);
     let chars: Vec<(usize, char)> = n.text.char_indices().collect();
     let end_of = |i: usize| chars.get(i + 1).map(|c| c.0).unwrap_or(n.text.len());
     let mut out: Vec<Token> = vec![];
+    let mut pos = 0;
     let mut i = 0;
     while i < chars.len() {
         let (start, c) = chars[i];
@@ -124,11 +128,19 @@ fn bigrams(text: &str) -> Vec<Token> {
                 j += 1;
             }
             if i == j {
-                out.push(token(c.to_string(), n.to_original(start), n.to_original(end_of(i)), out.len()));
+                out.push(token(c.to_string(), n.to_original(start), n.to_original(end_of(i)), pos));
+                pos += 1;
             }
             for k in i..j {
+                if unigrams {
+                    out.push(token(chars[k].1.to_string(), n.to_original(chars[k].0), n.to_original(end_of(k)), pos));
+                }
                 let text: String = [chars[k].1, chars[k + 1].1].iter().collect();
-                out.push(token(text, n.to_original(chars[k].0), n.to_original(end_of(k + 1)), out.len()));
+                out.push(token(text, n.to_original(chars[k].0), n.to_original(end_of(k + 1)), pos));
+                pos += 1;
+            }
+            if unigrams && j > i {
+                out.push(token(chars[j].1.to_string(), n.to_original(chars[j].0), n.to_original(end_of(j)), pos - 1));
             }
             i = j + 1;
         } else if c.is_alphanumeric() {
@@ -137,7 +149,8 @@ fn bigrams(text: &str) -> Vec<Token> {
                 j += 1;
             }
             let word = &n.text[start..end_of(j)];
-            out.push(token(word.to_string(), n.to_original(start), n.to_original(end_of(j)), out.len()));
+            out.push(token(word.to_string(), n.to_original(start), n.to_original(end_of(j)), pos));
+            pos += 1;
             i = j + 1;
         } else {
             i += 1;
@@ -149,7 +162,7 @@ fn bigrams(text: &str) -> Vec<Token> {
 impl Tokenizer for BigramTokenizer {
     type TokenStream<'a> = Tokens;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
-        Tokens { tokens: bigrams(text), next: 0 }
+        Tokens { tokens: bigrams(text, true), next: 0 }
     }
 }
 
@@ -160,11 +173,16 @@ mod tests {
     #[test]
     fn bigrams_with_positions_and_offsets() {
         let text = "東京都のＪＣＭ労組";
-        let t = bigrams(text);
+        let t = bigrams(text, false);
         let words: Vec<&str> = t.iter().map(|t| t.text.as_str()).collect();
         assert_eq!(words, ["東京", "京都", "都の", "jcm", "労組"]);
         assert_eq!(t.iter().map(|t| t.position).collect::<Vec<_>>(), [0, 1, 2, 3, 4]);
         assert_eq!(&text[t[3].offset_from..t[3].offset_to], "ＪＣＭ");
         assert_eq!(BigramTokenizer::words("列"), ["列"]);
+        // The index side adds each character at the position of its bigram: phrases still line up.
+        let t = bigrams(text, true);
+        let at: Vec<(&str, usize)> = t.iter().map(|t| (t.text.as_str(), t.position)).collect();
+        assert_eq!(at, [("東", 0), ("東京", 0), ("京", 1), ("京都", 1), ("都", 2), ("都の", 2), ("の", 2), ("jcm", 3), ("労", 4), ("労組", 4), ("組", 4)]);
+        assert_eq!(&text[t[6].offset_from..t[6].offset_to], "の");
     }
 }

@@ -261,6 +261,17 @@ async fn suggest(ctx: Ctx, QueryParams(p): QueryParams<Params>) -> AppResult<Jso
         org_names(&ctx, &[]).await?;
         return Ok(Json(json!([])));
     }
-    let found = run(&ctx, &p, 8).await?;
-    Ok(Json(json!(found.hits.iter().map(|h| json!({"title": h.title, "url": h.url})).collect::<Vec<_>>())))
+    // Titles that hold what was typed (width and case folded: ｽﾎﾟ finds スポーツ), best first among
+    // the reader's matches; a page found by its text alone is no title suggestion.
+    let found = run(&ctx, &p, SUGGEST_POOL).await?;
+    let typed = fold_for_suggest(&p.q);
+    let titles = found.hits.iter().filter(|h| fold_for_suggest(&h.title).contains(&typed)).take(8);
+    Ok(Json(json!(titles.map(|h| json!({"title": h.title, "url": h.url})).collect::<Vec<_>>())))
+}
+
+/// How many of the reader's best matches are looked through for titles that hold the words.
+const SUGGEST_POOL: usize = 100;
+
+fn fold_for_suggest(s: &str) -> String {
+    kumiai_platform::text::fold(s).to_lowercase().split_whitespace().collect()
 }

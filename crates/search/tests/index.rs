@@ -152,3 +152,36 @@ fn reach_in_the_query_agrees_with_can_see() {
         }
     }
 }
+
+#[test]
+fn facets_keep_their_names_after_a_restart() {
+    let dir = tempdir("restart");
+    {
+        let (idx, _) = SearchIndex::open(&dir, segmenter()).unwrap();
+        idx.upsert(&doc("a", "タイの労使紛争", "団体交渉は決裂した。", access(Reach::Public))).unwrap();
+        idx.commit(1).unwrap();
+    }
+    // A new process opens the index it left: nothing is indexed again.
+    let (idx, fresh) = SearchIndex::open(&dir, segmenter()).unwrap();
+    assert!(!fresh);
+    let r = idx.search(&hq(), &SearchQuery { text: "紛争".into(), limit: 10, facets: true, ..Default::default() }, 0).unwrap();
+    assert_eq!(r.facets.kind, [("topic".to_string(), 1)]);
+    assert_eq!(r.facets.module, [("wiki".to_string(), 1)]);
+    // Filtering by the name a facet shows finds the documents.
+    let r = idx.search(&hq(), &SearchQuery { text: "紛争".into(), limit: 10, kind: Some("topic".into()), ..Default::default() }, 0).unwrap();
+    assert_eq!(r.total, 1);
+}
+
+#[test]
+fn one_character_finds_it_inside_words_below_whole_words() {
+    let (idx, _) = SearchIndex::open(&tempdir("kanji"), segmenter()).unwrap();
+    idx.upsert(&doc("a", "球面の幾何", "球面と球体を扱う。", access(Reach::Public))).unwrap();
+    idx.upsert(&doc("b", "台風の目", "風が強い。", access(Reach::Public))).unwrap();
+    idx.upsert(&doc("c", "投げる", "球を投げる。", access(Reach::Public))).unwrap();
+    idx.commit(1).unwrap();
+    let keys = |text: &str| -> Vec<String> { idx.search(&hq(), &SearchQuery { text: text.into(), limit: 10, ..Default::default() }, 0).unwrap().hits.into_iter().map(|h| h.key).collect() };
+    assert_eq!(keys("球"), ["c", "a"], "the whole word first, then inside words");
+    assert_eq!(keys("風"), ["b"]);
+    assert_eq!(keys("球面"), ["a"], "two characters are a bigram as before");
+    assert!(keys("渦").is_empty());
+}

@@ -423,12 +423,17 @@ pub async fn list_filter(db: &Db, viewer: &Viewer, q: &ListQuery, now: i64) -> s
     let f = reach::filter(viewer, "o", ENTITY, now);
     let mut conds = vec![f.sql().to_string()];
     let mut binds: Vec<Val> = vec![];
-    if !q.q.trim().is_empty() {
-        binds.push(like_pattern(q.q.trim()).into());
-        let il = db.ilike();
-        conds.push(format!(
-            "(o.name_ja {il} $1 ESCAPE '\\' OR o.name_kana {il} $1 ESCAPE '\\' OR o.name_en {il} $1 ESCAPE '\\' OR o.code {il} $1 ESCAPE '\\')"
-        ));
+    // Each word (in any order) in a name, the reading or the code; a short form such as 労組 also
+    // finds the long one.
+    let il = db.ilike();
+    for word in q.q.split_whitespace().take(8) {
+        let mut any = vec![];
+        for spelling in kumiai_platform::text::spellings(word) {
+            binds.push(like_pattern(&spelling).into());
+            let n = binds.len();
+            any.push(format!("o.name_ja {il} ${n} ESCAPE '\\' OR o.name_kana {il} ${n} ESCAPE '\\' OR o.name_en {il} ${n} ESCAPE '\\' OR o.code {il} ${n} ESCAPE '\\'"));
+        }
+        conds.push(format!("({})", any.join(" OR ")));
     }
     if let Some(k) = q.kind {
         conds.push(format!("o.kind = '{}'", k.as_str()));

@@ -275,11 +275,13 @@ pub async fn list(db: &Db, viewer: &Viewer, q: &PeopleQuery, now: i64) -> sqlx::
     let of = reach::filter(viewer, "o", org::ENTITY, now);
     let mut conds = vec![f.sql().to_string()];
     let mut binds: Vec<Val> = vec![];
-    if !q.q.trim().is_empty() {
-        binds.push(like_pattern(q.q.trim()).into());
-        let il = db.ilike();
+    // Each word, in any order (山田 一郎 finds 山田 一郎 and 一郎 山田).
+    let il = db.ilike();
+    for word in q.q.split_whitespace().take(8) {
+        binds.push(like_pattern(word).into());
+        let n = binds.len();
         conds.push(format!(
-            "(x.name_kanji {il} $1 ESCAPE '\\' OR x.name_kana {il} $1 ESCAPE '\\' OR x.name_latin {il} $1 ESCAPE '\\' OR x.position_ja {il} $1 ESCAPE '\\')"
+            "(x.name_kanji {il} ${n} ESCAPE '\\' OR x.name_kana {il} ${n} ESCAPE '\\' OR x.name_latin {il} ${n} ESCAPE '\\' OR x.position_ja {il} ${n} ESCAPE '\\')"
         ));
     }
     if let Some(o) = q.org {

@@ -68,6 +68,25 @@ fn tiers_forms_and_conflicts_in_chromium() {
     anon.screenshot("02-organisations-anonymous");
     anon.goto(&format!("{base}/directory/organisations/{}", s.hidden_id));
     assert!(anon.text().contains("ページが見つかりません"));
+    // Search as you type: half-width ﾀｲ suggests TEAM（タイ）; choosing it opens the page.
+    anon.goto(&format!("{base}/search"));
+    anon.find("input[data-suggest]").type_text("ﾀｲ");
+    let started = std::time::Instant::now();
+    let options = loop {
+        let o = anon.script("return [...document.querySelectorAll('#kumiai-suggest option')].map(o => o.value)");
+        if o.as_array().is_some_and(|a| !a.is_empty()) || started.elapsed() > std::time::Duration::from_secs(10) {
+            break o;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert!(options.as_array().unwrap().iter().any(|o| o == "TEAM（タイ）"), "{options}");
+    // What the browser does when an option is picked: the value becomes it, then `input`.
+    anon.script("const i = document.querySelector('input[data-suggest]'); i.value = 'TEAM（タイ）'; i.dispatchEvent(new Event('input'));");
+    let started = std::time::Instant::now();
+    while !anon.url().ends_with(&format!("/wiki/page/{}", s.team_page)) && started.elapsed() < std::time::Duration::from_secs(10) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(anon.url().ends_with(&format!("/wiki/page/{}", s.team_page)), "the chosen title's page opens: {}", anon.url());
 
     // Each tier: the head-office-only union is visible to the head office alone.
     for (who, sees) in [("partner-viewer", false), ("ent-viewer", false), ("jaw-viewer", false), ("hq-admin", true)] {

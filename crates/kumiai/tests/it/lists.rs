@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use crate::common::TestApp;
 use kumiai_platform::db::{Total, count};
 
-on_both_backends!(lists_sort_page_and_filter, totals_are_exact_and_follow_writes);
+on_both_backends!(lists_sort_page_and_filter, totals_are_exact_and_follow_writes, filters_take_words_in_any_order_and_short_forms);
 
 async fn lists_sort_page_and_filter(app: &TestApp) {
     let mut s = app.login("hq-viewer").await;
@@ -52,4 +52,25 @@ async fn totals_are_exact_and_follow_writes(app: &TestApp) {
     assert_eq!(hq.get("/api/v1/organisations?per_page=1").await.json()["total"].as_i64().unwrap(), before + 1);
     let page = hq.get("/directory/organisations?q=総数確認").await;
     assert!(page.body.contains("総数確認労働組合") && page.body.contains("1 件"), "the list follows the write");
+}
+
+/// 東海 精機, 精機 東海 and 東海精機労組 all find 東海精機労働組合 (an enterprise union of the demo
+/// federation), in the list and in search.
+async fn filters_take_words_in_any_order_and_short_forms(app: &TestApp) {
+    let (id, name): (i64, String) = sqlx::query_as("SELECT id, name_ja FROM organisations WHERE kind = 'enterprise_union' AND name_ja LIKE '____%労働組合' ORDER BY id LIMIT 1")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let stem = name.strip_suffix("労働組合").unwrap();
+    let first: String = stem.chars().take(2).collect();
+    let rest: String = stem.chars().skip(2).collect();
+    let mut s = app.login("hq-viewer").await;
+    let enc = |q: &str| form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>();
+    for q in [format!("{first} {rest}"), format!("{rest}　{first}"), format!("{stem}労組"), format!("{rest} 労組")] {
+        let found = s.get(&format!("/api/v1/organisations?q={}&per_page=500", enc(&q))).await.json();
+        assert!(found["items"].as_array().unwrap().iter().any(|o| o["id"] == id), "{q} finds {name}: {found}");
+        assert!(found["items"].as_array().unwrap().iter().all(|o| o["name_ja"].as_str().unwrap().contains(&rest)), "{q}: only names with every word");
+    }
+    let hits = s.get(&format!("/api/v1/search?q={}", enc(&format!("{stem}労組")))).await.json();
+    assert!(hits["hits"].as_array().unwrap().iter().any(|h| h["title"].as_str().unwrap().starts_with(stem)), "search too: {hits}");
 }

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use crate::common::{Session, TestApp};
 use std::time::{Duration, Instant};
 
-on_both_backends!(search_respects_reach_per_tier, search_follows_writes, facets_never_name_hidden_organisations);
+on_both_backends!(search_respects_reach_per_tier, search_follows_writes, facets_never_name_hidden_organisations, suggestions_are_titles_holding_what_was_typed);
 
 fn enc(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
@@ -104,4 +104,21 @@ async fn facets_never_name_hidden_organisations(app: &TestApp) {
     // The head office sees the organisation facet.
     let api = hq.get(&format!("/api/v1/search?q={}", enc("公開太郎"))).await.json();
     assert_eq!(api["facets"]["organisation"][0]["name"], hidden.as_str());
+}
+
+/// Suggestions are titles that hold what was typed, in any width or case (ﾀｲ is タイ); a page
+/// that only mentions it in its text is no title suggestion.
+async fn suggestions_are_titles_holding_what_was_typed(app: &TestApp) {
+    let mut s = app.login("hq-viewer").await;
+    for typed in ["ﾀｲ", "タイ", "ｔｅａｍ"] {
+        let got = s.get(&format!("/api/v1/search/suggest?q={}", enc(typed))).await.json();
+        let titles: Vec<&str> = got.as_array().unwrap().iter().map(|h| h["title"].as_str().unwrap()).collect();
+        assert!(!titles.is_empty(), "{typed}: some suggestion");
+        let want = kumiai_platform::text::fold(typed).to_lowercase();
+        assert!(titles.iter().all(|t| kumiai_platform::text::fold(t).to_lowercase().contains(&want)), "{typed}: {titles:?}");
+        assert!(got.as_array().unwrap().iter().all(|h| h["url"].as_str().unwrap().starts_with('/')), "each with its page");
+    }
+    // 団体交渉 appears in the dispute record's text, not in any title.
+    let body_only = s.get(&format!("/api/v1/search/suggest?q={}", enc("団体交渉"))).await.json();
+    assert!(body_only.as_array().unwrap().iter().all(|h| h["title"].as_str().unwrap().contains("団体交渉")), "{body_only}");
 }

@@ -130,6 +130,10 @@ impl Browser {
     pub fn text(&self) -> String {
         self.call("POST", "/execute/sync", Some(json!({"script": "return document.body.innerText", "args": []}))).as_str().unwrap_or_default().to_string()
     }
+    /// Runs `js` (a function body) in the page and returns what it returns.
+    pub fn script(&self, js: &str) -> Value {
+        self.call("POST", "/execute/sync", Some(json!({"script": js, "args": []})))
+    }
     /// Waits (up to 10 s) until the page text contains `needle`; returns the text either way.
     pub fn wait_for_text(&self, needle: &str) -> String {
         let started = Instant::now();
