@@ -39,7 +39,13 @@ impl Record for MemberCount {
     const SELECT: &'static str = "SELECT c.id, c.org_id, c.fiscal_year, c.members, c.dues_paying, c.version, c.updated_at FROM member_counts c";
     const ALIAS: &'static str = "c";
     const ORG_REFS: &'static [&'static str] = &["org_id"];
-    type Key = Key;
+
+    const FIELD_LABELS: &'static [(&'static str, &'static str, &'static str)] = &[
+        ("org_id", "組織", "Organisation"),
+        ("fiscal_year", "年度", "Fiscal year"),
+        ("members", "組合員数", "Members"),
+        ("dues_paying", "会費納入人員", "Dues-paying members"),
+    ];    type Key = Key;
     fn version(&self) -> i64 {
         self.version
     }

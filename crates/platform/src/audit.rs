@@ -7,7 +7,7 @@ use crate::db::{Db, Tx};
 use crate::error::{AppError, AppResult};
 use crate::reach;
 use crate::record::{Record, Reachable, fetch_inner};
-use kumiai_core::{OrgId, Viewer, time::now_ms};
+use kumiai_core::{Lang, OrgId, Viewer, time::now_ms};
 use serde_json::Value;
 use sqlx::{AssertSqlSafe, FromRow};
 
@@ -388,14 +388,38 @@ impl AuditEntry {
         let show = |v: Option<&Value>| match v {
             None | Some(Value::Null) => String::new(),
             Some(Value::String(s)) => s.clone(),
+            Some(Value::Array(items)) => items.iter().map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string)).collect::<Vec<_>>().join(", "),
             Some(v) => v.to_string(),
         };
+        // Missing, null, "" and [] are all "empty": going from one to another is no change.
         keys.into_iter()
             .filter(|k| !matches!(k.as_str(), "version" | "updated_at"))
-            .filter(|k| b.get(*k) != a.get(*k))
             .map(|k| FieldChange { field: k.clone(), before: show(b.get(k)), after: show(a.get(k)) })
+            .filter(|c| c.before != c.after)
             .collect()
     }
+}
+
+/// What was done, in words.
+pub fn action_label(action: &str, lang: Lang) -> String {
+    let (ja, en) = match action {
+        "create" => ("作成", "created"),
+        "update" => ("更新", "changed"),
+        "archive" => ("アーカイブ", "archived"),
+        "restore" => ("復元", "restored"),
+        "delete" => ("削除", "deleted"),
+        "rename" => ("改名", "renamed"),
+        "redirect" => ("転送を設定", "made a redirect"),
+        "revert" => ("差し戻し", "reverted"),
+        "password" => ("パスワード変更", "changed the password"),
+        "disable" => ("利用停止", "disabled"),
+        "enable" => ("利用再開", "enabled"),
+        "issue" => ("発行", "issued"),
+        "revoke" => ("失効", "revoked"),
+        "transfer" => ("移管", "transferred"),
+        other => return other.to_string(),
+    };
+    lang.t(ja, en).to_string()
 }
 
 /// The history of one record, newest first. Callers decide first whether the reader may see it.

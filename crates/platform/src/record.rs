@@ -4,7 +4,7 @@
 //! writes and conflict reports are then written once, here and in `audit`, for every module.
 
 use crate::db::Db;
-use kumiai_core::{Access, OrgId};
+use kumiai_core::{Access, Lang, OrgId};
 use serde_json::Value;
 use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
@@ -41,6 +41,14 @@ pub trait Record: Identified + for<'r> sqlx::FromRow<'r, AnyRow> + Send + Sync +
     const ORG_REFS: &'static [&'static str] = &[];
     /// Whether records of this entity may be shared with named organisations.
     const SHARED: bool = false;
+    /// The snapshot's fields as people name them, (key, Japanese, English), in the order a history
+    /// lists them. A key not listed (a version, an internal id) is not shown to readers; a record
+    /// that lists none shows every key as it is.
+    const FIELD_LABELS: &'static [(&'static str, &'static str, &'static str)] = &[];
+    /// A snapshot value in words, where it is a code (an enum): `enterprise_union` → 単組.
+    fn present(_field: &str, _value: &str, _lang: Lang) -> Option<String> {
+        None
+    }
     /// A value only the owning crate can make: unchecked reads ([`fetch`]) ask for it, so no other
     /// crate can read the rows without going through the owner's API.
     type Key: 'static;

@@ -86,6 +86,26 @@ impl Record for Page {
     );
     const ALIAS: &'static str = "p";
     const ORG_REFS: &'static [&'static str] = &["org_id", "scope_org_id", "owner_org_id", "shared_with"];
+
+    const FIELD_LABELS: &'static [(&'static str, &'static str, &'static str)] = &[
+        ("title", "題名", "Title"),
+        ("kind", "種類", "Kind"),
+        ("org_id", "名簿の組織", "Directory organisation"),
+        ("person_id", "名簿の人物", "Directory person"),
+        ("revision_id", "版", "Revision"),
+        ("redirect_to", "転送先", "Redirects to"),
+        ("lang", "言語", "Language"),
+        ("master_id", "原文のページ", "Master page"),
+        ("reach", "情報到達範囲", "Reach"),
+        ("scope_org_id", "範囲を限定する組織", "Limited to"),
+        ("embargo_until", "解禁日時", "Embargo until"),
+        ("shared_with", "共有先", "Shared with"),
+        ("owner_org_id", "所有組織", "Owner"),
+        ("deleted_at", "削除", "Deleted"),
+    ];
+    fn present(field: &str, value: &str, lang: kumiai_core::Lang) -> Option<String> {
+        (field == "kind").then(|| PageKind::parse(value).map(|k| k.label(lang).to_string())).flatten()
+    }
     const SHARED: bool = true;
     type Key = crate::Key;
     fn version(&self) -> i64 {

@@ -60,6 +60,27 @@ impl Record for Organisation {
     const SHARED: bool = true;
     type Key = Key;
 
+    const FIELD_LABELS: &'static [(&'static str, &'static str, &'static str)] = &[
+        ("code", "組織コード", "Code"),
+        ("kind", "種別", "Kind"),
+        ("name_ja", "名称", "Name"),
+        ("name_kana", "よみ", "Reading"),
+        ("name_en", "英語名", "English name"),
+        ("parent_id", "上部組織", "Parent"),
+        ("company_id", "関連企業", "Company"),
+        ("country", "国", "Country"),
+        ("note", "備考", "Note"),
+        ("reach", "情報到達範囲", "Reach"),
+        ("scope_org_id", "範囲を限定する組織", "Limited to"),
+        ("embargo_until", "解禁日時", "Embargo until"),
+        ("shared_with", "共有先", "Shared with"),
+        ("owner_org_id", "所有組織", "Owner"),
+        ("archived_at", "アーカイブ", "Archived"),
+    ];
+    fn present(field: &str, value: &str, lang: kumiai_core::Lang) -> Option<String> {
+        (field == "kind").then(|| kumiai_core::OrgKind::parse(value).map(|k| k.label(lang).to_string())).flatten()
+    }
+
     fn version(&self) -> i64 {
         self.version
     }

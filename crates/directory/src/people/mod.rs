@@ -60,6 +60,29 @@ impl Record for Person {
     const ORG_REFS: &'static [&'static str] = &["org_id", "scope_org_id", "owner_org_id", "shared_with", "org", "scope"];
     const SHARED: bool = true;
     type Key = Key;
+
+    const FIELD_LABELS: &'static [(&'static str, &'static str, &'static str)] = &[
+        ("name_kanji", "氏名", "Name"),
+        ("name_kana", "よみ", "Reading"),
+        ("name_latin", "ローマ字", "Latin name"),
+        ("org_id", "所属組織", "Organisation"),
+        ("position_ja", "役職", "Position"),
+        ("position_en", "役職（英語）", "Position (English)"),
+        ("gender", "性別", "Gender"),
+        ("term_start", "任期開始", "Term from"),
+        ("term_end", "任期終了", "Term to"),
+        ("email", "メール", "E-mail"),
+        ("note", "備考", "Note"),
+        ("reach", "情報到達範囲", "Reach"),
+        ("scope_org_id", "範囲を限定する組織", "Limited to"),
+        ("embargo_until", "解禁日時", "Embargo until"),
+        ("shared_with", "共有先", "Shared with"),
+        ("owner_org_id", "所有組織", "Owner"),
+        ("archived_at", "アーカイブ", "Archived"),
+    ];
+    fn present(field: &str, value: &str, lang: kumiai_core::Lang) -> Option<String> {
+        (field == "gender").then(|| kumiai_core::Gender::parse(value).map(|g| g.label(lang).to_string())).flatten()
+    }
     fn version(&self) -> i64 {
         self.version
     }

@@ -162,7 +162,23 @@ async fn every_change_is_audited_and_the_log_is_hq_admin_only(app: &TestApp) {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let id = r.json()["id"].as_i64().unwrap();
     let detail = s.get(&format!("/directory/organisations/{id}")).await;
-    assert!(detail.body.contains("変更履歴") && detail.body.contains("jaw-editor") && detail.body.contains("create"), "the page shows its own history");
+    assert!(detail.body.contains("変更履歴") && detail.body.contains("jaw-editor") && detail.body.contains("作成"), "the page shows its own history");
+    // The history speaks the reader's words: labels, not column names; reach and kind in words;
+    // only what changed; no versions.
+    let v = s.get(&format!("/api/v1/organisations/{id}")).await.json()["version"].clone();
+    let r = s.json("PUT", &format!("/api/v1/organisations/{id}"), &serde_json::json!({"version": v, "name_ja": "監査テスト労働組合"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let page = s.get(&format!("/directory/organisations/{id}")).await.body;
+    let history = &page[page.find("class=\"history\"").unwrap()..];
+    let history = &history[..history.find("</section>").unwrap()];
+    for shown in ["更新", "名称", "<del>監査テスト労組</del>", "<ins>監査テスト労働組合</ins>", "傘下組合", "単組"] {
+        assert!(history.contains(shown), "{shown} in {history}");
+    }
+    for hidden in ["name_ja", "version", "enterprise_union", "affiliates", ">update<", "<del></del>"] {
+        assert!(!history.contains(hidden), "{hidden} in {history}");
+    }
+    let en = s.get_lang(&format!("/directory/organisations/{id}"), "en").await.body;
+    assert!(en.contains("<th scope=\"row\">Name</th>") && en.contains("changed"), "English labels");
     let mut hq = app.login("hq-admin").await;
     let log = hq.get("/admin/audit?actor=jaw-editor").await;
     assert_eq!(log.status, StatusCode::OK);

@@ -58,6 +58,18 @@ impl Record for User {
     const SELECT: &'static str = concat!("SELECT ", user_cols!(), " FROM users u JOIN organisations o ON o.id = u.org_id");
     const ALIAS: &'static str = "u";
     const ORG_REFS: &'static [&'static str] = &["org_id"];
+
+    const FIELD_LABELS: &'static [(&'static str, &'static str, &'static str)] = &[
+        ("login", "ログイン名", "Login"),
+        ("display_name", "表示名", "Display name"),
+        ("email", "メール", "E-mail"),
+        ("org_id", "所属組織", "Organisation"),
+        ("role", "役割", "Role"),
+        ("disabled_at", "利用停止", "Disabled"),
+    ];
+    fn present(field: &str, value: &str, lang: kumiai_core::Lang) -> Option<String> {
+        (field == "role").then(|| kumiai_core::Role::parse(value).map(|r| r.label(lang).to_string())).flatten()
+    }
     type Key = PlatformKey;
     fn version(&self) -> i64 {
         self.version

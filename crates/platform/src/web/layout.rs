@@ -230,7 +230,7 @@ impl FormErrors {
 #[template(path = "history.html")]
 struct HistoryBody<'a> {
     l: Lang,
-    rows: Vec<(String, &'a str, &'a str, Vec<crate::audit::FieldChange>)>,
+    rows: Vec<(String, &'a str, String, Vec<crate::audit::FieldChange>)>,
     with_values: bool,
 }
 
@@ -261,13 +261,47 @@ pub(crate) async fn history_of<R: crate::record::Record>(ctx: &Ctx, id: i64, wit
             if before { entries[i].before_json = text } else { entries[i].after_json = text }
         }
     }
-    Ok(history_html(ctx.lang, &entries, with_values))
+    Ok(history_html::<R>(ctx.lang, &entries, with_values))
 }
 
-fn history_html(l: Lang, entries: &[crate::audit::AuditEntry], with_values: bool) -> String {
+/// The changes of one entry as a reader reads them: the fields people know, by their label in
+/// the reader's language, with codes in words.
+pub fn labelled_changes<R: crate::record::Record>(l: Lang, changes: Vec<crate::audit::FieldChange>) -> Vec<crate::audit::FieldChange> {
+    let labelled = !R::FIELD_LABELS.is_empty();
+    let value = |field: &str, v: String| -> String {
+        if v.is_empty() {
+            return v;
+        }
+        if field == "reach"
+            && let Some(r) = kumiai_core::Reach::parse(&v)
+        {
+            return r.label(l).to_string();
+        }
+        match v.as_str() {
+            "true" => l.t("はい", "yes").to_string(),
+            "false" => l.t("いいえ", "no").to_string(),
+            _ => R::present(field, &v, l).unwrap_or(v),
+        }
+    };
+    let mut out: Vec<(usize, crate::audit::FieldChange)> = changes
+        .into_iter()
+        .filter_map(|c| {
+            let at = R::FIELD_LABELS.iter().position(|(k, _, _)| *k == c.field);
+            if labelled && at.is_none() {
+                return None;
+            }
+            let label = at.map(|i| l.t(R::FIELD_LABELS[i].1, R::FIELD_LABELS[i].2).to_string()).unwrap_or_else(|| c.field.clone());
+            Some((at.unwrap_or(usize::MAX), crate::audit::FieldChange { before: value(&c.field, c.before), after: value(&c.field, c.after), field: label }))
+        })
+        .collect();
+    out.sort_by_key(|(i, _)| *i);
+    out.into_iter().map(|(_, c)| c).collect()
+}
+
+fn history_html<R: crate::record::Record>(l: Lang, entries: &[crate::audit::AuditEntry], with_values: bool) -> String {
     let rows = entries
         .iter()
-        .map(|e| (kumiai_core::time::format_ms(e.at), e.actor.as_str(), e.action.as_str(), e.changes()))
+        .map(|e| (kumiai_core::time::format_ms(e.at), e.actor.as_str(), crate::audit::action_label(&e.action, l), labelled_changes::<R>(l, e.changes())))
         .collect();
     HistoryBody { l, rows, with_values }.render().unwrap_or_default()
 }

@@ -289,6 +289,12 @@ impl Session {
         self.send(req).await
     }
 
+    /// A GET from a browser set to `lang` (Accept-Language).
+    pub async fn get_lang(&mut self, path: &str, lang: &str) -> Reply {
+        let req = self.builder("GET", path).header(header::ACCEPT_LANGUAGE, lang).body(Body::empty()).unwrap();
+        self.send(req).await
+    }
+
     /// A form POST carrying the session's CSRF token.
     pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
         let csrf = self.csrf.clone();
