@@ -96,12 +96,6 @@ impl Record for Page {
         ("redirect_to", "転送先", "Redirects to"),
         ("lang", "言語", "Language"),
         ("master_id", "原文のページ", "Master page"),
-        ("reach", "情報到達範囲", "Reach"),
-        ("scope_org_id", "範囲を限定する組織", "Limited to"),
-        ("embargo_until", "解禁日時", "Embargo until"),
-        ("shared_with", "共有先", "Shared with"),
-        ("owner_org_id", "所有組織", "Owner"),
-        ("deleted_at", "削除", "Deleted"),
     ];
     fn present(field: &str, value: &str, lang: kumiai_core::Lang) -> Option<String> {
         (field == "kind").then(|| PageKind::parse(value).map(|k| k.label(lang).to_string())).flatten()

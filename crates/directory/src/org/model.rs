@@ -70,12 +70,6 @@ impl Record for Organisation {
         ("company_id", "関連企業", "Company"),
         ("country", "国", "Country"),
         ("note", "備考", "Note"),
-        ("reach", "情報到達範囲", "Reach"),
-        ("scope_org_id", "範囲を限定する組織", "Limited to"),
-        ("embargo_until", "解禁日時", "Embargo until"),
-        ("shared_with", "共有先", "Shared with"),
-        ("owner_org_id", "所有組織", "Owner"),
-        ("archived_at", "アーカイブ", "Archived"),
     ];
     fn present(field: &str, value: &str, lang: kumiai_core::Lang) -> Option<String> {
         (field == "kind").then(|| kumiai_core::OrgKind::parse(value).map(|k| k.label(lang).to_string())).flatten()

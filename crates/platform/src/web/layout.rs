@@ -264,8 +264,20 @@ pub(crate) async fn history_of<R: crate::record::Record>(ctx: &Ctx, id: i64, wit
     Ok(history_html::<R>(ctx.lang, &entries, with_values))
 }
 
+/// The fields every record with a reach has, labelled once for all of them.
+const COMMON_LABELS: &[(&str, &str, &str)] = &[
+    ("reach", "情報到達範囲", "Reach"),
+    ("scope_org_id", "範囲を限定する組織", "Limited to"),
+    ("embargo_until", "解禁日時", "Embargo until"),
+    ("shared_with", "共有先", "Shared with"),
+    ("owner_org_id", "所有組織", "Owner"),
+    ("archived_at", "アーカイブ", "Archived"),
+    ("deleted_at", "削除", "Deleted"),
+];
+
 /// The changes of one entry as a reader reads them: the fields people know, by their label in
-/// the reader's language, with codes in words.
+/// the reader's language, with codes in words. A record's own fields come first, in its order,
+/// then the reach fields.
 pub fn labelled_changes<R: crate::record::Record>(l: Lang, changes: Vec<crate::audit::FieldChange>) -> Vec<crate::audit::FieldChange> {
     let labelled = !R::FIELD_LABELS.is_empty();
     let value = |field: &str, v: String| -> String {
@@ -286,11 +298,12 @@ pub fn labelled_changes<R: crate::record::Record>(l: Lang, changes: Vec<crate::a
     let mut out: Vec<(usize, crate::audit::FieldChange)> = changes
         .into_iter()
         .filter_map(|c| {
-            let at = R::FIELD_LABELS.iter().position(|(k, _, _)| *k == c.field);
+            let labels = R::FIELD_LABELS.iter().chain(COMMON_LABELS);
+            let at = labels.clone().position(|(k, _, _)| *k == c.field);
             if labelled && at.is_none() {
                 return None;
             }
-            let label = at.map(|i| l.t(R::FIELD_LABELS[i].1, R::FIELD_LABELS[i].2).to_string()).unwrap_or_else(|| c.field.clone());
+            let label = at.and_then(|i| labels.clone().nth(i)).map(|(_, ja, en)| l.t(ja, en).to_string()).unwrap_or_else(|| c.field.clone());
             Some((at.unwrap_or(usize::MAX), crate::audit::FieldChange { before: value(&c.field, c.before), after: value(&c.field, c.after), field: label }))
         })
         .collect();
