@@ -14,7 +14,7 @@ pub mod reference;
 pub mod search;
 
 use kumiai_platform::migrate::Migration;
-use kumiai_platform::module::{Module, RecordUrl};
+use kumiai_platform::module::{EntityName, Module, RecordUrl};
 use kumiai_platform::web::{NavFor, NavItem};
 
 /// Unchecked reads of the directory's records are this crate's alone (see `Record::Key`).
@@ -40,9 +40,15 @@ pub fn module() -> Module {
         ],
         routes,
         openapi: api::openapi(),
+        title: ("名簿", "Directory"),
         record_urls: &[
             RecordUrl { prefix: "/directory/organisations/", entity: org::ENTITY },
             RecordUrl { prefix: "/directory/people/", entity: people::ENTITY },
+        ],
+        entities: &[
+            EntityName { entity: org::ENTITY, ja: "組織", en: "Organisation" },
+            EntityName { entity: people::ENTITY, ja: "人物", en: "Person" },
+            EntityName { entity: counts::ENTITY, ja: "組合員数", en: "Member count" },
         ],
         search: search::sources(),
         cli: vec![cli::command()],

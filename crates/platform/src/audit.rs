@@ -7,7 +7,7 @@ use crate::db::{Db, Tx};
 use crate::error::{AppError, AppResult};
 use crate::reach;
 use crate::record::{Record, Reachable, fetch_inner};
-use kumiai_core::{Lang, OrgId, Viewer, time::now_ms};
+use kumiai_core::{Lang, OrgId, Viewer, time, time::now_ms};
 use serde_json::Value;
 use sqlx::{AssertSqlSafe, FromRow};
 
@@ -373,6 +373,15 @@ pub struct FieldChange {
 }
 
 impl AuditEntry {
+    /// What the record was called in this entry (its name or title after the change, or before a
+    /// deletion), from the snapshot: the audit log names records without reading them again.
+    pub fn name(&self) -> Option<String> {
+        const NAME_KEYS: [&str; 7] = ["name_ja", "title", "name_kanji", "display_name", "login", "label", "code"];
+        [&self.after_json, &self.before_json].into_iter().flatten().filter_map(|s| serde_json::from_str::<serde_json::Map<String, Value>>(s).ok()).find_map(|m| {
+            NAME_KEYS.iter().find_map(|k| m.get(*k).and_then(Value::as_str).filter(|v| !v.is_empty()).map(str::to_string))
+        })
+    }
+
     /// The fields whose value differs between before and after (all of them for a create).
     pub fn changes(&self) -> Vec<FieldChange> {
         let parse = |s: &Option<String>| -> serde_json::Map<String, Value> {
@@ -438,11 +447,44 @@ pub struct AuditFilter {
     pub action: Option<String>,
     #[serde(deserialize_with = "crate::web::empty_as_none", default)]
     pub record_id: Option<i64>,
+    /// A module's name: its entities' entries (resolved into `entities` by the caller).
+    pub module: Option<String>,
+    /// Japan-time days, both included ("2026-12-01").
+    pub from: Option<String>,
+    pub to: Option<String>,
+    #[serde(skip)]
+    pub entities: Option<Vec<String>>,
     #[serde(deserialize_with = "crate::web::empty_as_none", default)]
     pub page: Option<i64>,
 }
 
 pub const AUDIT_PAGE: i64 = 50;
+
+impl AuditFilter {
+    /// Reads the days and turns a module's name into its entities; a 400 names what it cannot read.
+    pub fn check(&mut self, entities: &[(&'static str, crate::module::EntityName)]) -> crate::AppResult<()> {
+        for (day, ja, en) in [(&self.from, "開始日", "start date"), (&self.to, "終了日", "end date")] {
+            if let Some(d) = day.as_deref().map(str::trim).filter(|d| !d.is_empty())
+                && time::parse_date(d).is_none()
+            {
+                let d = crate::text::quote_value(d);
+                return Err(crate::AppError::BadRequest(kumiai_core::Msg::new(
+                    format!("{ja}「{d}」を日付（2026-03-12 の形）として読めません。"),
+                    format!("Cannot read the {en} '{d}' as a date (like 2026-03-12)."),
+                )));
+            }
+        }
+        if let Some(m) = self.module.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+            let of: Vec<String> = entities.iter().filter(|(module, _)| *module == m).map(|(_, e)| e.entity.to_string()).collect();
+            if of.is_empty() {
+                let m = crate::text::quote_value(m);
+                return Err(crate::AppError::BadRequest(kumiai_core::Msg::new(format!("モジュール「{m}」はありません。"), format!("There is no module '{m}'."))));
+            }
+            self.entities = Some(of);
+        }
+        Ok(())
+    }
+}
 
 impl AuditFilter {
     pub fn paging(&self) -> crate::db::Paging {
@@ -479,6 +521,19 @@ pub async fn search(db: &Db, f: &AuditFilter) -> sqlx::Result<(Vec<AuditEntry>, 
     }
     if let Some(r) = f.record_id {
         push("record_id = ?", r.into());
+    }
+    if let Some(entities) = &f.entities {
+        // Names come from module descriptors, never from the request: written out as literals.
+        let list: Vec<String> = entities.iter().map(|e| format!("'{}'", e.replace('\'', ""))).collect();
+        conds.push(if list.is_empty() { "1 = 0".into() } else { format!("entity IN ({})", list.join(", ")) });
+    }
+    for (day, op, next) in [(&f.from, ">=", false), (&f.to, "<", true)] {
+        if let Some(d) = day.as_deref().filter(|s| !s.trim().is_empty()) {
+            // Checked by `AuditFilter::check`; an unreadable day here filters nothing.
+            let Some(d) = time::parse_date(d) else { continue };
+            let d = if next { d.tomorrow().unwrap_or(d) } else { d };
+            conds.push(format!("at {op} {}", time::day_start_ms(d)));
+        }
     }
     let filter = conds.join(" AND ");
     let count = crate::db::bind_all_scalar(sqlx::query_scalar::<_, i64>(AssertSqlSafe(format!("SELECT COUNT(*) FROM audit_log WHERE {filter}"))), &args);

@@ -13,6 +13,8 @@ use std::sync::Arc;
 
 pub struct Module {
     pub name: &'static str,
+    /// What people call the module: (Japanese, English).
+    pub title: (&'static str, &'static str),
     /// Modules whose migrations must run first (their tables are referenced). The platform's run
     /// before every module's.
     pub depends_on: &'static [&'static str],
@@ -27,6 +29,8 @@ pub struct Module {
     /// Where the module's records live on the web: a page may link there only to records the
     /// reach layer admitted during the request (the shell checks).
     pub record_urls: &'static [RecordUrl],
+    /// What the module's entities are called, for the audit log.
+    pub entities: &'static [EntityName],
     pub search: Vec<Arc<dyn Source>>,
     pub cli: Vec<CliCommand>,
     pub demo: Option<DemoStep>,
@@ -38,6 +42,7 @@ impl Module {
     pub fn new(name: &'static str) -> Module {
         Module {
             name,
+            title: (name, name),
             depends_on: &[],
             migrations: &[],
             fiscal_year_columns: &[],
@@ -45,6 +50,7 @@ impl Module {
             routes: vec![],
             openapi: serde_json::json!({}),
             record_urls: &[],
+            entities: &[],
             search: vec![],
             cli: vec![],
             demo: None,
@@ -58,6 +64,14 @@ impl Module {
 pub struct RecordUrl {
     pub prefix: &'static str,
     pub entity: &'static str,
+}
+
+/// An entity's name in words (`organisation` → 組織).
+#[derive(Clone, Copy, Debug)]
+pub struct EntityName {
+    pub entity: &'static str,
+    pub ja: &'static str,
+    pub en: &'static str,
 }
 
 /// A subcommand of `kumiai`: its clap definition and what runs it. Commands run in place on the

@@ -16,7 +16,7 @@ pub mod search;
 pub mod store;
 
 use kumiai_platform::migrate::Migration;
-use kumiai_platform::module::{Module, RecordUrl};
+use kumiai_platform::module::{EntityName, Module, RecordUrl};
 use kumiai_platform::web::{NavFor, NavItem};
 
 /// Unchecked reads of the knowledge base's records are this crate's alone (see `Record::Key`).
@@ -86,7 +86,14 @@ pub fn module() -> Module {
         nav: vec![NavItem { href: "/wiki", ja: "JCMpedia", en: "JCMpedia", shown_to: NavFor::Everyone }],
         routes,
         openapi: api::openapi(),
+        title: ("JCMpedia", "JCMpedia"),
         record_urls: &[RecordUrl { prefix: "/wiki/page/", entity: model::ENTITY }],
+        entities: &[
+            EntityName { entity: model::ENTITY, ja: "ページ", en: "Page" },
+            EntityName { entity: model::REVISION, ja: "版", en: "Revision" },
+            EntityName { entity: attachments::ENTITY, ja: "添付ファイル", en: "Attachment" },
+            EntityName { entity: "wiki_feed_token", ja: "フィードのアドレス", en: "Feed address" },
+        ],
         search: search::sources(),
         cli: vec![cli::command()],
         demo: Some(demo::step),

@@ -182,7 +182,17 @@ async fn every_change_is_audited_and_the_log_is_hq_admin_only(app: &TestApp) {
     let mut hq = app.login("hq-admin").await;
     let log = hq.get("/admin/audit?actor=jaw-editor").await;
     assert_eq!(log.status, StatusCode::OK);
-    assert!(log.body.contains(&format!("organisation #{id}")));
+    // The log names the record and links it, says what was done in words, and filters by module
+    // and by day.
+    assert!(log.body.contains(&format!("<a href=\"/directory/organisations/{id}\">組織「監査テスト労働組合」</a>")), "{}", log.body);
+    assert!(log.body.contains(">作成<") && log.body.contains(">更新<") && !log.body.contains(">create<"));
+    let today = kumiai_core::time::today();
+    let tomorrow = today.tomorrow().unwrap();
+    assert!(hq.get(&format!("/admin/audit?actor=jaw-editor&module=directory&from={today}&to={today}")).await.body.contains("監査テスト労働組合"));
+    assert!(!hq.get("/admin/audit?actor=jaw-editor&module=wiki").await.body.contains("監査テスト"), "another module's entries only");
+    assert!(!hq.get(&format!("/admin/audit?actor=jaw-editor&from={tomorrow}")).await.body.contains("監査テスト"), "from tomorrow: nothing yet");
+    assert_eq!(hq.get("/admin/audit?from=2026-02-30").await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(hq.get("/api/v1/audit?module=nothing").await.status, StatusCode::BAD_REQUEST);
     let api = hq.get("/api/v1/audit?entity=organisation&action=create&actor=jaw-editor").await.json();
     assert_eq!(api["total"], 1);
     assert_eq!(api["items"][0]["record_id"], id);

@@ -6,7 +6,7 @@ use super::extract::{FormBody, PathParams, QueryParams};
 use super::layout::{Crumb, FormErrors, render_form, render_page};
 use super::pages::redirect_with_flash;
 use super::{Guard, NavFor, NavItem, Route};
-use crate::module::Module;
+use crate::module::{EntityName, Module};
 use crate::accounts::{self, NewUser, User, password};
 use crate::audit::{self, Actor, AuditFilter, Val};
 use crate::error::{AppError, AppResult, FieldError};
@@ -29,6 +29,12 @@ pub fn module() -> Module {
             Route::get("/admin/users/{id}", Guard::Reach, get(user_page)),
             Route::post("/admin/users/{id}", Guard::Reach, axum::routing::post(update_user)),
             Route::get("/admin/audit", Guard::Reach, get(audit_log)),
+        ],
+        title: ("管理", "Administration"),
+        entities: &[
+            EntityName { entity: "user", ja: "利用者", en: "User" },
+            EntityName { entity: "api_token", ja: "APIトークン", en: "API token" },
+            EntityName { entity: "settings", ja: "設定", en: "Settings" },
         ],
         ..Module::new("admin")
     }
@@ -201,31 +207,57 @@ async fn update_user(ctx: Ctx, PathParams(id): PathParams<UserId>, FormBody(f): 
     Ok(redirect_with_flash(&ctx, &format!("/admin/users/{id}"), Msg::new("保存しました。", "Saved.")))
 }
 
+/// One entry of the audit log as shown: when, who, the record in words (with its page, if it has
+/// one), what was done, what changed.
+struct AuditRow {
+    at: String,
+    actor: String,
+    record: String,
+    link: Option<String>,
+    action: String,
+    changes: Vec<audit::FieldChange>,
+}
+
 #[derive(Template)]
 #[template(path = "admin_audit.html")]
 struct AuditBody<'a> {
     l: Lang,
     f: &'a AuditFilter,
-    rows: Vec<(audit::AuditEntry, String, Vec<audit::FieldChange>)>,
+    /// (name, title) of the modules that log entries.
+    modules: Vec<(&'static str, &'static str)>,
+    rows: Vec<AuditRow>,
     page: i64,
     pages: i64,
     total: i64,
     query_base: String,
 }
 
-async fn audit_log(ctx: Ctx, QueryParams(f): QueryParams<AuditFilter>) -> AppResult<Response> {
+async fn audit_log(ctx: Ctx, QueryParams(mut f): QueryParams<AuditFilter>) -> AppResult<Response> {
     require_hq_admin(&ctx)?;
+    f.check(&ctx.state.entities)?;
     let (entries, total) = audit::search(ctx.db(), &f).await?;
+    let l = ctx.lang;
     let rows = entries
         .into_iter()
         .map(|e| {
-            let at = time::format_ms(e.at);
-            let ch = e.changes();
-            (e, at, ch)
+            let kind = ctx.state.entities.iter().find(|(_, n)| n.entity == e.entity).map_or_else(|| e.entity.clone(), |(_, n)| l.t(n.ja, n.en).to_string());
+            let record = match e.name() {
+                Some(name) => format!("{kind}「{name}」"),
+                None => format!("{kind} #{}", e.record_id),
+            };
+            let link = ctx.state.record_urls.iter().find(|u| u.entity == e.entity).map(|u| format!("{}{}", u.prefix, e.record_id));
+            AuditRow { at: time::format_ms(e.at), actor: e.actor.clone(), record, link, action: audit::action_label(&e.action, l), changes: e.changes() }
         })
         .collect();
+    let modules = ctx
+        .state
+        .module_titles
+        .iter()
+        .filter(|(m, _, _)| ctx.state.entities.iter().any(|(e, _)| e == m))
+        .map(|(m, ja, en)| (*m, l.t(ja, en)))
+        .collect();
     let mut q = vec![];
-    for (k, v) in [("entity", &f.entity), ("actor", &f.actor), ("action", &f.action)] {
+    for (k, v) in [("entity", &f.entity), ("actor", &f.actor), ("action", &f.action), ("module", &f.module), ("from", &f.from), ("to", &f.to)] {
         if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
             q.push(format!("{k}={}", super::cookies::encode(v)));
         }
@@ -234,6 +266,7 @@ async fn audit_log(ctx: Ctx, QueryParams(f): QueryParams<AuditFilter>) -> AppRes
     let body = AuditBody {
         l: ctx.lang,
         f: &f,
+        modules,
         rows,
         page: f.paging().page,
         pages: (total + audit::AUDIT_PAGE - 1) / audit::AUDIT_PAGE,

@@ -141,8 +141,9 @@ async fn me(ctx: Ctx) -> AppResult<Json<Value>> {
     })))
 }
 
-async fn audit_api(ctx: Ctx, QueryParams(f): QueryParams<AuditFilter>) -> AppResult<Json<Value>> {
+async fn audit_api(ctx: Ctx, QueryParams(mut f): QueryParams<AuditFilter>) -> AppResult<Json<Value>> {
     super::admin::require_hq_admin(&ctx)?;
+    f.check(&ctx.state.entities)?;
     let (entries, total) = audit::search(ctx.db(), &f).await?;
     Ok(Json(json!({"total": total, "page": f.paging().page, "per_page": audit::AUDIT_PAGE, "items": entries})))
 }

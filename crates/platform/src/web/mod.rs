@@ -15,7 +15,7 @@ pub mod pages;
 mod shell;
 
 use crate::accounts::throttle::Throttle;
-use crate::module::{Module, RecordUrl};
+use crate::module::{EntityName, Module, RecordUrl};
 use crate::{Config, Db};
 use axum::Router;
 use axum::http::Method;
@@ -87,6 +87,10 @@ pub struct Inner {
     pub openapi: serde_json::Value,
     /// Where records live on the web, for the guard that checks a page's links against the ledger.
     pub record_urls: Vec<RecordUrl>,
+    /// (module, entity name) of every module's entities, for the audit log.
+    pub entities: Vec<(&'static str, EntityName)>,
+    /// (module, Japanese, English) of every module.
+    pub module_titles: Vec<(&'static str, &'static str, &'static str)>,
     /// Shared services modules provide to each other's handlers (e.g. the search index), by type.
     pub services: axum::http::Extensions,
 }
@@ -112,7 +116,11 @@ pub fn build_router(db: Db, config: Config, modules: Vec<Module>, services: axum
     let mut router: Router<AppState> = Router::new();
     let mut openapi_parts = vec![];
     let mut record_urls = vec![];
+    let mut entities = vec![];
+    let mut module_titles = vec![];
     for m in modules {
+        module_titles.push((m.name, m.title.0, m.title.1));
+        entities.extend(m.entities.iter().map(|e| (m.name, *e)));
         nav.extend(m.nav);
         openapi_parts.push(m.openapi);
         record_urls.extend_from_slice(m.record_urls);
@@ -122,7 +130,7 @@ pub fn build_router(db: Db, config: Config, modules: Vec<Module>, services: axum
         }
     }
     let throttle = Throttle::new(config.login_limit, Duration::from_secs(config.login_window_secs));
-    let state = AppState(Arc::new(Inner { db, config, throttle, nav, guards, openapi: api::openapi_document(&openapi_parts), record_urls, services }));
+    let state = AppState(Arc::new(Inner { db, config, throttle, nav, guards, openapi: api::openapi_document(&openapi_parts), record_urls, entities, module_titles, services }));
     let router = router
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), shell::reach_guard))
         .fallback(|| async { crate::AppError::NotFound })
