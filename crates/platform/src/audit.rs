@@ -319,6 +319,7 @@ pub async fn set_marker<R: Reachable>(
     column_name: &str,
     on: bool,
     (on_action, off_action): (&str, &str),
+    extra: &[(&str, Val)],
     now: i64,
 ) -> AppResult<R> {
     let current = reach::load_visible::<R>(db, viewer, id, now).await?;
@@ -326,7 +327,8 @@ pub async fn set_marker<R: Reachable>(
         return Err(AppError::Forbidden);
     }
     let value: Val = if on { now.into() } else { Val::Int(None) };
-    let fields = [(column_name, value)];
+    let mut fields = vec![(column_name, value)];
+    fields.extend(extra.iter().cloned());
     let mut tx = db.begin().await?;
     let action = if on { on_action } else { off_action };
     match update(&mut tx, &Actor::of(viewer), current.get(), expected_version, &fields, None, action).await {

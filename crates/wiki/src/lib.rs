@@ -72,6 +72,13 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_minor.sql"),
         postgres: include_str!("../migrations/postgres/0007_minor.sql"),
     },
+    Migration {
+        module: "wiki",
+        version: 8,
+        name: "the reason a page was deleted",
+        sqlite: include_str!("../migrations/sqlite/0008_delete_reason.sql"),
+        postgres: include_str!("../migrations/postgres/0008_delete_reason.sql"),
+    },
 ];
 
 pub fn module() -> Module {

@@ -64,6 +64,7 @@ pub struct Page {
     pub embargo_until: Option<i64>,
     pub owner_org_id: Option<OrgId>,
     pub deleted_at: Option<i64>,
+    pub deleted_reason: String,
     pub version: i64,
     pub created_at: i64,
     pub updated_at: i64,
@@ -81,7 +82,7 @@ impl Record for Page {
     const SELECT: &'static str = concat!(
         "SELECT p.id, p.title, p.title_key, p.kind, p.org_id, p.person_id, p.redirect_to, p.body, p.revision_id, p.reach, \
          p.scope_org_id, p.embargo_until, p.owner_org_id, p.deleted_at, p.version, p.created_at, p.updated_at, ow.path AS owner_path, \
-         p.lang, p.master_id, p.master_revision_id FROM wiki_pages p ",
+         p.lang, p.master_id, p.master_revision_id, p.deleted_reason FROM wiki_pages p ",
         kumiai_platform::owner_path_join!("p")
     );
     const ALIAS: &'static str = "p";
@@ -96,6 +97,7 @@ impl Record for Page {
         ("redirect_to", "転送先", "Redirects to"),
         ("lang", "言語", "Language"),
         ("master_id", "原文のページ", "Master page"),
+        ("deleted_reason", "削除の理由", "Reason for deletion"),
     ];
     fn present(field: &str, value: &str, lang: kumiai_core::Lang) -> Option<String> {
         (field == "kind").then(|| PageKind::parse(value).map(|k| k.label(lang).to_string())).flatten()
@@ -110,7 +112,7 @@ impl Record for Page {
         serde_json::json!({
             "title": self.title, "kind": self.kind, "org_id": self.org_id, "person_id": self.person_id,
             "reach": self.reach, "scope_org_id": self.scope_org_id, "embargo_until": self.embargo_until.map(kumiai_core::time::format_ms),
-            "owner_org_id": self.owner_org_id, "revision_id": self.revision_id, "deleted_at": self.deleted_at.map(kumiai_core::time::format_ms),
+            "owner_org_id": self.owner_org_id, "revision_id": self.revision_id, "deleted_at": self.deleted_at.map(kumiai_core::time::format_ms), "deleted_reason": self.deleted_reason,
             "redirect_to": self.redirect_to, "lang": self.lang, "master_id": self.master_id, "version": self.version,
         })
     }

@@ -456,8 +456,20 @@ pub async fn staleness(db: &Db, copy: &Visible<Page>) -> sqlx::Result<Option<(Pa
 }
 
 /// Marks a page deleted (or restores it). The text and history stay.
-pub async fn set_deleted(db: &Db, viewer: &Viewer, id: PageId, expected_version: i64, deleted: bool, now: i64) -> AppResult<Page> {
-    audit::set_marker::<Page>(db, viewer, id.get(), expected_version, "deleted_at", deleted, ("delete", "restore"), now).await
+/// Deletes a page (with the reason, which is required) or restores it.
+pub async fn set_deleted(db: &Db, viewer: &Viewer, id: PageId, expected_version: i64, deleted: Option<&str>, now: i64) -> AppResult<Page> {
+    let reason = deleted.map(str::trim).unwrap_or("");
+    if deleted.is_some() {
+        let mut errs = vec![];
+        kumiai_platform::text::check_line("reason", reason, &mut errs);
+        if reason.is_empty() || reason.chars().count() > 300 {
+            errs.push(FieldError::new("reason", "削除の理由を300文字以内で書いてください。", "Give the reason for deleting, in up to 300 characters."));
+        }
+        if !errs.is_empty() {
+            return Err(AppError::Validation(errs));
+        }
+    }
+    audit::set_marker::<Page>(db, viewer, id.get(), expected_version, "deleted_at", deleted.is_some(), ("delete", "restore"), &[("deleted_reason", reason.into())], now).await
 }
 
 #[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]

@@ -348,7 +348,7 @@ pub async fn set_archived(db: &Db, viewer: &Viewer, id: OrgId, expected_version:
             )]));
         }
     }
-    audit::set_marker::<Organisation>(db, viewer, id.get(), expected_version, "archived_at", archive, ("archive", "restore"), now).await
+    audit::set_marker::<Organisation>(db, viewer, id.get(), expected_version, "archived_at", archive, ("archive", "restore"), &[], now).await
 }
 
 #[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]

@@ -206,7 +206,7 @@ pub(crate) async fn update_in_tx(
 }
 
 pub async fn set_archived(db: &Db, viewer: &Viewer, id: PersonId, expected_version: i64, archive: bool, now: i64) -> AppResult<Person> {
-    audit::set_marker::<Person>(db, viewer, id.get(), expected_version, "archived_at", archive, ("archive", "restore"), now).await
+    audit::set_marker::<Person>(db, viewer, id.get(), expected_version, "archived_at", archive, ("archive", "restore"), &[], now).await
 }
 
 #[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]

@@ -91,10 +91,16 @@ async fn revisions_diff_revert_rename_delete(app: &TestApp) {
     assert_eq!(partner.get(&format!("/wiki/page/{redirect}")).await.status, StatusCode::NOT_FOUND);
     // Delete and restore: gone for readers, kept for editors, nothing lost.
     let v = version_of(&s.get(&format!("/wiki/page/{id}")).await.body);
-    assert_eq!(s.post(&format!("/wiki/page/{id}/delete"), &[("version", &v)]).await.status, StatusCode::SEE_OTHER);
+    let refused = s.post(&format!("/wiki/page/{id}/delete"), &[("version", &v), ("reason", " ")]).await;
+    assert!(refused.body.contains("削除の理由を300文字以内で書いてください"), "a reason is asked for: {}", refused.status);
+    assert_eq!(s.post(&format!("/wiki/page/{id}/delete"), &[("version", &v), ("reason", "重複したページ")]).await.status, StatusCode::SEE_OTHER);
     let mut reader = app.login("jaw-viewer").await;
     assert_eq!(reader.get(&format!("/wiki/page/{id}")).await.status, StatusCode::NOT_FOUND);
-    assert!(s.get(&format!("/wiki/page/{id}")).await.body.contains("このページは削除されています"));
+    let deleted = s.get(&format!("/wiki/page/{id}")).await.body;
+    assert!(deleted.contains("このページは削除されています") && deleted.contains("理由：重複したページ"), "the reason is shown");
+    let mut admin = app.login("hq-admin").await;
+    let log = admin.get(&format!("/api/v1/audit?entity=wiki_page&record_id={id}&action=delete")).await.json();
+    assert!(log["items"][0]["after_json"].as_str().unwrap().contains("重複したページ"), "and kept in the audit log: {log}");
     let v = version_of(&s.get(&format!("/wiki/page/{id}")).await.body);
     assert_eq!(s.post(&format!("/wiki/page/{id}/restore"), &[("version", &v)]).await.status, StatusCode::SEE_OTHER);
     assert_eq!(reader.get(&format!("/wiki/page/{id}")).await.status, StatusCode::OK);

@@ -439,13 +439,20 @@ async fn revert(ctx: Ctx, PathParams(id): PathParams<PageId>, FormBody(f): FormB
     Ok(redirect_with_flash(&ctx, &format!("/wiki/page/{id}"), Msg::new(format!("版 #{} に戻しました。", f.rev), format!("Reverted to revision #{}.", f.rev))))
 }
 
-async fn delete(ctx: Ctx, PathParams(id): PathParams<PageId>, FormBody(f): FormBody<VersionForm>) -> AppResult<Response> {
-    store::set_deleted(ctx.db(), &ctx.viewer, id, f.version, true, ctx.now).await?;
+#[derive(Deserialize)]
+struct DeleteForm {
+    version: i64,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn delete(ctx: Ctx, PathParams(id): PathParams<PageId>, FormBody(f): FormBody<DeleteForm>) -> AppResult<Response> {
+    store::set_deleted(ctx.db(), &ctx.viewer, id, f.version, Some(&f.reason), ctx.now).await?;
     Ok(redirect_with_flash(&ctx, &format!("/wiki/page/{id}"), Msg::new("削除しました（元に戻せます）。", "Deleted (it can be restored).")))
 }
 
 async fn restore(ctx: Ctx, PathParams(id): PathParams<PageId>, FormBody(f): FormBody<VersionForm>) -> AppResult<Response> {
-    store::set_deleted(ctx.db(), &ctx.viewer, id, f.version, false, ctx.now).await?;
+    store::set_deleted(ctx.db(), &ctx.viewer, id, f.version, None, ctx.now).await?;
     Ok(redirect_with_flash(&ctx, &format!("/wiki/page/{id}"), Msg::new("元に戻しました。", "Restored.")))
 }
 
