@@ -7,7 +7,7 @@
 use axum::http::StatusCode;
 use crate::common::{Session, TestApp};
 
-on_both_backends!(pages_follow_reach_everywhere, revisions_diff_revert_rename_delete, edit_conflicts_keep_both_texts, recent_changes_watch_list_and_feed, recent_changes_in_time_order_paged_and_filtered, browser_line_endings_are_not_changes, english_copies_are_marked_stale, attachments_follow_their_page);
+on_both_backends!(pages_follow_reach_everywhere, revisions_diff_revert_rename_delete, edit_conflicts_keep_both_texts, recent_changes_watch_list_and_feed, recent_changes_in_time_order_paged_and_filtered, browser_line_endings_are_not_changes, preview_and_changes_save_nothing, english_copies_are_marked_stale, attachments_follow_their_page);
 
 async fn page_id(app: &TestApp, title: &str) -> i64 {
     app.page_id(title).await
@@ -246,6 +246,33 @@ async fn browser_line_endings_are_not_changes(app: &TestApp) {
     assert!(s.get(&format!("/wiki/page/{id}/history")).await.body.contains("class=\"minor\""));
     let r = s.post(&format!("/wiki/page/{id}/edit"), &[("version", &v), ("title", "改行テスト"), ("kind", "topic"), ("reach", "affiliates"), ("body", "x"), ("minor", "perhaps")]).await;
     assert!(r.body.contains("perhaps"), "an unreadable yes/no is named: {}", r.body);
+}
+
+async fn preview_and_changes_save_nothing(app: &TestApp) {
+    let id = page_id(app, "TEAM（タイ）").await;
+    let mut s = app.login("hq-editor").await;
+    let page = s.get(&format!("/wiki/page/{id}")).await.body;
+    let tools = page.find("class=\"page-tools\"").expect("edit and history at the top");
+    assert!(tools < page.find("<article").unwrap() && page[tools..].starts_with(&format!("class=\"page-tools\" aria-label=\"ページの操作\"><a href=\"/wiki/page/{id}/edit\">")));
+    let form = s.get(&format!("/wiki/page/{id}/edit")).await.body;
+    assert!(form.contains("書き方（MediaWiki との対応）") && form.contains("name=\"_do\" value=\"preview\""));
+    let v = version_of(&form);
+    let before: (String, i64) = sqlx::query_as("SELECT body, version FROM wiki_pages WHERE id = $1").bind(id).fetch_one(&app.db.pool).await.unwrap();
+    let text = format!("{}\r\n追記：**新しい段落**と[[タイの労使紛争の記録]]。\r\n", before.0);
+    let fields = |asked: &'static str| vec![("version", v.clone()), ("title", "TEAM（タイ）".to_string()), ("kind", "union".to_string()), ("reach", "public".to_string()), ("body", text.clone()), ("_do", asked.to_string())];
+    let preview = s.post(&format!("/wiki/page/{id}/edit"), &fields("preview").iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    assert!(preview.body.contains("プレビューです") && preview.body.contains("<strong>新しい段落</strong>"), "rendered");
+    assert!(preview.body.contains("追記：**新しい段落**"), "what was typed stays in the form");
+    let changes = s.post(&format!("/wiki/page/{id}/edit"), &fields("changes").iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()).await;
+    assert!(changes.body.contains("class=\"ins\"") && !changes.body.contains("class=\"del\""), "one line added, none removed");
+    let after: (String, i64) = sqlx::query_as("SELECT body, version FROM wiki_pages WHERE id = $1").bind(id).fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(before, after, "nothing saved");
+    // A new page can be previewed too.
+    s.get("/wiki/new").await;
+    let r = s.post("/wiki/new", &[("title", "下書き"), ("kind", "topic"), ("reach", "hq"), ("body", "# 見出し"), ("_do", "preview")]).await;
+    assert!(r.body.contains("プレビューです") && r.body.contains("<h1 id=\"h-見出し\">"), "{}", r.status);
+    assert!(sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM wiki_pages WHERE title = '下書き'").fetch_one(&app.db.pool).await.unwrap() == 0);
 }
 
 async fn english_copies_are_marked_stale(app: &TestApp) {

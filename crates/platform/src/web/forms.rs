@@ -25,7 +25,7 @@ pub struct Patch {
 }
 
 /// Keys that travel with a change but are not fields of the record.
-const CONTROL_KEYS: [&str; 2] = ["version", "_csrf"];
+const CONTROL_KEYS: [&str; 3] = ["version", "_csrf", "_do"];
 
 impl Patch {
     pub fn from_map(fields: Map<String, Value>) -> Patch {
@@ -33,6 +33,10 @@ impl Patch {
     }
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Patch {
         Patch { fields: pairs.into_iter().map(|(k, v)| (k.to_string(), Value::String(v.to_string()))).collect() }
+    }
+    /// What the form's button asked for (`_do`: "preview", "changes"), or "" to save.
+    pub fn asked(&self) -> &str {
+        self.fields.get("_do").and_then(|v| v.as_str()).unwrap_or("")
     }
     /// Whether the request names `key`.
     pub fn names(&self, key: &str) -> bool {

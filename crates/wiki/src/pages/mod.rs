@@ -298,9 +298,21 @@ struct FormPage<'a> {
     version: Option<i64>,
     kinds: Vec<(&'static str, &'static str)>,
     errs: FormErrors,
+    /// Before saving: the text as it will read, or what changes against the stored text.
+    look: Option<Look>,
+}
+
+enum Look {
+    Preview(String),
+    /// Diff rows (see `diff::diff_html`).
+    Changes(String),
 }
 
 fn form_page(ctx: &Ctx, title: &str, f: &PageInput, action: String, version: Option<i64>, errs: Vec<FieldError>) -> Response {
+    form_page_with(ctx, title, f, action, version, errs, None)
+}
+
+fn form_page_with(ctx: &Ctx, title: &str, f: &PageInput, action: String, version: Option<i64>, errs: Vec<FieldError>, look: Option<Look>) -> Response {
     let failed = !errs.is_empty();
     let body = FormPage {
         l: ctx.lang,
@@ -310,8 +322,22 @@ fn form_page(ctx: &Ctx, title: &str, f: &PageInput, action: String, version: Opt
         version,
         kinds: PageKind::ALL.iter().map(|k| (k.as_str(), k.label(ctx.lang))).collect(),
         errs: FormErrors::new(errs, ctx.lang),
+        look,
     };
     render_form(ctx, title, &[crumb(ctx), Crumb::here(title)], &body, failed)
+}
+
+/// What the preview and "show changes" buttons ask for: nothing is saved.
+async fn look(ctx: &Ctx, asked: &str, stored_body: &str, body: &str) -> AppResult<Option<Look>> {
+    let body = kumiai_platform::text::unix_newlines(body);
+    // The preview's links go through the reader's reach (render_for); a text with none still
+    // answered for this reader.
+    ctx.viewer.ledger().note_decision();
+    Ok(match asked {
+        "preview" => Some(Look::Preview(render_for(ctx, None, &body).await?.1)),
+        "changes" => Some(Look::Changes(crate::diff::diff_html(stored_body, &body))),
+        _ => None,
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -338,8 +364,20 @@ async fn translate_form(ctx: Ctx, PathParams(id): PathParams<PageId>) -> AppResu
     Ok(form_page(&ctx, ctx.t("ページの作成", "New page"), &f, "/wiki/new".into(), None, vec![]))
 }
 
-async fn create(ctx: Ctx, FormBody(f): FormBody<PageInput>) -> AppResult<Response> {
+#[derive(Deserialize)]
+struct CreateForm {
+    #[serde(flatten)]
+    input: PageInput,
+    #[serde(rename = "_do", default)]
+    asked: String,
+}
+
+async fn create(ctx: Ctx, FormBody(form): FormBody<CreateForm>) -> AppResult<Response> {
     ctx.require_role(Role::Editor)?;
+    let f = form.input;
+    if let Some(look) = look(&ctx, &form.asked, "", &f.body).await? {
+        return Ok(form_page_with(&ctx, ctx.t("ページの作成", "New page"), &f, "/wiki/new".into(), None, vec![], Some(look)));
+    }
     match store::create(ctx.db(), &ctx.viewer, &f, ctx.now).await {
         Ok(p) => Ok(redirect_with_flash(&ctx, &format!("/wiki/page/{}", p.id), Msg::new("ページを作成しました。", "Page created."))),
         Err(AppError::Validation(e)) => Ok(form_page(&ctx, ctx.t("ページの作成", "New page"), &f, "/wiki/new".into(), None, e)),
@@ -358,6 +396,18 @@ async fn edit_form(ctx: Ctx, PathParams(id): PathParams<PageId>) -> AppResult<Re
 }
 
 async fn save(ctx: Ctx, PathParams(id): PathParams<PageId>, patch: Patch) -> AppResult<Response> {
+    if !patch.asked().is_empty() {
+        // Preview or changes: what was typed comes back in the form, nothing is written.
+        let page = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
+        if !page.can_edit(&ctx.viewer, ctx.now) {
+            return Err(ctx.refuse());
+        }
+        let stored = store::input_of(ctx.db(), &ctx.viewer, &page, ctx.now).await?;
+        let f = patch.apply(&stored)?;
+        let look = look(&ctx, patch.asked(), &page.body, &f.body).await?;
+        let title = format!("{}: {}", ctx.t("編集", "Edit"), page.title);
+        return Ok(form_page_with(&ctx, &title, &f, format!("/wiki/page/{id}/edit"), patch.version().ok(), vec![], look));
+    }
     match store::save(ctx.db(), &ctx.viewer, id, &patch, ctx.now).await {
         Ok(_) => Ok(redirect_with_flash(&ctx, &format!("/wiki/page/{id}"), Msg::new("保存しました。", "Saved."))),
         Err(AppError::Validation(e)) => {
