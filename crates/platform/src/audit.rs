@@ -433,6 +433,20 @@ pub fn action_label(action: &str, lang: Lang) -> String {
     lang.t(ja, en).to_string()
 }
 
+/// The record as it was at `version` (its logged snapshot), for merging an edit made from that
+/// version with what others saved since. None when the log has no such version.
+pub async fn snapshot_at(db: &Db, entity: &str, record_id: i64, version: i64) -> sqlx::Result<Option<serde_json::Map<String, Value>>> {
+    let rows: Vec<(Option<String>,)> = sqlx::query_as("SELECT after_json FROM audit_log WHERE entity = $1 AND record_id = $2 ORDER BY id DESC LIMIT 200")
+        .bind(entity.to_string())
+        .bind(record_id)
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(a,)| a.and_then(|a| serde_json::from_str::<serde_json::Map<String, Value>>(&a).ok()))
+        .find(|m| m.get("version").and_then(Value::as_i64) == Some(version)))
+}
+
 /// The history of one record, newest first. Callers decide first whether the reader may see it.
 pub async fn history(db: &Db, entity: &str, record_id: i64) -> sqlx::Result<Vec<AuditEntry>> {
     db.fetch_cached(

@@ -8,6 +8,7 @@ pub mod changes;
 pub mod cli;
 pub mod demo;
 pub mod diff;
+pub mod merge;
 pub mod mediawiki;
 pub mod model;
 pub mod pages;

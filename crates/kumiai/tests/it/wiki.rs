@@ -122,10 +122,25 @@ async fn edit_conflicts_keep_both_texts(app: &TestApp) {
     let fb: Vec<(&str, &str)> = fb.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let r = b.post(&format!("/wiki/page/{id}/edit"), &fb).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
-    assert!(r.body.contains("一人目の変更") && r.body.contains("二人目の変更"));
+    assert!(r.body.contains("<del>一</del>人目の変更") && r.body.contains("<ins>二</ins>人目の変更"), "both texts, as a diff: {}", r.body);
+    // The second writer keeps what they typed, sees the text both changed by its label, and can
+    // save theirs or go back to the page.
+    assert!(r.body.contains(">二人目の変更</textarea>"), "the input is kept in the form");
+    assert!(r.body.contains("<th scope=\"row\">本文</th>") && r.body.contains(&format!("href=\"/wiki/page/{id}\">保存せずにページに戻る")));
+    let v_now = version_of(&r.body);
+    assert_eq!(b.post(&format!("/wiki/page/{id}/edit"), &[("version", &v_now), ("title", "国際枠組み協定（GFA）"), ("kind", "topic"), ("reach", "public"), ("body", "二人目の変更")]).await.status, StatusCode::SEE_OTHER);
+    // A field only one side changed merges on its own: one renames, the other edits the text.
+    let va = version_of(&a.get(&format!("/wiki/page/{id}/edit")).await.body);
+    let vb = version_of(&b.get(&format!("/wiki/page/{id}/edit")).await.body);
+    let renamed = a.post(&format!("/wiki/page/{id}/edit"), &[("version", &va), ("title", "国際枠組み協定"), ("kind", "topic"), ("reach", "public"), ("body", "二人目の変更")]).await;
+    assert_eq!(renamed.status, StatusCode::SEE_OTHER);
+    let merged = b.post(&format!("/wiki/page/{id}/edit"), &[("version", &vb), ("title", "国際枠組み協定（GFA）"), ("kind", "topic"), ("reach", "public"), ("body", "三人目の追記")]).await;
+    assert_eq!(merged.status, StatusCode::SEE_OTHER, "{}", merged.body);
+    let (title, body): (String, String) = sqlx::query_as("SELECT title, body FROM wiki_pages WHERE id = $1").bind(id).fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!((title.as_str(), body.as_str()), ("国際枠組み協定", "三人目の追記"), "both changes kept");
     let api = b.json("PUT", &format!("/api/v1/wiki/pages/{id}"), &serde_json::json!({"version": 1, "title": "国際枠組み協定（GFA）", "body": "x"})).await;
     assert_eq!(api.status, StatusCode::CONFLICT);
-    assert_eq!(api.json()["error"]["current"]["body"], "一人目の変更");
+    assert_eq!(api.json()["error"]["current"]["body"], "三人目の追記");
 }
 
 async fn recent_changes_watch_list_and_feed(app: &TestApp) {

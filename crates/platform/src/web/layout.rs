@@ -132,6 +132,8 @@ struct ErrorBody<'a> {
     message: &'a str,
     fields: Vec<(String, String)>,
     conflict: Vec<(String, String, String)>,
+    /// After a conflict: the record's page, to go back to.
+    record_href: Option<&'a str>,
     retry_href: Option<&'a str>,
     logged_in: bool,
 }
@@ -159,7 +161,8 @@ pub fn error_page(state: &AppState, auth: &RequestAuth, uri: &str, err: &AppErro
             let mut keys: Vec<&String> = y.keys().chain(c.keys()).collect();
             keys.sort();
             keys.dedup();
-            keys.into_iter().map(|k| (k.clone(), show(y.get(k)), show(c.get(k)))).collect()
+            // Only what differs: the fields both versions agree on are no news.
+            keys.into_iter().filter(|k| *k != "version").map(|k| (k.clone(), show(y.get(k)), show(c.get(k)))).filter(|(_, y, c)| y != c).collect()
         }
         _ => vec![],
     };
@@ -170,6 +173,7 @@ pub fn error_page(state: &AppState, auth: &RequestAuth, uri: &str, err: &AppErro
         fields,
         conflict,
         retry_href: matches!(err, AppError::Conflict { .. }).then(|| retry_target(uri)),
+        record_href: matches!(err, AppError::Conflict { .. }).then(|| uri.strip_suffix("/edit").unwrap_or(uri).split('?').next().unwrap_or("/")),
         logged_in: auth.account.is_some(),
     };
     let title = match err {

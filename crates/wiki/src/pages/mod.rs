@@ -300,6 +300,10 @@ struct FormPage<'a> {
     errs: FormErrors,
     /// Before saving: the text as it will read, or what changes against the stored text.
     look: Option<Look>,
+    /// After someone else saved meanwhile: the fields both changed, (label, yours, theirs, diff
+    /// rows for a text), and the page to go back to.
+    conflicts: Vec<(&'static str, String, String, Option<String>)>,
+    back: Option<String>,
 }
 
 enum Look {
@@ -323,8 +327,55 @@ fn form_page_with(ctx: &Ctx, title: &str, f: &PageInput, action: String, version
         kinds: PageKind::ALL.iter().map(|k| (k.as_str(), k.label(ctx.lang))).collect(),
         errs: FormErrors::new(errs, ctx.lang),
         look,
+        conflicts: vec![],
+        back: None,
     };
     render_form(ctx, title, &[crumb(ctx), Crumb::here(title)], &body, failed)
+}
+
+/// A save that met a newer version: merged and saved when no field was changed by both, else the
+/// form again with the writer's input, the fields both changed side by side, and a way back.
+async fn settle(ctx: &Ctx, id: PageId, patch: &Patch) -> AppResult<Response> {
+    let page = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
+    let stored = store::input_of(ctx.db(), &ctx.viewer, &page, ctx.now).await?;
+    let yours = patch.apply::<PageInput>(&stored)?.normalized();
+    let base = patch.version()?;
+    let m = crate::merge::merge(ctx.db(), &ctx.viewer, &page, base, &yours, ctx.now).await?;
+    if m.conflicts.is_empty() {
+        let mut fields = match serde_json::to_value(&m.merged) {
+            Ok(serde_json::Value::Object(f)) => f,
+            _ => return Err(AppError::Internal(anyhow::anyhow!("a page input is an object"))),
+        };
+        fields.insert("version".into(), page.version.into());
+        store::save(ctx.db(), &ctx.viewer, id, &Patch::from_map(fields), ctx.now).await?;
+        let msg = Msg::new("保存しました。その間に保存された他の人の変更とも合わせてあります。", "Saved, together with the changes someone else saved meanwhile.");
+        return Ok(redirect_with_flash(ctx, &format!("/wiki/page/{id}"), msg));
+    }
+    let l = ctx.lang;
+    let conflicts = m
+        .conflicts
+        .into_iter()
+        .map(|c| {
+            let diff = (c.field == "body").then(|| crate::diff::diff_html(&c.theirs, &c.yours));
+            (l.t(c.label.0, c.label.1), c.yours, c.theirs, diff)
+        })
+        .collect();
+    let title = format!("{}: {}", ctx.t("編集の競合", "Edit conflict"), page.title);
+    let body = FormPage {
+        l,
+        csrf: &ctx.csrf,
+        f: &m.merged,
+        action: format!("/wiki/page/{id}/edit"),
+        version: Some(page.version),
+        kinds: PageKind::ALL.iter().map(|k| (k.as_str(), k.label(l))).collect(),
+        errs: FormErrors::new(vec![], l),
+        look: None,
+        conflicts,
+        back: Some(page.url()),
+    };
+    let mut r = render_page(ctx, &title, &[crumb(ctx), Crumb::link(&page.title, page.url()), Crumb::here(ctx.t("編集の競合", "Edit conflict"))], &body);
+    *r.status_mut() = axum::http::StatusCode::CONFLICT;
+    Ok(r)
 }
 
 /// What the preview and "show changes" buttons ask for: nothing is saved.
@@ -410,6 +461,7 @@ async fn save(ctx: Ctx, PathParams(id): PathParams<PageId>, patch: Patch) -> App
     }
     match store::save(ctx.db(), &ctx.viewer, id, &patch, ctx.now).await {
         Ok(_) => Ok(redirect_with_flash(&ctx, &format!("/wiki/page/{id}"), Msg::new("保存しました。", "Saved."))),
+        Err(AppError::Conflict { .. }) => settle(&ctx, id, &patch).await,
         Err(AppError::Validation(e)) => {
             let page = store::load_visible(ctx.db(), &ctx.viewer, id, ctx.now).await?;
             let stored = store::input_of(ctx.db(), &ctx.viewer, &page, ctx.now).await?;
