@@ -459,6 +459,11 @@ pub async fn staleness(db: &Db, copy: &Visible<Page>) -> sqlx::Result<Option<(Pa
 /// Deletes a page (with the reason, which is required) or restores it.
 pub async fn set_deleted(db: &Db, viewer: &Viewer, id: PageId, expected_version: i64, deleted: Option<&str>, now: i64) -> AppResult<Page> {
     let reason = deleted.map(str::trim).unwrap_or("");
+    // Who may not delete it learns nothing, not even that a reason is asked for.
+    let page = load_visible(db, viewer, id, now).await?;
+    if !page.can_edit(viewer, now) {
+        return Err(AppError::Forbidden);
+    }
     if deleted.is_some() {
         let mut errs = vec![];
         kumiai_platform::text::check_line("reason", reason, &mut errs);

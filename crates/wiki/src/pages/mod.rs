@@ -65,7 +65,8 @@ pub fn rendered(db: &Db, revision: Option<RevisionId>, body: &str) -> Arc<Render
 pub async fn render_for(ctx: &Ctx, revision: Option<RevisionId>, body: &str) -> AppResult<(Arc<Rendered>, String)> {
     let r = rendered(ctx.db(), revision, body);
     let titles = r.page_titles();
-    let visible = if titles.is_empty() { Default::default() } else { store::visible_links(ctx.db(), &ctx.viewer, &titles, ctx.now).await? };
+    // Asked even with no titles (no query is made then): the page answers for this reader.
+    let visible = store::visible_links(ctx.db(), &ctx.viewer, &titles, ctx.now).await?;
     let urls = r.urls();
     let allowed = if urls.iter().any(|u| record_id(u).is_some()) { followable(ctx, &urls).await? } else { urls };
     let editor = ctx.viewer.has_role(Role::Editor);
@@ -381,9 +382,6 @@ async fn settle(ctx: &Ctx, id: PageId, patch: &Patch) -> AppResult<Response> {
 /// What the preview and "show changes" buttons ask for: nothing is saved.
 async fn look(ctx: &Ctx, asked: &str, stored_body: &str, body: &str) -> AppResult<Option<Look>> {
     let body = kumiai_platform::text::unix_newlines(body);
-    // The preview's links go through the reader's reach (render_for); a text with none still
-    // answered for this reader.
-    ctx.viewer.ledger().note_decision();
     Ok(match asked {
         "preview" => Some(Look::Preview(render_for(ctx, None, &body).await?.1)),
         "changes" => Some(Look::Changes(crate::diff::diff_html(stored_body, &body))),
