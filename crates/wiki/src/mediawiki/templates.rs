@@ -347,6 +347,14 @@ impl Parser<'_> {
         let mut links = 0usize;
         while self.i < self.s.len() {
             let rest = &self.s[self.i..];
+            // Runs of plain text go over whole (the marks are ASCII, so a cut there is a char
+            // boundary): a history's megabytes of text are copied, not walked char by char.
+            let plain = rest.bytes().position(|b| matches!(b, b'{' | b'}' | b'|' | b'[' | b']')).unwrap_or(rest.len());
+            if plain > 0 {
+                text.push_str(&rest[..plain]);
+                self.i += plain;
+                continue;
+            }
             if stop == Stop::Param && rest.starts_with("}}}") {
                 flush(&mut text, &mut out);
                 return (out, Some("}}}"));
