@@ -199,3 +199,53 @@ fn tiers_forms_and_conflicts_in_chromium() {
     en.find("a.lang").click();
     assert!(en.wait_for_text("組織").contains("組織"));
 }
+
+/// At phone width (390 px) no main page scrolls sideways, in Japanese or English, anonymous or
+/// as the head office; each is photographed.
+#[test]
+fn main_pages_fit_a_phone() {
+    let Some(driver) = Driver::start() else { return };
+    let s = serve();
+    let base = s.base.as_str();
+    let pages = [
+        "/".to_string(),
+        "/directory/organisations".into(),
+        format!("/directory/organisations/{}", s.e1),
+        "/directory/people".into(),
+        "/wiki".into(),
+        format!("/wiki/page/{}", s.team_page),
+        format!("/wiki/page/{}/history", s.dispute_page),
+        format!("/wiki/page/{}/diff", s.dispute_page),
+        "/wiki/recent".into(),
+        "/search?q=%E3%82%BF%E3%82%A4".into(),
+        "/login".into(),
+    ];
+    let mut wide = vec![];
+    for (lang, who) in [("ja", None), ("en", None), ("ja", Some("hq-admin"))] {
+        let b = driver.session(lang);
+        if let Some(w) = who {
+            login(&b, base, w);
+        }
+        b.resize(390, 844);
+        let mut list = pages.to_vec();
+        if who.is_some() {
+            list.extend([format!("/wiki/page/{}/edit", s.team_page), "/admin/audit".into(), "/admin/users".into(), format!("/directory/organisations/{}/edit", s.e1)]);
+        }
+        for p in &list {
+            b.goto(&format!("{base}{p}"));
+            let sizes = b.script("return [document.documentElement.scrollWidth, window.innerWidth]");
+            let (scroll, inner) = (sizes[0].as_i64().unwrap_or(0), sizes[1].as_i64().unwrap_or(0));
+            if scroll > inner {
+                wide.push(format!("{lang} {} {p}: {scroll} > {inner}", who.unwrap_or("anonymous")));
+            }
+        }
+        b.goto(&format!("{base}/search?q=%E3%82%BF%E3%82%A4"));
+        b.screenshot(&format!("19-search-phone-{lang}-{}", who.unwrap_or("anonymous")));
+        // The header leaves the phone's screen to the page: brand, menu and search in three rows.
+        let header = b.script("return document.querySelector('header.top').getBoundingClientRect().height").as_f64().unwrap_or(0.0);
+        // (190 px before; a signed-in officer's name takes a row of its own.)
+        let most = if who.is_some() { 170.0 } else { 130.0 };
+        assert!(header <= most, "{lang} {who:?}: the header is {header} px high");
+    }
+    assert!(wide.is_empty(), "pages wider than the phone: {wide:#?}");
+}
