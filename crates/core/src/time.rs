@@ -50,6 +50,11 @@ pub fn day_start_ms(d: civil::Date) -> i64 {
     JST.to_timestamp(d.to_datetime(civil::Time::midnight())).map(|t| t.as_millisecond()).unwrap_or(0)
 }
 
+/// The Japan-time calendar day of a moment, "2026-12-06".
+pub fn day_of_ms(ms: i64) -> String {
+    Timestamp::from_millisecond(ms).map(|ts| JST.to_datetime(ts).date().to_string()).unwrap_or_default()
+}
+
 pub fn today() -> civil::Date {
     JST.to_datetime(Timestamp::now()).date()
 }

@@ -177,6 +177,7 @@ pub fn openapi() -> Value {
         query("org", optional_integer(), "People of this organisation (none if the caller may not see it)"),
         query("gender", optional_choice(&genders), ""),
         archived,
+        query("tenure", json!({"type": "string", "enum": ["", "current", "past", "all"]}), "Whose term has not ended, has ended, or everyone (the default)"),
         query("sort", json!({"type": "string", "enum": ["", "name", "position", "term", "updated"]}), ""),
         dir,
     ];

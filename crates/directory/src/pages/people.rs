@@ -29,15 +29,20 @@ struct ListBody<'a> {
     export_qs: String,
     can_create: bool,
     genders: Vec<(&'static str, &'static str)>,
+    /// Japan-time today, "YYYY-MM-DD": a term that ended before it is past.
+    today: String,
 }
 
-pub async fn list(ctx: Ctx, QueryParams(q): QueryParams<PeopleQuery>) -> AppResult<Response> {
+pub async fn list(ctx: Ctx, QueryParams(mut q): QueryParams<PeopleQuery>) -> AppResult<Response> {
+    // The list starts with who holds a position now; past positions are a choice away.
+    q.tenure.get_or_insert(store::Tenure::Current);
     let (rows, total) = store::list(ctx.db(), &ctx.viewer, &q, ctx.now).await?;
     let pairs = vec![
         ("q", q.q.clone()),
         ("org", q.org.map(|o| o.to_string()).unwrap_or_default()),
         ("gender", q.gender_code().to_string()),
         ("archived", q.archived.as_str().to_string()),
+        ("tenure", q.tenure.map(store::Tenure::as_str).unwrap_or("").to_string()),
         ("sort", q.sort.as_str().to_string()),
         ("dir", q.dir.as_str().to_string()),
     ];
@@ -54,6 +59,7 @@ pub async fn list(ctx: Ctx, QueryParams(q): QueryParams<PeopleQuery>) -> AppResu
         export_qs: query_string(&pairs),
         can_create: ctx.viewer.has_role(Role::Editor),
         genders: Gender::ALL.iter().map(|g| (g.as_str(), g.label(l))).collect(),
+        today: kumiai_core::time::day_of_ms(ctx.now),
     };
     let title = ctx.t("人物", "People");
     Ok(render_page(&ctx, title, &[Crumb::here(title)], &body))

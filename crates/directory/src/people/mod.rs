@@ -159,6 +159,10 @@ impl std::ops::Deref for PersonRow {
 }
 
 impl PersonRow {
+    /// Whether the term ended before `today` ("YYYY-MM-DD"): a past position.
+    pub fn ended_before(&self, today: &str) -> bool {
+        self.term_end.as_deref().is_some_and(|e| !e.is_empty() && e < today)
+    }
     pub fn org_name(&self, l: impl Borrow<Lang>) -> &str {
         match *l.borrow() {
             Lang::En => self.org_name_en.as_deref().filter(|s| !s.is_empty()).or(self.org_name_ja.as_deref()).unwrap_or(""),

@@ -218,12 +218,42 @@ pub struct PeopleQuery {
     #[serde(deserialize_with = "kumiai_platform::web::blank_as_none", default)]
     pub gender: Option<kumiai_core::Gender>,
     pub archived: Archived,
+    /// Current holders of a position, those whose term has ended, or both (the default for the API
+    /// and exports; the web list starts with the current ones).
+    #[serde(deserialize_with = "kumiai_platform::web::blank_as_none", default)]
+    pub tenure: Option<Tenure>,
     pub sort: PersonSort,
     pub dir: SortDir,
     #[serde(deserialize_with = "kumiai_platform::web::empty_as_none", default)]
     pub page: Option<i64>,
     #[serde(deserialize_with = "kumiai_platform::web::empty_as_none", default)]
     pub per_page: Option<i64>,
+}
+
+/// Whether a person's term has ended (`term_end` before today, Japan time).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tenure {
+    Current,
+    Past,
+    All,
+}
+
+impl Tenure {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tenure::Current => "current",
+            Tenure::Past => "past",
+            Tenure::All => "all",
+        }
+    }
+}
+
+impl TryFrom<String> for Tenure {
+    type Error = String;
+    fn try_from(s: String) -> Result<Tenure, String> {
+        [Tenure::Current, Tenure::Past, Tenure::All].into_iter().find(|t| t.as_str() == s).ok_or_else(|| format!("'{}' is not current, past or all", kumiai_platform::text::quote_value(&s)))
+    }
 }
 
 /// The orders a list of people comes in.
@@ -251,6 +281,9 @@ impl PersonSort {
 
 impl PeopleQuery {
     /// The gender filter as a query string writes it ("" for all).
+    pub fn tenure_code(&self) -> &'static str {
+        self.tenure.map(Tenure::as_str).unwrap_or("")
+    }
     pub fn gender_code(&self) -> &'static str {
         self.gender.map(kumiai_core::Gender::as_str).unwrap_or("")
     }
@@ -296,6 +329,13 @@ pub async fn list(db: &Db, viewer: &Viewer, q: &PeopleQuery, now: i64) -> sqlx::
         conds.push(format!("x.gender = '{}'", g.as_str()));
     }
     conds.extend(q.archived.sql("x"));
+    // Dates are stored as "YYYY-MM-DD", which compare as text.
+    let today = kumiai_core::time::day_of_ms(now);
+    match q.tenure.unwrap_or(Tenure::All) {
+        Tenure::Current => conds.push(format!("(x.term_end IS NULL OR x.term_end = '' OR x.term_end >= '{today}')")),
+        Tenure::Past => conds.push(format!("(x.term_end IS NOT NULL AND x.term_end <> '' AND x.term_end < '{today}')")),
+        Tenure::All => {}
+    }
     let filter = conds.join(" AND ");
     let order = match q.sort {
         PersonSort::Position => "x.position_ja",

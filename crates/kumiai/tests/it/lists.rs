@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use crate::common::TestApp;
 use kumiai_platform::db::{Total, count};
 
-on_both_backends!(lists_sort_page_and_filter, totals_are_exact_and_follow_writes, filters_take_words_in_any_order_and_short_forms);
+on_both_backends!(lists_sort_page_and_filter, totals_are_exact_and_follow_writes, filters_take_words_in_any_order_and_short_forms, past_positions_are_marked_and_kept_out_of_the_current_list);
 
 async fn lists_sort_page_and_filter(app: &TestApp) {
     let mut s = app.login("hq-viewer").await;
@@ -73,4 +73,26 @@ async fn filters_take_words_in_any_order_and_short_forms(app: &TestApp) {
     }
     let hits = s.get(&format!("/api/v1/search?q={}", enc(&format!("{stem}労組")))).await.json();
     assert!(hits["hits"].as_array().unwrap().iter().any(|h| h["title"].as_str().unwrap().starts_with(stem)), "search too: {hits}");
+}
+
+/// A person whose term has ended is a past position: out of the people list's default "current"
+/// view, marked as past where shown; the API lists everyone unless asked.
+async fn past_positions_are_marked_and_kept_out_of_the_current_list(app: &TestApp) {
+    let mut s = app.login("hq-editor").await;
+    for (name, end) in [("任期 終了子", "2020-08-31"), ("任期 現任子", "2099-08-31")] {
+        let r = s.json("POST", "/api/v1/people", &serde_json::json!({"org": "E00001", "name_kanji": name, "reach": "affiliates", "position_ja": "執行委員", "term_start": "2018-09-01", "term_end": end})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    let q = "/directory/people?q=%E4%BB%BB%E6%9C%9F";
+    let current = s.get(q).await.body;
+    assert!(current.contains("任期 現任子") && !current.contains("任期 終了子"), "current holders by default");
+    let past = s.get(&format!("{q}&tenure=past")).await.body;
+    assert!(past.contains("任期 終了子") && !past.contains("任期 現任子") && past.contains("class=\"badge past\""), "past ones, marked");
+    let all = s.get(&format!("{q}&tenure=all")).await.body;
+    assert!(all.contains("任期 終了子") && all.contains("任期 現任子"));
+    assert_eq!(all.matches("class=\"badge past\"").count(), 1);
+    let api = s.get("/api/v1/people?q=%E4%BB%BB%E6%9C%9F").await.json();
+    assert_eq!(api["total"], 2, "the API lists both unless asked: {api}");
+    assert_eq!(s.get("/api/v1/people?q=%E4%BB%BB%E6%9C%9F&tenure=current").await.json()["total"], 1);
+    assert_eq!(s.get("/directory/people?tenure=someday").await.status, StatusCode::BAD_REQUEST);
 }
