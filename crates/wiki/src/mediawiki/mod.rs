@@ -4,4 +4,5 @@ mod bz2;
 pub mod convert;
 pub mod import;
 pub mod reader;
+mod table;
 pub mod templates;
