@@ -479,17 +479,8 @@ pub const AUDIT_PAGE: i64 = 50;
 impl AuditFilter {
     /// Reads the days and turns a module's name into its entities; a 400 names what it cannot read.
     pub fn check(&mut self, entities: &[(&'static str, crate::module::EntityName)]) -> crate::AppResult<()> {
-        for (day, ja, en) in [(&self.from, "開始日", "start date"), (&self.to, "終了日", "end date")] {
-            if let Some(d) = day.as_deref().map(str::trim).filter(|d| !d.is_empty())
-                && time::parse_date(d).is_none()
-            {
-                let d = crate::text::quote_value(d);
-                return Err(crate::AppError::BadRequest(kumiai_core::Msg::new(
-                    format!("{ja}「{d}」を日付（2026-03-12 の形）として読めません。"),
-                    format!("Cannot read the {en} '{d}' as a date (like 2026-03-12)."),
-                )));
-            }
-        }
+        crate::web::parse_day(self.from.as_deref().unwrap_or(""), ("開始日", "start date"))?;
+        crate::web::parse_day(self.to.as_deref().unwrap_or(""), ("終了日", "end date"))?;
         if let Some(m) = self.module.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
             let of: Vec<String> = entities.iter().filter(|(module, _)| *module == m).map(|(_, e)| e.entity.to_string()).collect();
             if of.is_empty() {
@@ -543,14 +534,9 @@ pub async fn search(db: &Db, f: &AuditFilter) -> sqlx::Result<(Vec<AuditEntry>, 
         let list: Vec<String> = entities.iter().map(|e| format!("'{}'", e.replace('\'', ""))).collect();
         conds.push(if list.is_empty() { "1 = 0".into() } else { format!("entity IN ({})", list.join(", ")) });
     }
-    for (day, op, next) in [(&f.from, ">=", false), (&f.to, "<", true)] {
-        if let Some(d) = day.as_deref().filter(|s| !s.trim().is_empty()) {
-            // Checked by `AuditFilter::check`; an unreadable day here filters nothing.
-            let Some(d) = time::parse_date(d) else { continue };
-            let d = if next { d.tomorrow().unwrap_or(d) } else { d };
-            conds.push(format!("at {op} {}", time::day_start_ms(d)));
-        }
-    }
+    // Checked by `AuditFilter::check`; an unreadable day here filters nothing.
+    let day = |d: &Option<String>| d.as_deref().and_then(time::parse_date);
+    conds.extend(crate::db::within_days("at", day(&f.from), day(&f.to)));
     let filter = conds.join(" AND ");
     let count = crate::db::bind_all_scalar(sqlx::query_scalar::<_, i64>(AssertSqlSafe(format!("SELECT COUNT(*) FROM audit_log WHERE {filter}"))), &args);
     let total = count.fetch_one(&db.pool).await?;

@@ -174,6 +174,19 @@ pub fn unique_violation(e: &sqlx::Error) -> Option<String> {
     Some(format!("{} {}", d.constraint().unwrap_or(""), d.message()))
 }
 
+/// Conditions keeping a time column (Unix ms) within Japan-time days, both ends included.
+pub fn within_days(column: &str, from: Option<jiff::civil::Date>, to: Option<jiff::civil::Date>) -> Vec<String> {
+    let start = kumiai_core::time::day_start_ms;
+    let mut conds = vec![];
+    if let Some(d) = from {
+        conds.push(format!("{column} >= {}", start(d)));
+    }
+    if let Some(d) = to {
+        conds.push(format!("{column} < {}", start(d.tomorrow().unwrap_or(d))));
+    }
+    conds
+}
+
 /// Escapes `%`, `_` and `\` for a LIKE pattern used with `ESCAPE '\'`.
 pub fn like_pattern(q: &str) -> String {
     let mut out = String::from("%");

@@ -6,7 +6,6 @@ use crate::model::ENTITY;
 use kumiai_core::{Account, PageId, RevisionId, UserId, Viewer};
 use kumiai_platform::accounts::{self, secret};
 use kumiai_platform::audit::{self, Actor};
-use kumiai_core::time;
 use kumiai_platform::db::{Db, Paging, bind_all, like_pattern};
 use kumiai_platform::{Identified, Visible, reach};
 use sqlx::AssertSqlSafe;
@@ -96,12 +95,7 @@ pub async fn changes(db: &Db, viewer: &Viewer, watcher: Option<UserId>, filter: 
         binds.push(like_pattern(filter.author.trim()).into());
         conds.push(format!("r.author {} ${} ESCAPE '\\'", db.ilike(), binds.len()));
     }
-    if let Some(d) = filter.from {
-        conds.push(format!("r.created_at >= {}", time::day_start_ms(d)));
-    }
-    if let Some(d) = filter.to {
-        conds.push(format!("r.created_at < {}", time::day_start_ms(d.tomorrow().unwrap_or(d))));
-    }
+    conds.extend(kumiai_platform::db::within_days("r.created_at", filter.from, filter.to));
     let sql = format!(
         "SELECT r.id AS revision_id, p.id AS page_id, r.title, r.summary, r.author, r.created_at, r.minor, \
          (SELECT MAX(o.id) FROM wiki_revisions o WHERE o.page_id = r.page_id AND o.id < r.id) AS previous \

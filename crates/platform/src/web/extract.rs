@@ -106,3 +106,15 @@ pub fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, 
         Loose::Nothing(()) => String::new(),
     })
 }
+
+/// A day typed in a list filter ("2026-03-12"): empty is none; anything else that is not a date
+/// is a 400 that names it. `what` is the filter's name, (Japanese, English).
+pub fn parse_day(value: &str, what: (&str, &str)) -> Result<Option<jiff::civil::Date>, AppError> {
+    match value.trim() {
+        "" => Ok(None),
+        d => kumiai_core::time::parse_date(d).map(Some).ok_or_else(|| {
+            let d = crate::text::quote_value(d);
+            AppError::BadRequest(Msg::new(format!("{}「{d}」を日付（2026-03-12 の形）として読めません。", what.0), format!("Cannot read the {} '{d}' as a date (like 2026-03-12).", what.1)))
+        }),
+    }
+}

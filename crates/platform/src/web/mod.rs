@@ -25,7 +25,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use ctx::Ctx;
-pub use extract::{FormBody, JsonBody, PathParams, QueryParams, blank_as_none, empty_as_none, text_or_number};
+pub use extract::{FormBody, JsonBody, PathParams, QueryParams, blank_as_none, empty_as_none, parse_day, text_or_number};
 pub use forms::{Patch, VersionForm};
 pub use layout::{Crumb, FormErrors};
 

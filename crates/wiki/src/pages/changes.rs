@@ -10,7 +10,7 @@ use kumiai_core::{Lang, Msg, PageId, time};
 use kumiai_platform::text::{escape_html, query_string, quote_value};
 use kumiai_platform::web::layout::render_page;
 use kumiai_platform::web::pages::redirect_with_flash;
-use kumiai_platform::web::{Crumb, Ctx, Guard, PathParams, QueryParams, Route, empty_as_none};
+use kumiai_platform::web::{Crumb, Ctx, Guard, PathParams, QueryParams, Route, empty_as_none, parse_day};
 use kumiai_platform::{AppError, AppResult, Visible};
 use serde::Deserialize;
 
@@ -41,15 +41,6 @@ struct PageParam {
 impl PageParam {
     /// The filters, or a 400 that names the value it cannot read.
     fn filter(&self) -> AppResult<Filter> {
-        let date = |v: &str, ja: &str, en: &str| -> AppResult<Option<jiff::civil::Date>> {
-            match v.trim() {
-                "" => Ok(None),
-                d => time::parse_date(d).map(Some).ok_or_else(|| {
-                    let d = quote_value(d);
-                    AppError::BadRequest(Msg::new(format!("{ja}「{d}」を日付（2026-03-12 の形）として読めません。"), format!("Cannot read the {en} '{d}' as a date (like 2026-03-12).")))
-                }),
-            }
-        };
         let kind = match self.kind.trim() {
             "" => None,
             "new" => Some(ChangeKind::New),
@@ -59,7 +50,7 @@ impl PageParam {
                 return Err(AppError::BadRequest(Msg::new(format!("更新の種類「{k}」はありません（new か edit）。"), format!("There is no kind of change '{k}' (new or edit)."))));
             }
         };
-        Ok(Filter { kind, author: self.author.trim().to_string(), minor: self.minor, from: date(&self.from, "開始日", "start date")?, to: date(&self.to, "終了日", "end date")? })
+        Ok(Filter { kind, author: self.author.trim().to_string(), minor: self.minor, from: parse_day(&self.from, ("開始日", "start date"))?, to: parse_day(&self.to, ("終了日", "end date"))? })
     }
 
     /// The filters as a query string that a page number can follow.
