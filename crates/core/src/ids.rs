@@ -56,6 +56,8 @@ ids!(
     RevisionId,
     /// A file attached to a page.
     AttachmentId,
+    /// A comment in a page's discussion.
+    CommentId,
     /// A login.
     UserId,
     /// An API token.

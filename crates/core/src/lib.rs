@@ -12,7 +12,7 @@ pub mod reach;
 pub mod time;
 
 pub use fiscal::{Era, FiscalCalendar, FiscalYear, GovYear, NamedBy};
-pub use ids::{AttachmentId, CountId, OrgId, PageId, PersonId, RevisionId, TokenId, UserId};
+pub use ids::{AttachmentId, CommentId, CountId, OrgId, PageId, PersonId, RevisionId, TokenId, UserId};
 pub use lang::{Lang, Msg};
 pub use org::{Gender, OrgKind};
 pub use reach::{Access, Account, Ledger, Reach, Role, Tier, Viewer};

@@ -48,6 +48,9 @@ impl Attachment {
     pub fn url(&self) -> String {
         format!("/wiki/attachments/{}/{}", self.id, kumiai_platform::text::percent_encode(&self.name))
     }
+    pub fn when(&self) -> String {
+        kumiai_core::time::format_ms(self.created_at)
+    }
     pub fn is_image(&self) -> bool {
         self.content_type.starts_with("image/")
     }
@@ -86,6 +89,14 @@ pub async fn of_page(db: &Db, page: &Visible<Page>) -> sqlx::Result<Vec<Attachme
     db.fetch_cached(format!("{} WHERE a.page_id = $1 AND a.deleted_at IS NULL ORDER BY a.id", Attachment::SELECT), &[page.id.get().into()]).await
 }
 
+/// The file a page shows as `[[ファイル:name]]`: the newest live attachment of the visible page
+/// `ファイル:name` (of that name if there is one: the page may hold other attachments too).
+pub async fn newest_of(db: &Db, page: &Visible<Page>, name: &str) -> sqlx::Result<Option<Attachment>> {
+    let all = of_page(db, page).await?;
+    let named = all.iter().rev().find(|a| a.name.replace('_', " ") == name.replace('_', " ")).cloned();
+    Ok(named.or_else(|| all.last().cloned()))
+}
+
 /// An attachment, unchecked: the caller then loads its page through the reach layer.
 pub(crate) async fn get(db: &Db, id: AttachmentId) -> sqlx::Result<Option<Attachment>> {
     Ok(fetch::<Attachment>(db, id.get(), &Key(())).await?.filter(|a| a.deleted_at.is_none()))
@@ -94,6 +105,12 @@ pub(crate) async fn get(db: &Db, id: AttachmentId) -> sqlx::Result<Option<Attach
 /// Stores `bytes` under their hash (written aside and renamed, so a crash never leaves a partial
 /// file under a hash) and records the attachment on `page`.
 pub async fn store(db: &Db, data_dir: &Path, actor: &Actor, page: &Visible<Page>, name: &str, content_type: &str, bytes: &[u8]) -> anyhow::Result<Attachment> {
+    store_at(db, data_dir, actor, page, name, content_type, bytes, None).await
+}
+
+/// [`store`], dated `at` (an import keeps the upload's date) or now.
+#[allow(clippy::too_many_arguments)]
+pub async fn store_at(db: &Db, data_dir: &Path, actor: &Actor, page: &Visible<Page>, name: &str, content_type: &str, bytes: &[u8], at: Option<i64>) -> anyhow::Result<Attachment> {
     let sha: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
     let path = blob_path(data_dir, &sha);
     if !path.exists() {
@@ -104,20 +121,18 @@ pub async fn store(db: &Db, data_dir: &Path, actor: &Actor, page: &Visible<Page>
         tokio::fs::rename(&tmp, &path).await?;
     }
     let mut tx = db.begin().await?;
-    let a = audit::insert::<Attachment>(
-        &mut tx,
-        actor,
-        &[
-            ("page_id", page.id.into()),
-            ("name", name.into()),
-            ("content_type", content_type.into()),
-            ("size", (bytes.len() as i64).into()),
-            ("sha256", sha.into()),
-            ("uploaded_by", actor.label.clone().into()),
-        ],
-        None,
-    )
-    .await?;
+    let mut fields: Vec<(&str, audit::Val)> = vec![
+        ("page_id", page.id.into()),
+        ("name", name.into()),
+        ("content_type", content_type.into()),
+        ("size", (bytes.len() as i64).into()),
+        ("sha256", sha.into()),
+        ("uploaded_by", actor.label.clone().into()),
+    ];
+    if let Some(at) = at {
+        fields.extend([("created_at", at.into()), ("updated_at", at.into())]);
+    }
+    let a = audit::insert::<Attachment>(&mut tx, actor, &fields, None).await?;
     db.commit(tx).await?;
     Ok(a)
 }

@@ -16,6 +16,10 @@ enum WikiCommand {
         /// 取り込んだページの情報到達範囲 / Reach of the imported pages (hq, industrial, affiliates, public)
         #[arg(long, default_value = "affiliates", value_parser = parse_reach)]
         reach: Reach,
+        /// MediaWiki の画像ディレクトリ（images/）。ファイルページのファイルを添付として取り込む
+        /// / MediaWiki's images directory: the file pages' files are imported as attachments
+        #[arg(long)]
+        images: Option<PathBuf>,
         /// 報告の保存先（既定はデータディレクトリ内）/ Where to save the report (default: in the data directory)
         #[arg(long)]
         report: Option<PathBuf>,
@@ -36,7 +40,8 @@ pub fn command() -> CliCommand {
 fn run<'a>(ctx: &'a CliCtx, m: &'a clap::ArgMatches) -> LocalBoxFuture<'a, anyhow::Result<()>> {
     Box::pin(async move {
         let started = Instant::now();
-        let WikiCommand::ImportMediawiki { file, reach, report } = WikiCommand::from_arg_matches(m)?;
+        let WikiCommand::ImportMediawiki { file, reach, images, report } = WikiCommand::from_arg_matches(m)?;
+        let images = images.map(|dir| crate::mediawiki::files::Images::open(&dir, &ctx.config.data_dir)).transpose()?;
         // Imported pages belong to the head office; an empty installation has none yet.
         if kumiai_platform::orgs::head_office(&ctx.db).await?.is_none() {
             anyhow::bail!(
@@ -44,7 +49,8 @@ fn run<'a>(ctx: &'a CliCtx, m: &'a clap::ArgMatches) -> LocalBoxFuture<'a, anyho
                  There is no head office organisation yet: register the organisations first with `kumiai org import`."
             );
         }
-        let rep = crate::mediawiki::import::run(&ctx.db, &Viewer::system(), &file, reach, |r| {
+        let options = crate::mediawiki::import::Options { reach, images };
+        let rep = crate::mediawiki::import::run_with(&ctx.db, &Viewer::system(), &file, &options, |r| {
             eprint!("\rページ pages {} / 版 revisions {} (取り込み済み skipped {})", r.pages_created + r.pages_updated, r.revisions_imported, r.revisions_skipped);
         })
         .await?;

@@ -8,6 +8,8 @@ pub mod changes;
 pub mod cli;
 pub mod demo;
 pub mod diff;
+pub mod discussion;
+pub mod embed;
 pub mod merge;
 pub mod mediawiki;
 pub mod model;
@@ -80,12 +82,20 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_delete_reason.sql"),
         postgres: include_str!("../migrations/postgres/0008_delete_reason.sql"),
     },
+    Migration {
+        module: "wiki",
+        version: 9,
+        name: "discussions (talk pages)",
+        sqlite: include_str!("../migrations/sqlite/0009_discussions.sql"),
+        postgres: include_str!("../migrations/postgres/0009_discussions.sql"),
+    },
 ];
 
 pub fn module() -> Module {
     let mut routes = pages::routes();
     routes.extend(pages::changes::routes());
     routes.extend(pages::attachments::routes());
+    routes.extend(pages::discussion::routes());
     routes.extend(api::routes());
     Module {
         // Pages refer to organisations and people.
@@ -100,6 +110,7 @@ pub fn module() -> Module {
             EntityName { entity: model::ENTITY, ja: "ページ", en: "Page" },
             EntityName { entity: model::REVISION, ja: "版", en: "Revision" },
             EntityName { entity: attachments::ENTITY, ja: "添付ファイル", en: "Attachment" },
+            EntityName { entity: discussion::ENTITY, ja: "議論のコメント", en: "Discussion comment" },
             EntityName { entity: "wiki_feed_token", ja: "フィードのアドレス", en: "Feed address" },
         ],
         search: search::sources(),

@@ -26,11 +26,13 @@ pub enum Target {
     Page(String),
     /// An ordinary link or an autolink, as written.
     Url(String),
+    /// `[[ファイル:name]]` or `[[メディア:name]]`: a file, by name (see [`crate::embed`]).
+    File(String),
 }
 
 /// The placeholder's prefix. Heading anchors (`#h-…`) and footnotes (`#fn-…`) cannot take this
 /// form: the anchorizer keeps only letters, digits, `-` and `_`.
-const MARK: &str = "#~link~";
+pub(crate) const MARK: &str = "#~link~";
 
 const CATEGORY_PREFIXES: [&str; 4] = ["カテゴリ:", "カテゴリー:", "Category:", "分類:"];
 
@@ -83,14 +85,17 @@ fn category_of(title: &str) -> Option<String> {
 
 /// The page titles and categories a text refers to (for "what links here" and category lists).
 pub fn references(md: &str) -> (Vec<String>, Vec<String>) {
+    let (md, lifted) = crate::embed::lift(md);
     let arena = Arena::new();
-    let root = parse_document(&arena, md, &options());
+    let root = parse_document(&arena, &md, &options());
     let (mut links, mut cats) = (vec![], vec![]);
     for node in root.descendants() {
         if let NodeValue::WikiLink(link) = &node.data().value {
-            match category_of(&link.url) {
-                Some(c) => cats.push(c),
-                None => links.push(link.url.trim().to_string()),
+            let url = crate::embed::lifted(&link.url, &lifted).map_or(link.url.as_str(), |(target, _)| target);
+            match (category_of(url), crate::embed::file_of(url)) {
+                (Some(c), _) => cats.push(c),
+                (None, Some((name, _))) => links.push(crate::embed::page_title(&name)),
+                (None, None) => links.push(url.trim().trim_start_matches(':').trim().to_string()),
             }
         }
     }
@@ -115,9 +120,12 @@ fn text_of<'a>(node: &'a comrak::nodes::AstNode<'a>) -> String {
 
 /// Renders and sanitises `md` once, for every reader: links become placeholders.
 pub fn render(md: &str) -> Rendered {
+    // File links take MediaWiki's options (`|thumb|right|説明`), which Markdown's wikilinks cannot
+    // hold: they are lifted out first and read here (see `embed::lift`).
+    let (md, lifted) = crate::embed::lift(md);
     let arena = Arena::new();
     let opts = options();
-    let root = parse_document(&arena, md, &opts);
+    let root = parse_document(&arena, &md, &opts);
     let mut categories = vec![];
     let mut toc = vec![];
     let mut links = vec![];
@@ -126,13 +134,33 @@ pub fn render(md: &str) -> Rendered {
     for node in nodes {
         let value = node.data().value.clone();
         let target = match value {
+            NodeValue::WikiLink(link) if crate::embed::lifted(&link.url, &lifted).is_some() => {
+                let (target, label) = crate::embed::lifted(&link.url, &lifted).expect("checked");
+                let (name, media) = crate::embed::file_of(target).expect("only file links are lifted");
+                let (html, block) = crate::embed::html(links.len(), &name, media, label, |c| caption(c, &opts));
+                for child in node.children().collect::<Vec<_>>() {
+                    child.detach();
+                }
+                // A figure alone in its paragraph takes the paragraph's place.
+                let parent = node.parent().filter(|p| block && matches!(p.data().value, NodeValue::Paragraph) && p.children().count() == 1);
+                match parent {
+                    Some(p) => {
+                        node.detach();
+                        p.data_mut().value = NodeValue::HtmlBlock(comrak::nodes::NodeHtmlBlock { block_type: 6, literal: html });
+                    }
+                    None => node.data_mut().value = NodeValue::HtmlInline(html),
+                }
+                links.push(Target::File(name));
+                continue;
+            }
             NodeValue::WikiLink(link) => match category_of(&link.url) {
                 Some(c) => {
                     categories.push(c);
                     node.detach();
                     continue;
                 }
-                None => Target::Page(link.url.trim().to_string()),
+                // `[[:ファイル:x]]` links to the file's page (the colon keeps it from embedding).
+                None => Target::Page(link.url.trim().trim_start_matches(':').trim().to_string()),
             },
             NodeValue::Link(link) => Target::Url(link.url),
             NodeValue::Heading(h) => {
@@ -160,9 +188,17 @@ pub fn render(md: &str) -> Rendered {
     }
     let mut html = String::new();
     let _ = comrak::format_html(root, &opts, &mut html);
+    let html = crate::embed::unlift(html, &lifted);
     categories.sort();
     categories.dedup();
     Rendered { html: sanitize(&html), toc, categories, links }
+}
+
+/// A file's caption: its own inline Markdown, cleaned with the rest of the page.
+fn caption(text: &str, opts: &Options) -> String {
+    let html = comrak::markdown_to_html(text, opts);
+    let html = html.trim();
+    html.strip_prefix("<p>").and_then(|h| h.strip_suffix("</p>")).unwrap_or(html).to_string()
 }
 
 impl Rendered {
@@ -197,7 +233,16 @@ impl Rendered {
             }
         }
         out.push_str(rest);
+        if self.links.iter().any(|t| matches!(t, Target::File(_))) {
+            let names: Vec<Option<&str>> = self.links.iter().map(|t| if let Target::File(n) = t { Some(n.as_str()) } else { None }).collect();
+            out = crate::embed::resolve(&out, &names, &urls);
+        }
         out
+    }
+
+    /// The names of the files the text shows or links to.
+    pub fn file_names(&self) -> Vec<String> {
+        self.links.iter().filter_map(|t| if let Target::File(f) = t { Some(f.clone()) } else { None }).collect()
     }
 
     /// The page titles the text links to.
@@ -212,7 +257,7 @@ impl Rendered {
 
     /// Roughly the memory it takes, for the cache.
     pub fn bytes(&self) -> usize {
-        self.html.len() + self.toc.iter().map(|t| t.1.len() + t.2.len() + 8).sum::<usize>() + self.links.iter().map(|l| 16 + match l { Target::Page(s) | Target::Url(s) => s.len() }).sum::<usize>()
+        self.html.len() + self.toc.iter().map(|t| t.1.len() + t.2.len() + 8).sum::<usize>() + self.links.iter().map(|l| 16 + match l { Target::Page(s) | Target::Url(s) | Target::File(s) => s.len() }).sum::<usize>()
     }
 }
 
@@ -238,6 +283,7 @@ pub fn sanitize(html: &str) -> String {
     let clean = ammonia::Builder::default()
         .add_generic_attributes(["id", "class", "aria-label", "data-footnote-ref", "data-footnotes", "data-footnote-backref", "dir"])
         .add_tags(["section", "rb", "big"])
+        .add_tag_attributes("img", ["loading"])
         .add_tag_attributes("abbr", ["title"])
         .add_tag_attributes("td", ["align"])
         .add_tag_attributes("th", ["align"])
@@ -258,7 +304,22 @@ mod tests {
         match t {
             Target::Page(p) => (p == "TEAM").then(|| "/wiki/page/1".into()),
             Target::Url(u) => (!u.starts_with("/wiki/page/9")).then(|| u.clone()),
+            Target::File(f) => (f == "写真.jpg").then(|| "/wiki/page/2".into()),
         }
+    }
+
+    #[test]
+    fn files_embed_through_their_pages_reach() {
+        let r = render("本文\n\n[[ファイル:写真.jpg|thumb|集会の**様子**]]\n\n[[ファイル:秘密.png|200px]] [[メディア:写真.jpg|元の写真]] [[:ファイル:写真.jpg|説明ページ]]");
+        let html = r.for_reader(reader);
+        assert!(html.contains("<figure class=\"thumb float-right\"><a href=\"/wiki/page/2\""), "the figure links to the file's page: {html}");
+        assert!(html.contains("src=\"/wiki/file/%E5%86%99%E7%9C%9F.jpg\"") && html.contains("<figcaption>集会の<strong>様子</strong></figcaption>"), "{html}");
+        assert!(!html.contains("<p><figure"), "a figure alone is not inside a paragraph: {html}");
+        assert!(html.contains("〔ファイル:秘密.png〕") && !html.contains("秘密.png\""), "a file whose page is hidden or missing is its name: {html}");
+        assert!(html.contains("元の写真</a>") && html.contains("href=\"/wiki/file/"), "{html}");
+        assert_eq!(r.page_titles(), ["ファイル:写真.jpg"], "[[:ファイル:…]] links to the page");
+        assert_eq!(r.file_names(), ["写真.jpg", "秘密.png", "写真.jpg"]);
+        assert_eq!(references("[[ファイル:a.png|thumb]] [[:ファイル:b.pdf]]").0, ["ファイル:a.png", "ファイル:b.pdf"]);
     }
 
     #[test]
@@ -286,7 +347,7 @@ mod tests {
         // The same kept render, another reader: an editor gets a link that creates the page.
         let editor = render("[[新しいページ]]").for_reader(|t| match t {
             Target::Page(p) => Some(format!("/wiki/new?title={p}")),
-            Target::Url(u) => Some(u.clone()),
+            Target::Url(u) | Target::File(u) => Some(u.clone()),
         });
         assert!(editor.contains("/wiki/new?title="), "{editor}");
         assert_eq!(references("[[A]] [[B|b]] [[A]] [[Category:X]]"), (vec!["A".into(), "B".into()], vec!["X".into()]));
@@ -298,7 +359,7 @@ mod tests {
         let r = render("[x](#~link~0) [[TEAM]]");
         assert_eq!(r.links, [Target::Url("#~link~0".into()), Target::Page("TEAM".into())]);
         let html = r.for_reader(|t| match t {
-            Target::Page(_) => None,
+            Target::Page(_) | Target::File(_) => None,
             Target::Url(u) => Some(u.clone()),
         });
         assert!(html.contains("<a href=\"#~link~0\" rel=\"noopener noreferrer\">x</a> TEAM</p>"), "{html}");

@@ -51,6 +51,17 @@ pub async fn load_visible(db: &Db, viewer: &Viewer, id: PageId, now: i64) -> App
 
 /// title key → URL for the linked titles the viewer may see (deleted pages excluded).
 pub async fn visible_links(db: &Db, viewer: &Viewer, titles: &[String], now: i64) -> sqlx::Result<HashMap<String, String>> {
+    visible_titles(db, viewer, titles, now, "").await
+}
+
+/// [`visible_links`] for files: the pages `ファイル:名前` of `names` the viewer may see that hold
+/// a file, by title key.
+pub async fn visible_files(db: &Db, viewer: &Viewer, names: &[String], now: i64) -> sqlx::Result<HashMap<String, String>> {
+    let titles: Vec<String> = names.iter().map(|n| crate::embed::page_title(n)).collect();
+    visible_titles(db, viewer, &titles, now, " AND EXISTS (SELECT 1 FROM wiki_attachments a WHERE a.page_id = p.id AND a.deleted_at IS NULL)").await
+}
+
+async fn visible_titles(db: &Db, viewer: &Viewer, titles: &[String], now: i64, also: &'static str) -> sqlx::Result<HashMap<String, String>> {
     let keys: Vec<String> = titles.iter().map(|t| title_key(t)).collect();
     let f = reach::filter(viewer, "p", ENTITY, now);
     let mut out = HashMap::new();
@@ -59,7 +70,7 @@ pub async fn visible_links(db: &Db, viewer: &Viewer, titles: &[String], now: i64
             continue;
         }
         let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let sql = format!("SELECT p.title_key, p.id FROM wiki_pages p WHERE p.title_key IN ({}) AND p.deleted_at IS NULL AND {}", marks.join(", "), f.sql());
+        let sql = format!("SELECT p.title_key, p.id FROM wiki_pages p WHERE p.title_key IN ({}) AND p.deleted_at IS NULL AND {}{also}", marks.join(", "), f.sql());
         let vals: Vec<Val> = chunk.iter().map(|k| Val::from(k.clone())).collect();
         let rows: Vec<(String, i64)> = db.fetch_cached(sql, &vals).await?;
         f.vouch(rows.iter().map(|r| r.1));

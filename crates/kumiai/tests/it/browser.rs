@@ -21,11 +21,22 @@ struct Server {
 
 /// Serves a fresh demo app on 127.0.0.1:0 from its own thread and runtime.
 fn serve() -> Server {
+    serve_with(false)
+}
+
+/// [`serve`], with the MediaWiki test export (tests/data/mediawiki-test) imported with its images.
+fn serve_with(mediawiki: bool) -> Server {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         rt.block_on(async move {
             let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+            if mediawiki {
+                let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/mediawiki-test");
+                let images = kumiai_wiki::mediawiki::files::Images::open(&dir.join("images"), &app.config.data_dir).unwrap();
+                let options = kumiai_wiki::mediawiki::import::Options { reach: kumiai_core::Reach::Public, images: Some(images) };
+                kumiai_wiki::mediawiki::import::run_with(&app.db, &kumiai_core::Viewer::system(), &dir.join("export.xml"), &options, |_| {}).await.unwrap();
+            }
             // Cookie security as in production (automatic: Secure when the request came over HTTPS).
             assert_eq!(app.config.cookie_secure, None);
             let router = app.router.clone();
@@ -248,4 +259,65 @@ fn main_pages_fit_a_phone() {
         assert!(header <= most, "{lang} {who:?}: the header is {header} px high");
     }
     assert!(wide.is_empty(), "pages wider than the phone: {wide:#?}");
+}
+
+/// The imported MediaWiki export as its readers see it: figures load through their file pages,
+/// the talk page is the page's discussion, and an officer opens a topic and replies in the
+/// browser. Desktop and phone, Japanese and English, photographed.
+#[test]
+fn imported_files_and_discussions_in_chromium() {
+    let Some(driver) = Driver::start() else { return };
+    let s = serve_with(true);
+    let base = s.base.as_str();
+    let anon = driver.session("ja");
+    anon.goto(&format!("{base}/wiki?category=%E9%87%91%E5%B1%9E%E5%8A%B4%E5%8D%94"));
+    let kinzoku = anon.script("return [...document.querySelectorAll('a')].find(a => a.textContent.trim() === '金属労協' && a.href.includes('/wiki/page/')).getAttribute('href')");
+    let kinzoku = kinzoku.as_str().expect("金属労協 is listed in its category").to_string();
+    anon.goto(&format!("{base}{kinzoku}"));
+    // Every image of the page loaded (through /wiki/file/…, after its file page's reach check).
+    // (Lazy images load once near the screen: ask for them now, and wait for them.)
+    anon.script("document.querySelectorAll('.wiki-body img').forEach(i => i.loading = 'eager')");
+    let mut loaded = vec![];
+    for _ in 0..50 {
+        loaded = anon.script("return [...document.querySelectorAll('.wiki-body img')].map(i => i.complete && i.naturalWidth > 0)").as_array().cloned().unwrap_or_default();
+        if loaded.iter().all(|l| l.as_bool() == Some(true)) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(loaded.len() >= 2 && loaded.iter().all(|l| l.as_bool() == Some(true)), "logo and photograph load: {loaded:?}");
+    assert!(anon.exists("figure.thumb figcaption"), "the photograph is a figure with its caption");
+    anon.screenshot("21-wiki-imported-figure");
+
+    let editor = driver.session("ja");
+    login(&editor, base, "hq-editor");
+    editor.goto(&format!("{base}/search?q=%E6%98%A5%E5%AD%A3%E7%94%9F%E6%B4%BB%E9%97%98%E4%BA%89"));
+    let shunto = editor.script("return [...document.querySelectorAll('a')].find(a => a.textContent.trim() === '春季生活闘争' && a.href.includes('/wiki/page/')).getAttribute('href')");
+    let shunto = format!("{base}{}", shunto.as_str().expect("春季生活闘争 is found"));
+    editor.goto(&shunto);
+    let talk = editor.find("#discussion").text();
+    assert!(talk.contains("2024年の表の数値について") && talk.contains("鈴木") && talk.contains("Partner"), "the imported talk page: {talk}");
+    editor.fill_and_submit(&[("#topic", "2025年の表"), ("#topic-body", "2025年の数値は集計後に追記します。")], "form.new-topic button[type=submit]");
+    let text = editor.wait_for_text("集計後に追記します");
+    assert!(text.contains("hq-editor"), "the comment is signed: {text}");
+    // A reply under it, through its own form.
+    let reply = editor.script("const d = [...document.querySelectorAll('details.reply')].pop(); d.open = true; return d.id");
+    let id = reply.as_str().unwrap().to_string();
+    editor.fill_and_submit(&[(&format!("#{id} textarea"), "返信の試験です。")], &format!("#{id} button[type=submit]"));
+    editor.wait_for_text("返信の試験です");
+    let depth = editor.script("return [...document.querySelectorAll('.comment')].find(c => c.textContent.includes('返信の試験です')).className");
+    assert_eq!(depth.as_str(), Some("comment depth-1"), "the reply sits under the comment it answers");
+    editor.goto(&format!("{shunto}#discussion"));
+    editor.screenshot("22-wiki-discussion");
+    editor.resize(390, 844);
+    editor.goto(&format!("{shunto}#discussion"));
+    let sizes = editor.script("return [document.documentElement.scrollWidth, window.innerWidth]");
+    assert!(sizes[0].as_i64() <= sizes[1].as_i64(), "the page with figures and a discussion fits a phone: {sizes:?}");
+    editor.screenshot("22-wiki-discussion-phone");
+
+    let en = driver.session("en");
+    en.resize(390, 844);
+    en.goto(&format!("{shunto}#discussion"));
+    assert!(en.find("#discussion").text().contains("Discussion"));
+    en.screenshot("23-wiki-discussion-phone-en");
 }

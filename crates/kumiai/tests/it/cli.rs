@@ -136,11 +136,11 @@ fn mediawiki_import_needs_a_head_office_then_reports_and_repeats_as_a_no_op() {
     let o = kumiai(&d, &args);
     assert!(o.status.success(), "{}", text(&o));
     let first = std::fs::read_to_string(&report).unwrap();
-    assert!(first.contains("revisions imported / 取り込んだ版: 2") && first.contains("Talk:Page title"), "{first}");
+    assert!(first.contains("revisions imported / 取り込んだ版: 3") && first.contains("議論に取り込んだコメント: 1") && first.contains("Some_image.jpg: no images directory"), "{first}");
     let o = kumiai(&d, &args);
     assert!(o.status.success(), "{}", text(&o));
     let again = std::fs::read_to_string(&report).unwrap();
-    assert!(again.contains("revisions imported / 取り込んだ版: 0") && again.contains("取り込み済みの版: 2"), "{again}");
+    assert!(again.contains("revisions imported / 取り込んだ版: 0") && again.contains("取り込み済みの版: 3") && again.contains("議論に取り込んだコメント: 0"), "{again}");
 }
 
 /// `kumiai backup` on PostgreSQL runs pg_dump (the password in its environment, never printed)

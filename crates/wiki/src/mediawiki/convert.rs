@@ -1,9 +1,9 @@
 //! Wikitext to Markdown, line by line, for what JCMpedia's pages use: headings, bold and italic,
 //! lists, internal links (kept as `[[…]]`), categories (Japanese and English namespace names),
 //! external links, tables (as HTML, in lists too), the HTML MediaWiki allows, `<ref>` footnotes,
-//! redirects, and the export's own templates (see `templates`). What cannot be rendered — an
-//! unknown template, files — is kept as visible, readable text and listed in the report; nothing
-//! is dropped.
+//! redirects, files (`[[ファイル:…]]`, `<gallery>`, as Kumiai writes them too: see `crate::embed`)
+//! and the export's own templates (see `templates`). What cannot be rendered — an unknown
+//! template — is kept as visible, readable text and listed in the report; nothing is dropped.
 
 use super::table::convert_table;
 use super::templates::Templates;
@@ -15,7 +15,6 @@ pub struct Converted {
 }
 
 const CATEGORY_NS: [&str; 5] = ["Category:", "カテゴリ:", "カテゴリー:", "category:", "分類:"];
-const FILE_NS: [&str; 6] = ["File:", "ファイル:", "Image:", "画像:", "file:", "image:"];
 
 /// `#REDIRECT [[Target]]` (also `#転送`) → Target.
 pub fn redirect_target(text: &str) -> Option<String> {
@@ -107,7 +106,13 @@ impl Converter {
         let text = strip_comments(text);
         let text = nowiki(&text);
         let text = self.templates.expand(&text, &self.page, &mut unconverted);
-        let (text, refs) = footnotes(&text, &mut unconverted);
+        let (mut text, refs) = footnotes(&text, &mut unconverted);
+        // Behaviour switches show nothing (and would be escaped as text below).
+        if text.contains("__") {
+            for word in ["__TOC__", "__NOTOC__", "__FORCETOC__", "__NOEDITSECTION__", "__NOGALLERY__", "__HIDDENCAT__"] {
+                text = text.replace(word, "");
+            }
+        }
         let mut markdown = String::with_capacity(text.len() + text.len() / 8);
         let mut lines = text.lines();
         let mut first = true;
@@ -142,6 +147,19 @@ impl Converter {
                 emit(&mut markdown, "");
                 continue;
             }
+            if line.trim_start().starts_with("<gallery") {
+                let mut items = vec![];
+                for l in lines.by_ref() {
+                    if l.trim_start().starts_with("</gallery>") {
+                        break;
+                    }
+                    items.push(l);
+                }
+                emit(&mut markdown, "");
+                emit(&mut markdown, &gallery(&items, &mut unconverted));
+                emit(&mut markdown, "");
+                continue;
+            }
             if let Some(at) = line.find("<pre") {
                 // Preformatted text is kept as written, lines and all, up to `</pre>`.
                 if !line[at..].contains("</pre>") {
@@ -158,11 +176,6 @@ impl Converter {
                 }
             }
             emit(&mut markdown, self.lines.get(line, &mut unconverted, convert_line));
-        }
-        if markdown.contains("__") {
-            for word in ["__TOC__", "__NOTOC__", "__FORCETOC__", "__NOEDITSECTION__"] {
-                markdown = markdown.replace(word, "");
-            }
         }
         if !refs.is_empty() {
             markdown.push_str("\n\n");
@@ -307,7 +320,7 @@ fn blocks(text: &str, indent: &str, unconverted: &mut Vec<String>) -> Option<Str
 }
 
 /// Inline markup: bold/italic, links, categories, files, external links, a few HTML tags.
-pub fn inline(text: &str, unconverted: &mut Vec<String>) -> String {
+pub fn inline(text: &str, _unconverted: &mut Vec<String>) -> String {
     let text = &escape_markdown(text);
     // Most lines have none of the marks: look for them before searching for strings.
     let mut s = if text.contains("''") { text.replace("'''''", "***").replace("'''", "**").replace("''", "*") } else { text.to_string() };
@@ -330,6 +343,8 @@ pub fn inline(text: &str, unconverted: &mut Vec<String>) -> String {
             rest = "";
             break;
         };
+        // A file's caption may hold links of its own: the link ends at the `]]` that closes it.
+        let end = crate::embed::closing(after).unwrap_or(end);
         let inner = &after[..end];
         let target = inner.split('|').next().unwrap_or("").trim();
         if let Some(linked) = target.strip_prefix(':') {
@@ -337,13 +352,21 @@ pub fn inline(text: &str, unconverted: &mut Vec<String>) -> String {
             let label = inner.split_once('|').map_or(linked, |(_, l)| l).trim();
             match CATEGORY_NS.iter().find_map(|p| linked.strip_prefix(p)) {
                 Some(c) => out.push_str(&format!("[{label}](/wiki?category={})", kumiai_platform::text::percent_encode(c.trim()))),
-                None => out.push_str(&format!("[[{}|{label}]]", linked.trim())),
+                // `[[:ファイル:x]]` stays a link to the file's page, not the file shown.
+                None => match crate::embed::file_of(linked) {
+                    Some((name, _)) => out.push_str(&format!("[[:{}|{label}]]", crate::embed::page_title(&name))),
+                    None => out.push_str(&format!("[[{}|{label}]]", linked.trim())),
+                },
             }
         } else if let Some(c) = CATEGORY_NS.iter().find_map(|p| target.strip_prefix(p)) {
             out.push_str(&format!("[[カテゴリ:{}]]", c.trim()));
-        } else if let Some(f) = FILE_NS.iter().find_map(|p| target.strip_prefix(p)) {
-            unconverted.push(format!("file [[{target}]]"));
-            out.push_str(&format!("〔ファイル: {}〕", f.trim()));
+        } else if let Some((name, media)) = crate::embed::file_of(target) {
+            // Kumiai writes files as MediaWiki does; links inside a caption keep their words.
+            let prefix = if media { "メディア:" } else { crate::embed::FILE_PAGE_PREFIX };
+            match inner.split_once('|') {
+                Some((_, options)) => out.push_str(&format!("[[{prefix}{name}|{}]]", unlink(options))),
+                None => out.push_str(&format!("[[{prefix}{name}]]")),
+            }
         } else {
             out.push_str(&format!("[[{inner}]]"));
         }
@@ -351,6 +374,33 @@ pub fn inline(text: &str, unconverted: &mut Vec<String>) -> String {
     }
     out.push_str(rest);
     external_links(&out)
+}
+
+/// `[[a|b]]` → `b`, `[[a]]` → `a`: the words of the links inside a file's caption.
+fn unlink(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("[[") {
+        out.push_str(&rest[..i]);
+        let Some(end) = rest[i + 2..].find("]]") else { break };
+        let inner = &rest[i + 2..i + 2 + end];
+        out.push_str(inner.rsplit('|').next().unwrap_or(inner).trim_start_matches(':'));
+        rest = &rest[i + 2 + end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `<gallery>` lines (`ファイル:x.jpg|説明`) → one figure each, in a box of their own.
+fn gallery(lines: &[&str], unconverted: &mut Vec<String>) -> String {
+    let mut out = String::from("<div class=\"gallery\">\n");
+    for l in lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
+        let (name, caption) = l.split_once('|').unwrap_or((l, ""));
+        let name = crate::embed::file_of(name).map(|(n, _)| n).unwrap_or_else(|| name.trim().to_string());
+        out.push_str(&format!("\n{}\n", inline(&format!("[[ファイル:{name}|thumb|none|{caption}]]"), unconverted)));
+    }
+    out.push_str("\n</div>");
+    out
 }
 
 /// Characters that mean something in Markdown but nothing in wikitext (`\`, `` ` ``, `*`, `_`,
@@ -464,10 +514,10 @@ mod tests {
         assert!(md.contains("- 項目1\n  - 項目2\n1. 手順"), "{md}");
         assert!(md.contains("[公式サイト](http://example.org) [[カテゴリ:タイ]] [[カテゴリ:友誼組織]]"), "{md}");
         assert!(md.contains("> 〔テンプレート: Infobox 労組 | 名称 = TEAM〕"), "templates stay readable: {md}");
-        assert!(md.contains("〔ファイル: 写真.jpg〕"), "{md}");
+        assert!(md.contains("[[ファイル:写真.jpg|thumb]]"), "files are written as Kumiai writes them: {md}");
         assert!(md.contains("<table class=\"wikitable\">\n\n<tr>\n\n<th>\n\n年\n\n</th>\n\n<th>\n\n件数\n\n</th>\n\n</tr>"), "{md}");
         assert!(md.contains("[^1]: 2024年の報告"), "{md}");
-        assert_eq!(c.unconverted, ["file [[ファイル:写真.jpg]]", "template {{Infobox 労組}}"]);
+        assert_eq!(c.unconverted, ["template {{Infobox 労組}}"]);
         assert_eq!(redirect_target("#転送 [[新しい題名]]").as_deref(), Some("新しい題名"));
         assert_eq!(redirect_target("#REDIRECT [[Target|x]]").as_deref(), Some("Target"));
         assert_eq!(redirect_target("本文"), None);
@@ -504,6 +554,7 @@ mod tests {
             Some(match t {
                 crate::render::Target::Page(p) => format!("/wiki/{p}"),
                 crate::render::Target::Url(u) => u.clone(),
+                crate::render::Target::File(f) => format!("/wiki/file/{f}"),
             })
         })
     }

@@ -1,5 +1,7 @@
-//! Applies a MediaWiki export: every revision of every article (namespace 0) becomes a Kumiai
-//! revision with its author, time and summary, in order; redirects become redirects. Each page is
+//! Applies a MediaWiki export: every revision of every article (namespace 0), project page (4),
+//! category page (14) and file page (6) becomes a Kumiai revision with its author, time and summary, in order;
+//! redirects become redirects; a file page's files (from `--images DIR`) become its attachments
+//! (see `files`); a talk page (1) becomes its page's discussion (see `talk`). Each page is
 //! one transaction and each imported revision is recorded, so a second run changes nothing and an
 //! interrupted run resumes where it stopped. The report lists what could not be converted.
 //!
@@ -9,6 +11,9 @@
 //! the newest text once per page.
 
 use super::convert::{Converted, Converter, convert_or_keep, redirect_target};
+use super::files::{self, Images};
+use super::talk::{self, TalkComment};
+use crate::discussion::{self, NewComment};
 use super::templates::Templates;
 use std::sync::Arc;
 use super::reader::{self, MwPage, MwRevision};
@@ -41,28 +46,50 @@ pub struct Report {
     pub unconverted: Vec<(String, String)>,
     /// Templates of the export, read to expand the pages' calls (not imported as pages).
     pub templates: Vec<String>,
+    /// Files attached to their file pages.
+    pub files_attached: usize,
+    /// (file, why) of files not attached: not in the images directory, too large, not allowed,
+    /// or used by a page with no such file.
+    pub missing_files: Vec<(String, String)>,
+    /// Comments imported from talk pages into discussions.
+    pub comments_imported: usize,
+    /// (talk page, why) of talk pages not imported.
+    pub talk_pages_refused: Vec<(String, String)>,
+}
+
+/// How to import: the pages' reach, and MediaWiki's images directory if the files come too.
+pub struct Options {
+    pub reach: Reach,
+    pub images: Option<Images>,
 }
 
 /// MediaWiki's template namespace.
 const TEMPLATE_NS: i64 = 10;
+/// Talk pages: each becomes the discussion of its page.
+const TALK_NS: i64 = 1;
+/// File description pages: imported as the page `ファイル:名前`, holding the file.
+const FILE_NS: i64 = 6;
+/// The wiki's own pages (`JCMpedia:編集の手引き`): imported under their title.
+const PROJECT_NS: i64 = 4;
+const TALK_PREFIXES: [&str; 4] = ["トーク:", "ノート:", "Talk:", "talk:"];
 /// Category pages hold the category's description: imported as the page `カテゴリ:名前`, which the
 /// category's list shows above its pages.
 const CATEGORY_NS: i64 = 14;
 
 /// Articles and category descriptions are imported as pages.
 fn imported_ns(ns: i64) -> bool {
-    ns == 0 || ns == CATEGORY_NS
+    ns == 0 || ns == PROJECT_NS || ns == CATEGORY_NS || ns == FILE_NS
 }
 
 /// A page's title in Kumiai: a category page under the one Japanese prefix whatever the wiki's
 /// language (`Category:X` → `カテゴリ:X`).
 fn kumiai_title(page: &MwPage) -> String {
     let title = crate::model::clean_title(&page.title);
-    if page.ns == CATEGORY_NS {
-        let name = title.split_once(':').map_or(title.as_str(), |(_, n)| n).trim();
-        format!("{}{name}", crate::render::CATEGORY_PAGE_PREFIX)
-    } else {
-        title
+    let name = || title.split_once(':').map_or(title.as_str(), |(_, n)| n).trim().to_string();
+    match page.ns {
+        CATEGORY_NS => format!("{}{}", crate::render::CATEGORY_PAGE_PREFIX, name()),
+        FILE_NS => crate::embed::page_title(&name()),
+        _ => title.clone(),
     }
 }
 /// Pages that wait for a template defined later in the dump, at most (their wikitext). A wiki
@@ -90,6 +117,9 @@ impl Report {
         section(&mut s, "templates read and expanded where pages call them / 展開に使ったテンプレート", self.templates.clone());
         section(&mut s, "pages outside the article namespace, not imported / 記事以外の名前空間", self.other_namespaces.iter().map(|(ns, t)| format!("[ns {ns}] {t}")).collect());
         section(&mut s, "kept as text, not rendered / 変換できず文字のまま残したもの", colon(&self.unconverted));
+        s.push_str(&format!("\nfiles attached / 添付したファイル: {}\ncomments imported into discussions / 議論に取り込んだコメント: {}\n", self.files_attached, self.comments_imported));
+        section(&mut s, "files missing / 見つからないファイル", colon(&self.missing_files));
+        section(&mut s, "talk pages not imported / 取り込まなかったトークページ", colon(&self.talk_pages_refused));
         s
     }
 }
@@ -108,13 +138,17 @@ fn section(s: &mut String, heading: &str, lines: Vec<String>) {
 /// Who wrote a revision: the Kumiai user of the same login, or the wiki name as a placeholder.
 /// Looked up once per name per import.
 async fn author(db: &Db, authors: &mut HashMap<String, Actor>, r: &MwRevision) -> sqlx::Result<Actor> {
-    let who = r.username.clone().or_else(|| r.ip.clone()).unwrap_or_else(|| "unknown".into());
+    author_named(db, authors, r.username.as_deref(), r.ip.as_deref()).await
+}
+
+async fn author_named(db: &Db, authors: &mut HashMap<String, Actor>, username: Option<&str>, ip: Option<&str>) -> sqlx::Result<Actor> {
+    let who = username.or(ip).unwrap_or("unknown").to_string();
     if let Some(a) = authors.get(&who) {
         return Ok(a.clone());
     }
-    let actor = match &r.username {
+    let actor = match username {
         Some(name) => match kumiai_platform::accounts::by_login(db, name).await? {
-            Some(user) => Actor { user_id: Some(user.id.get()), label: name.clone() },
+            Some(user) => Actor { user_id: Some(user.id.get()), label: name.to_string() },
             None => Actor { user_id: None, label: format!("mediawiki:{who}") },
         },
         None => Actor { user_id: None, label: format!("mediawiki:{who}") },
@@ -138,6 +172,8 @@ async fn imported(db: &Db, source: &str, mw_page: i64) -> sqlx::Result<(HashSet<
 struct Parsed {
     page: MwPage,
     converted: Vec<Converted>,
+    /// A talk page's comments, each with its text converted.
+    talk: Vec<(TalkComment, String)>,
     dbname: Option<String>,
 }
 
@@ -147,7 +183,17 @@ fn parse(mut page: MwPage, dbname: Option<String>, templates: &Arc<Templates>) -
     page.revisions.sort_by(|a, b| a.timestamp.cmp(&b.timestamp).then(a.id.cmp(&b.id)));
     let mut converter = Converter::for_page(templates.clone(), &page.title);
     let converted = if imported_ns(page.ns) { page.revisions.iter().map(|r| convert_or_keep(&mut converter, &r.text)).collect() } else { vec![] };
-    Parsed { page, converted, dbname }
+    let talk = match page.revisions.last() {
+        Some(latest) if page.ns == TALK_NS => talk::comments(&latest.text)
+            .into_iter()
+            .map(|c| {
+                let md = convert_or_keep(&mut converter, &c.text).markdown;
+                (c, md)
+            })
+            .collect(),
+        _ => vec![],
+    };
+    Parsed { page, converted, talk, dbname }
 }
 
 /// Imports one article's new revisions in one transaction. Each revision is stored (and logged)
@@ -228,6 +274,86 @@ async fn import_page(db: &Db, viewer: &Viewer, source: &str, parsed: Parsed, rea
     Ok(())
 }
 
+/// Attaches a file page's files, when the images directory was given (else says they were left).
+#[allow(clippy::too_many_arguments)]
+async fn import_files(db: &Db, viewer: &Viewer, source: &str, mw_page: i64, mw: &MwPage, images: Option<&Images>, authors: &mut HashMap<String, Actor>, report: &mut Report) -> anyhow::Result<()> {
+    let Some(images) = images else {
+        for u in &mw.uploads {
+            report.missing_files.push((u.filename.clone(), "no images directory given (--images) / 画像ディレクトリの指定なし".into()));
+        }
+        return Ok(());
+    };
+    // The page this file page went to (none if it was refused).
+    let Some(id) = imported(db, source, mw_page).await?.1 else { return Ok(()) };
+    let page = store::load_visible(db, viewer, id, time::now_ms()).await.map_err(|e| anyhow::anyhow!("file page {}: {e:?}", mw.title))?;
+    for u in &mw.uploads {
+        author_named(db, authors, u.username.as_deref(), None).await?;
+    }
+    report.files_attached += files::import(db, images, mw, &page, authors, &mut report.missing_files).await?;
+    Ok(())
+}
+
+/// Adds a talk page's comments to its page's discussion: replies under the comment they indent
+/// from, each signed comment by its signer at its signature's time (unsigned text by the talk
+/// page's last editor, at that edit).
+async fn import_talk(db: &Db, viewer: &Viewer, parsed: Parsed, authors: &mut HashMap<String, Actor>, report: &mut Report) -> anyhow::Result<()> {
+    let mw = &parsed.page;
+    let name = TALK_PREFIXES.iter().find_map(|p| mw.title.strip_prefix(p)).unwrap_or(&mw.title).trim();
+    let Some(page) = store::find_by_title(db, viewer, name, time::now_ms()).await.map_err(|e| anyhow::anyhow!("talk page {}: {e:?}", mw.title))? else {
+        report.talk_pages_refused.push((mw.title.clone(), format!("no page {name} / ページ「{name}」がない")));
+        return Ok(());
+    };
+    let Some(last) = mw.revisions.last() else { return Ok(()) };
+    let source = parsed.dbname.clone().unwrap_or_default();
+    // (depth, comment id) of the comments above, for the replies below them.
+    let mut above: Vec<(usize, kumiai_core::CommentId)> = vec![];
+    for (n, (c, md)) in parsed.talk.iter().enumerate() {
+        let actor = match &c.user {
+            Some(u) => author_named(db, authors, Some(u), None).await?,
+            None => author(db, authors, last).await?,
+        };
+        let at = c.at.or_else(|| time::parse_ms(&last.timestamp)).unwrap_or_else(time::now_ms);
+        if c.topic.is_some() {
+            above.clear();
+        }
+        let reply_to = if c.depth == 0 || c.topic.is_some() { None } else { above.iter().rev().find(|(d, _)| *d < c.depth).map(|(_, id)| *id) };
+        let key = format!("mediawiki:{source}:{}:{n}", mw.id);
+        let new = NewComment { topic: c.topic.as_deref().unwrap_or(""), reply_to, body: md, imported: Some((actor, at, key.clone())) };
+        let added = discussion::add(db, viewer, &page, new).await.map_err(|e| anyhow::anyhow!("talk page {}: {e:?}", mw.title))?;
+        let id = match added {
+            Some(comment) => {
+                report.comments_imported += 1;
+                comment.id
+            }
+            None => match discussion::imported(db, &key).await? {
+                Some(id) => id,
+                None => continue,
+            },
+        };
+        above.retain(|(d, _)| *d < c.depth);
+        above.push((c.depth, id));
+    }
+    Ok(())
+}
+
+/// Files the pages show that are not there (no file page, or one without its file).
+async fn missing_files(db: &Db, viewer: &Viewer, used: HashMap<String, Vec<String>>, report: &mut Report) -> anyhow::Result<()> {
+    let names: Vec<String> = used.keys().cloned().collect();
+    let found = store::visible_files(db, viewer, &names, time::now_ms()).await?;
+    let mut missing: Vec<(String, String)> = used
+        .into_iter()
+        .filter(|(name, _)| !found.contains_key(&title_key(&crate::embed::page_title(name))) && !report.missing_files.iter().any(|(m, _)| m.replace('_', " ") == *name))
+        .map(|(name, mut pages)| {
+            pages.sort();
+            pages.dedup();
+            (name, format!("shown on / 使っているページ: {}", pages.join(", ")))
+        })
+        .collect();
+    missing.sort();
+    report.missing_files.extend(missing);
+    Ok(())
+}
+
 /// Points each imported redirect page at its target once every page exists.
 async fn link_redirects(db: &Db, redirects: &[(String, String)], report: &mut Report) -> anyhow::Result<()> {
     for (from, to) in redirects {
@@ -248,8 +374,14 @@ async fn link_redirects(db: &Db, redirects: &[(String, String)], report: &mut Re
     Ok(())
 }
 
-/// Runs the import of `path` as `viewer` (the command line acts as a head-office admin).
+/// Runs the import of `path` as `viewer`, pages only (see [`run_with`]).
 pub async fn run(db: &Db, viewer: &Viewer, path: &Path, reach: Reach, progress: impl Fn(&Report)) -> anyhow::Result<Report> {
+    run_with(db, viewer, path, &Options { reach, images: None }, progress).await
+}
+
+/// Runs the import of `path` as `viewer` (the command line acts as a head-office admin).
+pub async fn run_with(db: &Db, viewer: &Viewer, path: &Path, options: &Options, progress: impl Fn(&Report)) -> anyhow::Result<Report> {
+    let reach = options.reach;
     let mut dump = reader::open(path)?;
     // Reading, parsing and converting run on their own thread, a few pages ahead of the writes.
     let (pages, mut parsed) = tokio::sync::mpsc::channel::<anyhow::Result<Parsed>>(4);
@@ -265,9 +397,9 @@ pub async fn run(db: &Db, viewer: &Viewer, path: &Path, reach: Reach, progress: 
                     if let Some(latest) = page.revisions.iter().max_by(|a, b| a.timestamp.cmp(&b.timestamp).then(a.id.cmp(&b.id))) {
                         Arc::make_mut(&mut templates).add(&page.title, &latest.text);
                     }
-                    Ok(Parsed { page, converted: vec![], dbname: dump.dbname.clone() })
+                    Ok(Parsed { page, converted: vec![], talk: vec![], dbname: dump.dbname.clone() })
                 }
-                Ok(Some(page)) if imported_ns(page.ns) && deferred_bytes < DEFERRED_BYTES && page.revisions.iter().any(|r| templates.lacks_any(&r.text)) => {
+                Ok(Some(page)) if (imported_ns(page.ns) || page.ns == TALK_NS) && deferred_bytes < DEFERRED_BYTES && page.revisions.iter().any(|r| templates.lacks_any(&r.text)) => {
                     deferred_bytes += page.revisions.iter().map(|r| r.text.len()).sum::<usize>();
                     deferred.push(page);
                     continue;
@@ -292,6 +424,9 @@ pub async fn run(db: &Db, viewer: &Viewer, path: &Path, reach: Reach, progress: 
     let mut report = Report::default();
     let mut redirects = vec![];
     let mut authors = HashMap::new();
+    let mut talks: Vec<Parsed> = vec![];
+    // File name → the pages that show it, to report files that are not there.
+    let mut used_files: HashMap<String, Vec<String>> = HashMap::new();
     while let Some(next) = parsed.recv().await {
         let next = next?;
         if report.source.is_empty() {
@@ -302,9 +437,19 @@ pub async fn run(db: &Db, viewer: &Viewer, path: &Path, reach: Reach, progress: 
             report.templates.push(page.title.clone());
             continue;
         }
+        if page.ns == TALK_NS {
+            // Its page may come later in the dump: discussions are added once every page is in.
+            talks.push(next);
+            continue;
+        }
         if !imported_ns(page.ns) {
             report.other_namespaces.push((page.ns, page.title.clone()));
             continue;
+        }
+        if let Some(latest) = next.converted.last() {
+            for name in crate::embed::names_in(&latest.markdown) {
+                used_files.entry(name).or_default().push(kumiai_title(page));
+            }
         }
         let latest = page.revisions.last();
         let target = page.redirect.clone().or_else(|| latest.and_then(|r| redirect_target(&r.text)));
@@ -318,7 +463,12 @@ pub async fn run(db: &Db, viewer: &Viewer, path: &Path, reach: Reach, progress: 
         }
         let title = kumiai_title(page);
         let source = report.source.clone();
+        let mw_id = page.id;
+        let uploads = (page.ns == FILE_NS).then(|| MwPage { title: page.title.clone(), uploads: page.uploads.clone(), ..MwPage::default() });
         import_page(db, viewer, &source, next, reach, &mut authors, &mut report).await?;
+        if let Some(mw) = uploads {
+            import_files(db, viewer, &source, mw_id, &mw, options.images.as_ref(), &mut authors, &mut report).await?;
+        }
         if let Some(t) = target {
             redirects.push((title, t));
         }
@@ -326,6 +476,10 @@ pub async fn run(db: &Db, viewer: &Viewer, path: &Path, reach: Reach, progress: 
     }
     reading.join().map_err(|_| anyhow::anyhow!("the dump reader failed / ダンプの読み込みが異常終了しました"))?;
     link_redirects(db, &redirects, &mut report).await?;
+    for t in talks {
+        import_talk(db, viewer, t, &mut authors, &mut report).await?;
+    }
+    missing_files(db, viewer, used_files, &mut report).await?;
     if report.pages_created + report.revisions_imported > 100 {
         // A bulk load changes the data's shape: without fresh statistics SQLite plans the wiki's
         // reads for the tables as they were.

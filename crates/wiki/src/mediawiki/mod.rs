@@ -2,7 +2,9 @@
 
 mod bz2;
 pub mod convert;
+pub mod files;
 pub mod import;
 pub mod reader;
 mod table;
+pub mod talk;
 pub mod templates;

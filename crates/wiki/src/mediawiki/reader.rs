@@ -25,6 +25,22 @@ pub struct MwPage {
     pub id: i64,
     pub redirect: Option<String>,
     pub revisions: Vec<MwRevision>,
+    /// A file page's uploads (`dumpBackup.php --uploads`), oldest first as written.
+    pub uploads: Vec<MwUpload>,
+}
+
+/// One upload of a file: who, when and why, and where the file was in the images directory.
+#[derive(Clone, Debug, Default)]
+pub struct MwUpload {
+    pub timestamp: String,
+    pub username: Option<String>,
+    pub comment: String,
+    pub filename: String,
+    /// Set on an older version: its name in `images/archive/` (`20240403000000!名前.png`).
+    pub archivename: Option<String>,
+    /// The path under the images directory (`5/5f/名前.png`), when the export says.
+    pub rel: Option<String>,
+    pub size: Option<u64>,
 }
 
 pub struct Dump {
@@ -116,6 +132,7 @@ impl Dump {
     pub fn next_page(&mut self) -> anyhow::Result<Option<MwPage>> {
         let mut page: Option<MwPage> = None;
         let mut rev: Option<MwRevision> = None;
+        let mut upload: Option<MwUpload> = None;
         let mut path: Vec<String> = vec![];
         let mut text = String::new();
         loop {
@@ -127,6 +144,7 @@ impl Dump {
                     match name.as_str() {
                         "page" => page = Some(MwPage::default()),
                         "revision" => rev = Some(MwRevision::default()),
+                        "upload" => upload = Some(MwUpload::default()),
                         _ => {}
                     }
                     path.push(name);
@@ -169,7 +187,25 @@ impl Dump {
                         ("revision", "timestamp") => rev.get_or_insert_default().timestamp = value.trim().to_string(),
                         ("revision", "comment") => rev.get_or_insert_default().comment = value,
                         ("revision", "text") => rev.get_or_insert_default().text = value,
+                        ("contributor", "username") if upload.is_some() => upload.get_or_insert_default().username = Some(value.trim().to_string()),
                         ("contributor", "username") => rev.get_or_insert_default().username = Some(value.trim().to_string()),
+                        ("upload", field) if upload.is_some() => {
+                            let u = upload.get_or_insert_default();
+                            match field {
+                                "timestamp" => u.timestamp = value.trim().to_string(),
+                                "comment" => u.comment = value,
+                                "filename" => u.filename = value.trim().to_string(),
+                                "archivename" => u.archivename = Some(value.trim().to_string()).filter(|a| !a.is_empty()),
+                                "rel" => u.rel = Some(value.trim().to_string()).filter(|r| !r.is_empty()),
+                                "size" => u.size = value.trim().parse().ok(),
+                                _ => {}
+                            }
+                        }
+                        (_, "upload") => {
+                            if let (Some(p), Some(u)) = (page.as_mut(), upload.take()) {
+                                p.uploads.push(u);
+                            }
+                        }
                         ("contributor", "ip") => rev.get_or_insert_default().ip = Some(value.trim().to_string()),
                         (_, "revision") => {
                             if let (Some(p), Some(r)) = (page.as_mut(), rev.take()) {
@@ -200,13 +236,18 @@ mod tests {
         let xml = r#"<mediawiki version="0.11"><siteinfo><dbname>jcmpedia</dbname></siteinfo>
 <page><title>TEAM &amp; 友誼組織</title><ns>0</ns><id>5</id><redirect title="新題名" />
 <revision><id>10</id><timestamp>2020-01-01T00:00:00Z</timestamp><contributor><username>山田</username><id>1</id></contributor>
-<comment>初版</comment><text xml:space="preserve">本文 &lt;ref&gt;注&lt;/ref&gt; &#x30C6;</text></revision></page></mediawiki>"#;
+<comment>初版</comment><text xml:space="preserve">本文 &lt;ref&gt;注&lt;/ref&gt; &#x30C6;</text></revision>
+<upload><timestamp>2024-02-15T02:00:00Z</timestamp><contributor><username>田中</username><id>3</id></contributor><comment>グラフ</comment>
+<filename>推移.png</filename><archivename>20240403000000!推移.png</archivename><size>2981</size><rel>archive/5/5f/20240403000000!推移.png</rel></upload></page></mediawiki>"#;
         let mut d = from_reader(Box::new(std::io::Cursor::new(xml.as_bytes().to_vec())));
         let p = d.next_page().unwrap().unwrap();
         assert_eq!(d.dbname.as_deref(), Some("jcmpedia"));
         assert_eq!((p.title.as_str(), p.ns, p.id, p.redirect.as_deref()), ("TEAM & 友誼組織", 0, 5, Some("新題名")));
         assert_eq!(p.revisions[0].text, "本文 <ref>注</ref> テ");
         assert_eq!(p.revisions[0].username.as_deref(), Some("山田"));
+        let u = &p.uploads[0];
+        assert_eq!((u.username.as_deref(), u.filename.as_str(), u.archivename.as_deref(), u.size), (Some("田中"), "推移.png", Some("20240403000000!推移.png"), Some(2981)));
+        assert_eq!((u.comment.as_str(), u.rel.as_deref(), p.revisions.len()), ("グラフ", Some("archive/5/5f/20240403000000!推移.png"), 1));
         assert!(d.next_page().unwrap().is_none());
         // Cut after the last page: the page arrives, then the missing end is an error, not the end.
         let cut = &xml[..xml.len() - "</mediawiki>".len()];

@@ -2,7 +2,7 @@
 //! hidden page's files answer like missing ones.
 
 use crate::attachments::{self, MAX_BYTES, clean_name, sniff};
-use crate::store;
+use crate::{embed, store};
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -18,6 +18,7 @@ pub fn routes() -> Vec<Route> {
     vec![
         Route::post("/wiki/page/{id}/attachments", Guard::Reach, post(upload).layer(DefaultBodyLimit::max(MAX_BYTES + 64 * 1024))),
         Route::get("/wiki/attachments/{id}/{name}", Guard::Reach, get(serve)),
+        Route::get("/wiki/file/{name}", Guard::Reach, get(serve_named)),
     ]
 }
 
@@ -53,6 +54,18 @@ async fn serve(ctx: Ctx, PathParams((id, _name)): PathParams<(AttachmentId, Stri
     let a = attachments::get(ctx.db(), id).await?.ok_or(AppError::NotFound)?;
     // The page decides: a file of a page the reader may not see does not exist for them.
     store::load_visible(ctx.db(), &ctx.viewer, a.page_id, ctx.now).await?;
+    send(&ctx, &a).await
+}
+
+/// `[[ファイル:name]]` in a page's text: the newest file of the page `ファイル:name`, if the reader
+/// may see that page.
+async fn serve_named(ctx: Ctx, PathParams(name): PathParams<String>) -> AppResult<Response> {
+    let page = store::find_by_title(ctx.db(), &ctx.viewer, &embed::page_title(&name), ctx.now).await?.filter(|p| p.deleted_at.is_none()).ok_or(AppError::NotFound)?;
+    let a = attachments::newest_of(ctx.db(), &page, &name).await?.ok_or(AppError::NotFound)?;
+    send(&ctx, &a).await
+}
+
+async fn send(ctx: &Ctx, a: &attachments::Attachment) -> AppResult<Response> {
     let bytes = tokio::fs::read(attachments::blob_path(&ctx.state.config.data_dir, &a.sha256))
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("attachment {} missing on disk: {e}", a.id)))?;

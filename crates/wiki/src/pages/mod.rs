@@ -4,6 +4,7 @@
 
 pub mod attachments;
 pub mod changes;
+pub mod discussion;
 
 use crate::diff::diff_html;
 use crate::model::{Page, PageInput, PageKind, Revision};
@@ -67,6 +68,8 @@ pub async fn render_for(ctx: &Ctx, revision: Option<RevisionId>, body: &str) -> 
     let titles = r.page_titles();
     // Asked even with no titles (no query is made then): the page answers for this reader.
     let visible = store::visible_links(ctx.db(), &ctx.viewer, &titles, ctx.now).await?;
+    let files = r.file_names();
+    let files = if files.is_empty() { std::collections::HashMap::new() } else { store::visible_files(ctx.db(), &ctx.viewer, &files, ctx.now).await? };
     let urls = r.urls();
     let allowed = if urls.iter().any(|u| record_id(u).is_some()) { followable(ctx, &urls).await? } else { urls };
     let editor = ctx.viewer.has_role(Role::Editor);
@@ -76,6 +79,7 @@ pub async fn render_for(ctx: &Ctx, revision: Option<RevisionId>, body: &str) -> 
             .cloned()
             .or_else(|| editor.then(|| format!("/wiki/new?title={}", kumiai_platform::text::percent_encode(title)))),
         Target::Url(u) => allowed.contains(u).then(|| u.clone()),
+        Target::File(name) => files.get(&crate::model::title_key(&crate::embed::page_title(name))).cloned(),
     });
     Ok((r, html))
 }
@@ -197,6 +201,10 @@ struct ViewBody<'a> {
     watched: Option<bool>,
     translation: Translation,
     attachments: Vec<crate::attachments::Attachment>,
+    /// The page's discussion, for this reader (none on an old revision).
+    discussion: String,
+    /// On a file's page (`ファイル:…`), the file itself when it is an image.
+    file_preview: Option<crate::attachments::Attachment>,
 }
 
 /// How a page relates to its other-language version, as the reader may see it.
@@ -243,7 +251,7 @@ async fn view(ctx: Ctx, PathParams(id): PathParams<PageId>) -> AppResult<Respons
     }
     let editable = page.can_edit(&ctx.viewer, ctx.now);
     let (r, html) = render_for(&ctx, page.revision_id, &page.body).await?;
-    let body = ViewBody {
+    let mut body = ViewBody {
         l: ctx.lang,
         csrf: &ctx.csrf,
         categories: r.categories.clone(),
@@ -258,10 +266,15 @@ async fn view(ctx: Ctx, PathParams(id): PathParams<PageId>) -> AppResult<Respons
             None => None,
         },
         translation: translation(&ctx, &page, editable).await?,
+        file_preview: None,
         attachments: crate::attachments::of_page(ctx.db(), &page).await?,
+        discussion: discussion::section(&ctx, &page).await?,
         r,
         p: &page,
     };
+    if let Some(name) = page.title.strip_prefix(crate::embed::FILE_PAGE_PREFIX) {
+        body.file_preview = crate::attachments::newest_of(ctx.db(), &page, name).await?.filter(|a| a.is_image());
+    }
     Ok(render_page(&ctx, &page.title, &[crumb(&ctx), Crumb::here(&page.title)], &body))
 }
 
@@ -283,6 +296,8 @@ async fn old_revision(ctx: Ctx, PathParams((id, rev)): PathParams<(PageId, Revis
         watched: None,
         translation: Translation::default(),
         attachments: vec![],
+        discussion: String::new(),
+        file_preview: None,
         r,
         p: &page,
     };
