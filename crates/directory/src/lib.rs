@@ -5,6 +5,7 @@
 pub mod api;
 pub mod cli;
 pub mod counts;
+pub mod dashboard;
 pub mod demo;
 pub mod io;
 pub mod org;
@@ -54,6 +55,7 @@ pub fn module() -> Module {
         cli: vec![cli::command()],
         demo: Some(demo::step),
         walk: Some(demo::walk),
+        panels: vec![dashboard::counts_due],
         ..Module::new("directory")
     }
 }

@@ -35,6 +35,8 @@ pub struct Module {
     pub cli: Vec<CliCommand>,
     pub demo: Option<DemoStep>,
     pub walk: Option<WalkStep>,
+    /// What the module puts on the home page's dashboard, each for the reader at hand.
+    pub panels: Vec<PanelStep>,
 }
 
 impl Module {
@@ -55,8 +57,23 @@ impl Module {
             cli: vec![],
             demo: None,
             walk: None,
+            panels: vec![],
         }
     }
+}
+
+/// One panel of the home page's dashboard for the request's reader, or None when the module has
+/// nothing for them. What it shows comes through the reach layer like any page.
+pub type PanelStep = for<'a> fn(&'a crate::web::Ctx) -> BoxFuture<'a, crate::AppResult<Option<Panel>>>;
+
+/// A dashboard panel: a titled box of HTML (already escaped), with a link to the full list.
+pub struct Panel {
+    /// Where it goes among the others (lower first): what is due before what changed.
+    pub order: u16,
+    pub title: String,
+    pub html: String,
+    /// (address, words) of the page that lists everything.
+    pub more: Option<(String, String)>,
 }
 
 /// Record pages under `prefix` followed by the record's id (`/directory/organisations/` + 42).

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod attachments;
 pub mod changes;
+pub mod dashboard;
 pub mod cli;
 pub mod demo;
 pub mod diff;
@@ -117,6 +118,7 @@ pub fn module() -> Module {
         cli: vec![cli::command()],
         demo: Some(demo::step),
         walk: Some(demo::walk),
+        panels: vec![dashboard::recent, dashboard::watched],
         ..Module::new("wiki")
     }
 }

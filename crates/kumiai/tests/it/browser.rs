@@ -321,3 +321,22 @@ fn imported_files_and_discussions_in_chromium() {
     assert!(en.find("#discussion").text().contains("Discussion"));
     en.screenshot("23-wiki-discussion-phone-en");
 }
+
+/// The home page's dashboard for each tier, photographed at desk and phone width; none scrolls
+/// sideways on a phone.
+#[test]
+fn dashboards_per_tier_in_chromium() {
+    let Some(driver) = Driver::start() else { return };
+    let s = serve();
+    let base = s.base.as_str();
+    for (who, lang, width) in [("hq-admin", "ja", 1280), ("jaw-editor", "ja", 390), ("ent-viewer", "ja", 1280), ("partner-viewer", "en", 390), ("hq-viewer", "en", 390)] {
+        let b = driver.session(lang);
+        login(&b, base, who);
+        b.resize(width, 900);
+        b.goto(&format!("{base}/"));
+        assert!(b.exists(".dashboard .panel"), "{who} has a dashboard");
+        let sizes = b.script("return [document.documentElement.scrollWidth, window.innerWidth]");
+        assert!(sizes[0].as_i64() <= sizes[1].as_i64(), "{who} at {width}: {sizes:?}");
+        b.screenshot(&format!("24-home-{who}-{lang}-{width}"));
+    }
+}

@@ -8,6 +8,7 @@ mod browser;
 mod caching;
 mod calendar;
 mod cli;
+mod dashboard;
 mod hardening;
 mod import;
 mod leaks;

@@ -93,6 +93,8 @@ pub struct Inner {
     pub module_titles: Vec<(&'static str, &'static str, &'static str)>,
     /// Shared services modules provide to each other's handlers (e.g. the search index), by type.
     pub services: axum::http::Extensions,
+    /// Every module's dashboard panels, for the home page.
+    pub panels: Vec<crate::module::PanelStep>,
 }
 
 #[derive(Clone)]
@@ -118,7 +120,9 @@ pub fn build_router(db: Db, config: Config, modules: Vec<Module>, services: axum
     let mut record_urls = vec![];
     let mut entities = vec![];
     let mut module_titles = vec![];
+    let mut panels = vec![];
     for m in modules {
+        panels.extend(m.panels);
         module_titles.push((m.name, m.title.0, m.title.1));
         entities.extend(m.entities.iter().map(|e| (m.name, *e)));
         nav.extend(m.nav);
@@ -130,7 +134,7 @@ pub fn build_router(db: Db, config: Config, modules: Vec<Module>, services: axum
         }
     }
     let throttle = Throttle::new(config.login_limit, Duration::from_secs(config.login_window_secs));
-    let state = AppState(Arc::new(Inner { db, config, throttle, nav, guards, openapi: api::openapi_document(&openapi_parts), record_urls, entities, module_titles, services }));
+    let state = AppState(Arc::new(Inner { db, config, throttle, nav, guards, openapi: api::openapi_document(&openapi_parts), record_urls, entities, module_titles, services, panels }));
     let router = router
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), shell::reach_guard))
         .fallback(|| async { crate::AppError::NotFound })

@@ -57,9 +57,12 @@ struct HomeBody<'a> {
     name: Option<&'a str>,
     fiscal: String,
     links: Vec<(&'static str, &'static str)>,
+    panels: Vec<crate::module::Panel>,
 }
 
-async fn home(ctx: Ctx) -> Response {
+/// The home page: a dashboard of what each module has for this reader (what is due, what
+/// changed, what is shared with them), then the way into each module.
+async fn home(ctx: Ctx) -> AppResult<Response> {
     let l = ctx.lang;
     let links = ctx
         .state
@@ -68,13 +71,19 @@ async fn home(ctx: Ctx) -> Response {
         .filter(|n| n.href != "/" && n.shown_to == NavFor::Everyone)
         .map(|n| (n.href, l.t(n.ja, n.en)))
         .collect();
+    let mut panels = vec![];
+    for step in &ctx.state.panels {
+        panels.extend(step(&ctx).await?);
+    }
+    panels.sort_by_key(|p| p.order);
     let body = HomeBody {
         l,
         name: ctx.viewer.account().map(|a| a.display_name.as_str()),
         fiscal: ctx.fy_label(ctx.fiscal_year()),
         links,
+        panels,
     };
-    render_page(&ctx, ctx.t("ホーム", "Home"), &[], &body)
+    Ok(render_page(&ctx, ctx.t("ホーム", "Home"), &[], &body))
 }
 
 async fn stylesheet() -> impl IntoResponse {

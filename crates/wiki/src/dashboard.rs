@@ -1,0 +1,58 @@
+//! JCMpedia's panels on the home page: the latest changes the reader may see (for a partner,
+//! what is shared with them), and their watch list. Both come from recent changes, which goes
+//! through the reach filter.
+
+use crate::changes::{self, Change, Filter};
+use kumiai_core::{Tier, time};
+use kumiai_platform::module::Panel;
+use kumiai_platform::search::BoxFuture;
+use kumiai_platform::text::escape_html;
+use kumiai_platform::web::Ctx;
+use kumiai_platform::{AppResult, Visible};
+
+/// How many changes a panel lists.
+const SHOWN: usize = 8;
+
+fn list(ctx: &Ctx, rows: &[Visible<Change>]) -> String {
+    let mut html = String::from("<ul class=\"changes\">");
+    for c in rows.iter().take(SHOWN) {
+        html.push_str(&format!(
+            "<li><a href=\"/wiki/page/{}\">{}</a> <small>{} · {}</small></li>",
+            c.page_id,
+            escape_html(&c.title),
+            escape_html(c.author.trim_start_matches("mediawiki:")),
+            time::format_ms(c.created_at)
+        ));
+    }
+    html.push_str("</ul>");
+    if rows.is_empty() {
+        return format!("<p>{}</p>", ctx.t("まだ変更はありません。", "No changes yet."));
+    }
+    html
+}
+
+/// The newest changes of pages the reader may see (one line per page).
+pub fn recent(ctx: &Ctx) -> BoxFuture<'_, AppResult<Option<Panel>>> {
+    Box::pin(async move {
+        let mut rows = changes::changes(ctx.db(), &ctx.viewer, None, &Filter::default(), None, ctx.now).await?;
+        let mut seen = std::collections::HashSet::new();
+        rows.retain(|c| seen.insert(c.page_id));
+        let partner = ctx.viewer.tier() == Some(Tier::Partner);
+        let title = if partner { ctx.t("共有されているページ", "Shared with you") } else { ctx.t("JCMpedia の最近の変更", "Recent changes in JCMpedia") };
+        Ok(Some(Panel { order: 20, title: title.into(), html: list(ctx, &rows), more: Some(("/wiki/recent".into(), ctx.t("最近の変更をすべて見る", "All recent changes").into())) }))
+    })
+}
+
+/// The reader's watch list: changes of the pages they watch.
+pub fn watched(ctx: &Ctx) -> BoxFuture<'_, AppResult<Option<Panel>>> {
+    Box::pin(async move {
+        let Some(account) = ctx.viewer.account() else { return Ok(None) };
+        let rows = changes::changes(ctx.db(), &ctx.viewer, Some(account.user_id), &Filter::default(), None, ctx.now).await?;
+        let html = if rows.is_empty() {
+            format!("<p>{}</p>", ctx.t("ウォッチしているページはありません。ページの「ウォッチする」で加わります。", "You watch no pages yet: “Watch” on a page adds it here."))
+        } else {
+            list(ctx, &rows)
+        };
+        Ok(Some(Panel { order: 30, title: ctx.t("ウォッチリスト", "Watch list").into(), html, more: Some(("/wiki/watchlist".into(), ctx.t("ウォッチ中の変更をすべて見る", "All changes to watched pages").into())) }))
+    })
+}
