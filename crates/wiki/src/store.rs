@@ -444,9 +444,29 @@ pub struct PageRow {
     #[sqlx(try_from = "String")]
     pub reach: kumiai_core::Reach,
     pub updated_at: i64,
+    /// "ja" or "en" where the query asks (the list does), else empty.
+    #[sqlx(default)]
+    pub lang: String,
 }
 
 kumiai_platform::identified!(ENTITY => PageRow);
+
+/// The English copies the viewer may see of `masters`: (copy id, English title) by master.
+pub async fn english_copies(db: &Db, viewer: &Viewer, masters: &[PageId], now: i64) -> sqlx::Result<HashMap<PageId, (PageId, String)>> {
+    let mut out = HashMap::new();
+    if masters.is_empty() {
+        return Ok(out);
+    }
+    let f = reach::filter(viewer, "p", ENTITY, now);
+    let list: Vec<String> = masters.iter().map(PageId::to_string).collect();
+    let sql = format!("SELECT p.master_id, p.id, p.title FROM wiki_pages p WHERE p.master_id IN ({}) AND p.deleted_at IS NULL AND {} ORDER BY p.id", list.join(", "), f.sql());
+    let rows: Vec<(i64, i64, String)> = db.fetch_cached(sql, &[]).await?;
+    f.vouch(rows.iter().map(|r| r.1));
+    for (master, id, title) in rows {
+        out.entry(PageId(master)).or_insert((PageId(id), title));
+    }
+    Ok(out)
+}
 
 /// The English copy of `master` the viewer may see, if any.
 pub async fn english_copy(db: &Db, viewer: &Viewer, master: &Visible<Page>, now: i64) -> sqlx::Result<Option<Visible<PageRow>>> {
@@ -497,6 +517,10 @@ pub struct ListQuery {
     pub kind: Option<PageKind>,
     #[serde(deserialize_with = "kumiai_platform::web::empty_as_none", default)]
     pub page: Option<i64>,
+    /// The reader's language (set by the page): an English reader's list holds each English copy
+    /// once, in its master's place.
+    #[serde(skip)]
+    pub lang: kumiai_core::Lang,
 }
 
 pub const PER_PAGE: i64 = 50;
@@ -527,8 +551,13 @@ pub async fn list(db: &Db, viewer: &Viewer, q: &ListQuery, now: i64) -> sqlx::Re
     if let Some(k) = q.kind {
         conds.push(format!("p.kind = '{}'", k.as_str()));
     }
+    if q.lang == kumiai_core::Lang::En {
+        // A copy whose master the reader sees is listed as that master's English title.
+        let fm = reach::filter(viewer, "m", ENTITY, now);
+        conds.push(format!("NOT (p.master_id IS NOT NULL AND EXISTS (SELECT 1 FROM wiki_pages m WHERE m.id = p.master_id AND m.deleted_at IS NULL AND {}))", fm.sql()));
+    }
     let filter = conds.join(" AND ");
-    let sql = format!("SELECT p.id, p.title, p.kind, p.reach, p.updated_at FROM wiki_pages p WHERE {filter} ORDER BY p.updated_at DESC, p.id DESC {}", q.paging().sql());
+    let sql = format!("SELECT p.id, p.title, p.kind, p.reach, p.updated_at, p.lang FROM wiki_pages p WHERE {filter} ORDER BY p.updated_at DESC, p.id DESC {}", q.paging().sql());
     let rows = bind_all(sqlx::query_as::<_, PageRow>(AssertSqlSafe(sql)), &binds).fetch_all(&db.pool).await?;
     let total = count(db, &format!("FROM wiki_pages p WHERE {filter}"), &binds).await?;
     Ok((f.admit(rows), total))

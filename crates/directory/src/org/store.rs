@@ -363,6 +363,10 @@ pub struct ListQuery {
     pub archived: Archived,
     pub sort: OrgSort,
     pub dir: SortDir,
+    /// The reader's language: an English reader's list sorts by English name (set by the page,
+    /// not by the query string).
+    #[serde(skip)]
+    pub lang: kumiai_core::Lang,
     #[serde(deserialize_with = "kumiai_platform::web::empty_as_none", default)]
     pub page: Option<i64>,
     #[serde(deserialize_with = "kumiai_platform::web::empty_as_none", default)]
@@ -466,6 +470,9 @@ pub async fn list(db: &Db, viewer: &Viewer, q: &ListQuery, fiscal_year: i32, now
     // Unknown member counts go last either way (NULL ordering differs between the backends).
     let order_sql = if order == "mc.members" {
         format!("CASE WHEN mc.members IS NULL THEN 1 ELSE 0 END, mc.members {dir}, o.sort_key, o.id")
+    } else if q.sort == OrgSort::Name && q.lang == kumiai_core::Lang::En {
+        // English names, then (for those without one) the Japanese order.
+        format!("CASE WHEN o.name_en = '' THEN 1 ELSE 0 END, LOWER(o.name_en) {dir}, o.sort_key {dir}, o.id {dir}")
     } else {
         format!("{order} {dir}, o.id {dir}")
     };

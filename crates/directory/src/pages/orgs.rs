@@ -67,7 +67,8 @@ fn filter_pairs(q: &ListQuery) -> Vec<(&'static str, String)> {
     ]
 }
 
-pub async fn list(ctx: Ctx, QueryParams(q): QueryParams<ListQuery>) -> AppResult<Response> {
+pub async fn list(ctx: Ctx, QueryParams(mut q): QueryParams<ListQuery>) -> AppResult<Response> {
+    q.lang = ctx.lang;
     let fy = ctx.fiscal_year();
     let (rows, total) = store::list(ctx.db(), &ctx.viewer, &q, fy.0, ctx.now).await?;
     let parent_name = match q.parent {

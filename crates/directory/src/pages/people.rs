@@ -36,6 +36,7 @@ struct ListBody<'a> {
 pub async fn list(ctx: Ctx, QueryParams(mut q): QueryParams<PeopleQuery>) -> AppResult<Response> {
     // The list starts with who holds a position now; past positions are a choice away.
     q.tenure.get_or_insert(store::Tenure::Current);
+    q.lang = ctx.lang;
     let (rows, total) = store::list(ctx.db(), &ctx.viewer, &q, ctx.now).await?;
     let pairs = vec![
         ("q", q.q.clone()),

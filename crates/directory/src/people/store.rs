@@ -224,6 +224,9 @@ pub struct PeopleQuery {
     pub tenure: Option<Tenure>,
     pub sort: PersonSort,
     pub dir: SortDir,
+    /// The reader's language: an English reader's list sorts by Latin name (set by the page).
+    #[serde(skip)]
+    pub lang: kumiai_core::Lang,
     #[serde(deserialize_with = "kumiai_platform::web::empty_as_none", default)]
     pub page: Option<i64>,
     #[serde(deserialize_with = "kumiai_platform::web::empty_as_none", default)]
@@ -344,6 +347,11 @@ pub async fn list(db: &Db, viewer: &Viewer, q: &PeopleQuery, now: i64) -> sqlx::
         PersonSort::Name => "x.sort_key",
     };
     let dir = q.dir.sql();
+    let order = if q.sort == PersonSort::Name && q.lang == kumiai_core::Lang::En {
+        format!("CASE WHEN x.name_latin = '' THEN 1 ELSE 0 END, LOWER(x.name_latin) {dir}, x.sort_key")
+    } else {
+        order.to_string()
+    };
     let sql = format!("{} WHERE {filter} ORDER BY {order} {dir}, x.id {dir} {}", row_select(&of), q.paging().sql());
     let rows: Vec<PersonRow> = db.fetch_cached(sql, &binds).await?;
     of.vouch(rows.iter().filter(|r| r.org_code.is_some()).map(|r| r.org_id.get()));

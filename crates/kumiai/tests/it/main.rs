@@ -9,6 +9,7 @@ mod caching;
 mod calendar;
 mod cli;
 mod dashboard;
+mod english;
 mod hardening;
 mod import;
 mod leaks;

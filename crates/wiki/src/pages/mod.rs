@@ -117,6 +117,8 @@ struct IndexBody<'a> {
     l: Lang,
     q: &'a ListQuery,
     rows: Vec<Visible<PageRow>>,
+    /// For an English reader: the English copy (id, title) of each page that has one.
+    copies: std::collections::HashMap<PageId, (PageId, String)>,
     total: Total,
     /// The category's description page and its HTML for this reader.
     about: Option<(PageId, String)>,
@@ -130,9 +132,12 @@ impl IndexBody<'_> {
     }
 }
 
-async fn index(ctx: Ctx, QueryParams(q): QueryParams<ListQuery>) -> AppResult<Response> {
+async fn index(ctx: Ctx, QueryParams(mut q): QueryParams<ListQuery>) -> AppResult<Response> {
+    q.lang = ctx.lang;
     let (rows, total) = store::list(ctx.db(), &ctx.viewer, &q, ctx.now).await?;
     let l = ctx.lang;
+    // An English reader gets each page's English copy where there is one.
+    let copies = if l == Lang::En { store::english_copies(ctx.db(), &ctx.viewer, &rows.iter().map(|r| r.id).collect::<Vec<_>>(), ctx.now).await? } else { Default::default() };
     let title = if q.category.is_empty() { "JCMpedia".to_string() } else { format!("{}: {}", l.t("カテゴリ", "Category"), q.category) };
     // The category's description: the page `カテゴリ:名前`, if the reader may see it.
     let about = match q.category.trim() {
@@ -142,7 +147,7 @@ async fn index(ctx: Ctx, QueryParams(q): QueryParams<ListQuery>) -> AppResult<Re
             _ => None,
         },
     };
-    let body = IndexBody { l, q: &q, rows, total, about, can_create: ctx.viewer.has_role(Role::Editor), kinds: PageKind::ALL.iter().map(|k| (k.as_str(), k.label(l))).collect() };
+    let body = IndexBody { l, q: &q, rows, copies, total, about, can_create: ctx.viewer.has_role(Role::Editor), kinds: PageKind::ALL.iter().map(|k| (k.as_str(), k.label(l))).collect() };
     let crumbs = if q.category.is_empty() { vec![Crumb::here("JCMpedia")] } else { vec![crumb(&ctx), Crumb::here(&title)] };
     Ok(render_page(&ctx, &title, &crumbs, &body))
 }
