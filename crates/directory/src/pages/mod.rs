@@ -23,6 +23,7 @@ pub fn routes() -> Vec<Route> {
         Route::post("/directory/organisations/{id}/counts", Guard::Reach, post(orgs::save_counts)),
         Route::get("/directory/people", Guard::Reach, get(people::list)),
         Route::get("/directory/people/new", Guard::Open, get(people::new_form)),
+        Route::get("/directory/pick/people", Guard::Reach, get(people::pick)),
         Route::post("/directory/people/new", Guard::Reach, post(people::create)),
         Route::get("/directory/people/{id}", Guard::Reach, get(people::detail)),
         Route::get("/directory/people/{id}/edit", Guard::Reach, get(people::edit_form)),

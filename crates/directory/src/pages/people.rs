@@ -189,3 +189,40 @@ pub async fn archive(ctx: Ctx, PathParams(id): PathParams<PersonId>, FormBody(v)
 pub async fn restore(ctx: Ctx, PathParams(id): PathParams<PersonId>, FormBody(v): FormBody<VersionForm>) -> AppResult<Response> {
     set_archived(ctx, id, v.version, false).await
 }
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PickQuery {
+    q: String,
+    /// Ids already chosen, to show by name.
+    codes: String,
+}
+
+/// Choosing a person by name (a page about a person): suggestions as the reader types, through
+/// the people list's reach filter; the form sends the person's id, which nobody types.
+pub async fn pick(ctx: Ctx, QueryParams(p): QueryParams<PickQuery>) -> AppResult<axum::Json<Vec<kumiai_platform::web::pick::Choice>>> {
+    let l = ctx.lang;
+    let choice = |r: &Visible<PersonRow>| kumiai_platform::web::pick::Choice {
+        value: r.person.id.to_string(),
+        label: r.name(l).to_string(),
+        detail: [r.position(l), r.org_name(l)].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" · "),
+    };
+    let ids: Vec<PersonId> = p.codes.split([',', ' ']).filter_map(|s| s.trim().parse().ok()).take(20).collect();
+    let mut out = vec![];
+    if !ids.is_empty() {
+        for id in ids {
+            if let Ok(person) = crate::reference::person(ctx.db(), &ctx.viewer, id, ctx.now).await {
+                let q = PeopleQuery { q: person.name_kanji.clone(), per_page: Some(50), ..Default::default() };
+                let (rows, _) = store::list(ctx.db(), &ctx.viewer, &q, ctx.now).await?;
+                out.extend(rows.iter().filter(|r| r.person.id == id).map(choice));
+            }
+        }
+        return Ok(axum::Json(out));
+    }
+    if p.q.trim().is_empty() {
+        return Ok(axum::Json(out));
+    }
+    let q = PeopleQuery { q: p.q.clone(), per_page: Some(12), lang: l, ..Default::default() };
+    let (rows, _) = store::list(ctx.db(), &ctx.viewer, &q, ctx.now).await?;
+    Ok(axum::Json(rows.iter().map(choice).collect()))
+}

@@ -340,3 +340,47 @@ fn dashboards_per_tier_in_chromium() {
         b.screenshot(&format!("24-home-{who}-{lang}-{width}"));
     }
 }
+
+/// Organisations are chosen by name: typing part of a name lists matches, choosing one fills the
+/// field; several can be chosen for sharing; the saved record has them.
+#[test]
+fn organisations_are_chosen_by_name_in_chromium() {
+    let Some(driver) = Driver::start() else { return };
+    let s = serve();
+    let base = s.base.as_str();
+    let b = driver.session("ja");
+    login(&b, base, "hq-editor");
+    b.goto(&format!("{base}/directory/organisations/new"));
+    b.script("document.getElementById('f-kind').value = 'enterprise_union'");
+    let pick = |field: &str, typed: &str, wanted: &str| {
+        let input = b.find(&format!("#{field}"));
+        input.click();
+        input.type_text(typed);
+        let mut options = String::new();
+        for _ in 0..50 {
+            options = b.script(&format!("return [...document.querySelectorAll('#{field}-choices li')].map(li => li.textContent).join('|')")).as_str().unwrap_or("").to_string();
+            if options.contains(wanted) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        assert!(options.contains(wanted), "{typed} → {options}");
+        b.script(&format!("const li = [...document.querySelectorAll('#{field}-choices li')].find(li => li.textContent.includes('{wanted}')); li.dispatchEvent(new MouseEvent('mousedown', {{bubbles: true}}))"));
+    };
+    pick("f-parent", "自動車", "自動車総連");
+    b.screenshot("25-picker-chosen");
+    pick("f-shared_with", "TEAM", "TEAM");
+    pick("f-shared_with", "FSPMI", "FSPMI");
+    let sent = b.script("return [document.getElementById('f-parent-value').value, document.getElementById('f-shared_with-value').value]");
+    assert_eq!(sent, serde_json::json!(["JAW", "TEAM,FSPMI"]), "the form sends codes nobody typed");
+    let chips = b.script("return [...document.querySelectorAll('.picked li')].map(li => li.firstChild.textContent)");
+    assert!(chips.to_string().contains("自動車総連"), "chosen ones show by name: {chips}");
+    b.find("#f-shared_with").click();
+    b.find("#f-shared_with").type_text("Indo");
+    b.wait_for_text("FSPMI");
+    b.screenshot("25-picker-open");
+    b.script("document.getElementById('f-shared_with').value = ''");
+    b.fill_and_submit(&[("#f-code", "E09999"), ("#f-name_ja", "選択テスト労働組合")], "form.form > button[type=submit]");
+    let text = b.wait_for_text("選択テスト労働組合");
+    assert!(text.contains("自動車総連"), "saved under the chosen parent: {text}");
+}

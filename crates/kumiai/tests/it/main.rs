@@ -17,6 +17,7 @@ mod lists;
 mod mediawiki;
 mod module;
 mod oracles;
+mod pick;
 mod reach;
 mod routes;
 mod schema;

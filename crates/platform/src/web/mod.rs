@@ -12,6 +12,7 @@ pub mod forms;
 pub mod layout;
 pub mod openapi;
 pub mod pages;
+pub mod pick;
 mod shell;
 
 use crate::accounts::throttle::Throttle;

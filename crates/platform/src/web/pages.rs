@@ -27,6 +27,7 @@ pub fn module() -> Module {
             Route::get("/static/kumiai.js", Guard::Open, get(script)),
             Route::get("/lang", Guard::Open, get(switch_lang)),
             Route::get("/era", Guard::Open, get(switch_era)),
+            Route::get("/pick/organisations", Guard::Reach, get(super::pick::organisations)),
             Route::get("/login", Guard::Open, get(login_form)),
             Route::post("/login", Guard::Open, post(login)),
             Route::post("/logout", Guard::Open, post(logout)),
