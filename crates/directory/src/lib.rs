@@ -12,6 +12,7 @@ pub mod org;
 pub mod pages;
 pub mod people;
 pub mod reference;
+pub mod rollup;
 pub mod search;
 
 use kumiai_platform::migrate::Migration;

@@ -21,6 +21,23 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
+/// Plain text as HTML with its web addresses (http, https) as links that open outside Kumiai:
+/// a note that names its source (組合員数の出典: https://…) links to it.
+pub fn linkify(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 32);
+    let mut rest = s;
+    while let Some(at) = ["https://", "http://"].iter().filter_map(|p| rest.find(p)).min() {
+        out.push_str(&escape_html(&rest[..at]));
+        let url_len = rest[at..].find(|c: char| c.is_whitespace() || !c.is_ascii() || matches!(c, '<' | '>' | '"' | '\'' | '(' | ')' | '、' | '。')).unwrap_or(rest.len() - at);
+        let url = rest[at..at + url_len].trim_end_matches(['.', ',', ';', ':']);
+        let e = escape_html(url);
+        out.push_str(&format!("<a href=\"{e}\" rel=\"noopener noreferrer external\">{e}</a>"));
+        rest = &rest[at + url.len()..];
+    }
+    out.push_str(&escape_html(rest));
+    out
+}
+
 /// Percent-encodes everything but unreserved characters (RFC 3986), for a path segment or a
 /// query value.
 pub fn percent_encode(s: &str) -> String {
@@ -166,6 +183,17 @@ pub fn parse_int(s: &str) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn notes_link_their_sources() {
+        assert_eq!(
+            linkify("組合員数の出典: https://www.jaw.or.jp/about/（2024年） & <b>"),
+            "組合員数の出典: <a href=\"https://www.jaw.or.jp/about/\" rel=\"noopener noreferrer external\">https://www.jaw.or.jp/about/</a>（2024年） &amp; &lt;b&gt;"
+        );
+        assert_eq!(linkify("see http://x.org/a?b=1&c=2."), "see <a href=\"http://x.org/a?b=1&amp;c=2\" rel=\"noopener noreferrer external\">http://x.org/a?b=1&amp;c=2</a>.");
+        assert_eq!(linkify("javascript:alert(1) https://"), "javascript:alert(1) <a href=\"https://\" rel=\"noopener noreferrer external\">https://</a>");
+    }
+
     use super::*;
 
     #[test]

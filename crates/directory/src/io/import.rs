@@ -27,9 +27,11 @@ pub struct Report {
     pub unchanged: usize,
 }
 
-/// Imports `table` as `viewer`. Only head-office admins import (the command line acts as the system).
+/// Imports `table` as `viewer`. Head-office admins import everything (the command line acts as
+/// the system); an industrial union's admins import member counts, each row one they may edit
+/// (their own subtree).
 pub async fn run(db: &Db, viewer: &Viewer, sheet: Sheet, table: &Table, now: i64) -> AppResult<Report> {
-    if !(viewer.is_hq() && viewer.has_role(Role::Admin)) {
+    if !may_import(viewer, sheet) {
         return Err(AppError::Forbidden);
     }
     let cols = columns(sheet, table)?;
@@ -43,6 +45,11 @@ pub async fn run(db: &Db, viewer: &Viewer, sheet: Sheet, table: &Table, now: i64
         db.analyze().await?;
     }
     Ok(report)
+}
+
+/// Whether `viewer` may import `sheet` at all (rows are then checked one by one).
+pub fn may_import(viewer: &Viewer, sheet: Sheet) -> bool {
+    viewer.has_role(Role::Admin) && (viewer.is_hq() || (sheet == Sheet::Counts && viewer.tier() == Some(kumiai_core::Tier::Industrial)))
 }
 
 /// Column code name → index, for the columns the file has. Missing required columns fail the file.
@@ -329,13 +336,30 @@ async fn import_counts(db: &Db, viewer: &Viewer, t: &Table, cols: &HashMap<&'sta
             dues_paying: r.get("dues_paying").unwrap_or_default(),
             version: None,
         };
+        // A union left blank in a filled-in template: not reported yet, nothing to write.
+        if input.members.trim().is_empty() && input.dues_paying.trim().is_empty() {
+            continue;
+        }
         let org = match org_store::by_code(db, &code).await? {
             Some(o) => org_store::load_visible(db, viewer, o.id, now).await.ok(),
             None => None,
         };
-        if org.is_none() {
-            errors.extend(locate(vec![FieldError::new("code", format!("組織コード「{code}」が見つかりません。"), format!("No organisation with code '{code}'."))], t, *row, cols));
-        }
+        let org = match org {
+            None => {
+                errors.extend(locate(vec![FieldError::new("code", format!("組織コード「{code}」が見つかりません。"), format!("No organisation with code '{code}'."))], t, *row, cols));
+                None
+            }
+            Some(o) if !o.can_edit(viewer, now) => {
+                errors.extend(locate(
+                    vec![FieldError::new("code", format!("「{code}」の組合員数を記録する権限がありません（自組織とその配下だけ）。"), format!("You may not record the counts of '{code}' (only your own organisation and those under it)."))],
+                    t,
+                    *row,
+                    cols,
+                ));
+                None
+            }
+            o => o,
+        };
         match counts::check(&input) {
             Ok(c) => {
                 if let Some(o) = org {

@@ -1,6 +1,7 @@
 //! The directory's HTML pages. Handlers only translate between HTTP and the stores; every rule
 //! lives in `org::store`, `people::store` and `counts`.
 
+mod counts;
 mod orgs;
 mod people;
 mod transfer;
@@ -21,6 +22,9 @@ pub fn routes() -> Vec<Route> {
         Route::post("/directory/organisations/{id}/archive", Guard::Reach, post(orgs::archive)),
         Route::post("/directory/organisations/{id}/restore", Guard::Reach, post(orgs::restore)),
         Route::post("/directory/organisations/{id}/counts", Guard::Reach, post(orgs::save_counts)),
+        Route::get("/directory/organisations/{id}/counts/grid", Guard::Reach, get(counts::grid)),
+        Route::post("/directory/organisations/{id}/counts/grid", Guard::Reach, post(counts::save_grid)),
+        Route::get("/directory/organisations/{id}/counts/template.xlsx", Guard::Reach, get(counts::template)),
         Route::get("/directory/people", Guard::Reach, get(people::list)),
         Route::get("/directory/people/new", Guard::Open, get(people::new_form)),
         Route::get("/directory/pick/people", Guard::Reach, get(people::pick)),

@@ -35,6 +35,8 @@ struct ListBody<'a> {
     export_qs: String,
     fiscal: String,
     can_create: bool,
+    /// Head-office admins and industrial unions' admins import spreadsheets.
+    can_import: bool,
     kinds: Vec<(&'static str, &'static str)>,
     parent_name: Option<String>,
 }
@@ -92,6 +94,7 @@ pub async fn list(ctx: Ctx, QueryParams(mut q): QueryParams<ListQuery>) -> AppRe
         export_qs: query_string(&with_sort),
         fiscal: ctx.fy_label(fy),
         can_create: ctx.viewer.has_role(Role::Editor),
+        can_import: crate::io::import::may_import(&ctx.viewer, crate::io::Sheet::Counts),
         kinds: OrgKind::ALL.iter().map(|k| (k.as_str(), k.label(l))).collect(),
         parent_name,
     };
@@ -123,7 +126,63 @@ struct DetailBody<'a> {
     errs: FormErrors,
     fiscal_now: i64,
     fiscal_hint: String,
-    era: kumiai_core::Era,
+    /// The counts year by year, with the unions' sum beside the organisation's own figure.
+    years: Vec<YearRow>,
+    /// For an industrial union or the head office: how many enterprise unions below it the
+    /// reader sees (None for other kinds).
+    rollup_unions: Option<i64>,
+    /// The trend chart (SVG), empty with fewer than two years.
+    chart: String,
+}
+
+/// One year of the counts table.
+struct YearRow {
+    label: String,
+    members: Option<i64>,
+    dues: Option<i64>,
+    /// (sum of the unions' counts, how many reported).
+    sum: Option<(i64, i64)>,
+}
+
+impl YearRow {
+    /// The organisation's own figure minus its unions' sum, when both are known.
+    fn diff(&self) -> Option<i64> {
+        Some(self.members? - self.sum?.0)
+    }
+}
+
+/// The years of `counts` and `sums` together, newest first.
+fn year_rows(ctx: &Ctx, counts: &[MemberCount], sums: &[crate::rollup::Rollup]) -> Vec<YearRow> {
+    let mut years: Vec<i64> = counts.iter().map(|c| c.fiscal_year).chain(sums.iter().map(|s| s.fiscal_year)).collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    years
+        .into_iter()
+        .map(|y| {
+            let own = counts.iter().find(|c| c.fiscal_year == y);
+            YearRow {
+                label: ctx.fy_label(kumiai_core::FiscalYear(y as i32)),
+                members: own.map(|c| c.members),
+                dues: own.and_then(|c| c.dues_paying),
+                sum: sums.iter().find(|s| s.fiscal_year == y).map(|s| (s.members, s.reporting)),
+            }
+        })
+        .collect()
+}
+
+/// Members by year as a line chart; for an industrial union, its unions' sum as a second line.
+fn trend_chart(ctx: &Ctx, counts: &[MemberCount], sums: &[crate::rollup::Rollup]) -> String {
+    use kumiai_platform::web::chart::{Series, line_chart};
+    let own = Series { name: ctx.t("報告された組合員数", "Reported members"), points: counts.iter().rev().map(|c| (c.fiscal_year, c.members)).collect() };
+    let mut series = vec![own];
+    if !sums.is_empty() {
+        series.push(Series { name: ctx.t("単組の合計", "Sum of its unions"), points: sums.iter().rev().map(|s| (s.fiscal_year, s.members)).collect() });
+    }
+    let years = series.iter().flat_map(|s| s.points.iter().map(|p| p.0)).collect::<std::collections::BTreeSet<_>>();
+    if years.len() < 2 {
+        return String::new();
+    }
+    line_chart(ctx.t("組合員数の推移", "Members, year by year"), &series, |y| ctx.fy_label(kumiai_core::FiscalYear(y as i32)), group_digits)
 }
 
 impl DetailBody<'_> {
@@ -133,8 +192,9 @@ impl DetailBody<'_> {
     fn int(&self, n: &i64) -> String {
         group_digits(*n)
     }
-    fn fy(&self, c: &MemberCount) -> String {
-        c.year().label_in(self.l, self.era)
+    /// A difference with its sign: +1,200 / -300 / 0.
+    fn signed(&self, n: &i64) -> String {
+        if *n > 0 { format!("+{}", group_digits(*n)) } else { group_digits(*n) }
     }
     /// Unions move in the tree; other kinds sit outside it.
     fn movable(&self) -> bool {
@@ -168,6 +228,8 @@ async fn detail_view(ctx: &Ctx, id: OrgId, count_form: CountInput, errs: Vec<Fie
     let company = o.company_id.and_then(|c| related.iter().position(|r| r.id == c)).map(|i| related.remove(i));
     let parent = o.parent_id.and_then(|p| related.iter().position(|r| r.id == p)).map(|i| related.remove(i));
     let ancestors = store::visible_ancestors(ctx.db(), &ctx.viewer, &o, ctx.now).await?;
+    let counts = counts::of_org(ctx.db(), &o).await?;
+    let (sums, unions) = crate::rollup::of(ctx.db(), &ctx.viewer, &o, ctx.now).await?;
     let body = DetailBody {
         l: ctx.lang,
         csrf: &ctx.csrf,
@@ -180,7 +242,10 @@ async fn detail_view(ctx: &Ctx, id: OrgId, count_form: CountInput, errs: Vec<Fie
         linked,
         people,
         people_total,
-        counts: counts::of_org(ctx.db(), &o).await?,
+        years: year_rows(ctx, &counts, &sums),
+        chart: trend_chart(ctx, &counts, &sums),
+        rollup_unions: crate::rollup::rolls_up(o.kind).then_some(unions),
+        counts,
         can_edit: editable,
         codes,
         embargo: o.embargo_until.map(time::format_ms).unwrap_or_default(),
@@ -189,7 +254,6 @@ async fn detail_view(ctx: &Ctx, id: OrgId, count_form: CountInput, errs: Vec<Fie
         errs: FormErrors::new(errs, ctx.lang),
         fiscal_now: i64::from(fy.0),
         fiscal_hint: fiscal_hint(ctx),
-        era: ctx.era,
         o: &o,
     };
     let mut crumbs_v = vec![crumbs(ctx)];

@@ -78,6 +78,8 @@ struct DetailBody<'a> {
     shared: Vec<String>,
     embargo: String,
     history: String,
+    /// The positions held, newest first (shown when there is more than the current one).
+    positions: Vec<crate::people::positions::Held>,
 }
 
 pub async fn detail(ctx: Ctx, PathParams(id): PathParams<PersonId>) -> AppResult<Response> {
@@ -100,6 +102,7 @@ pub async fn detail(ctx: Ctx, PathParams(id): PathParams<PersonId>) -> AppResult
         shared,
         embargo: p.embargo_until.map(time::format_ms).unwrap_or_default(),
         history,
+        positions: crate::people::positions::of(ctx.db(), &ctx.viewer, &p, ctx.lang, ctx.now).await?,
         p: &row,
     };
     let name = p.name(ctx.lang).to_string();

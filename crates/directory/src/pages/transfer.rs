@@ -52,6 +52,8 @@ struct ImportBody<'a> {
     csrf: &'a str,
     errors: Vec<(String, String, String, String)>,
     sheet: &'a str,
+    /// What this reader may import: everything (the head office) or member counts.
+    sheets: Vec<(&'static str, &'static str, &'static str)>,
 }
 
 fn import_page(ctx: &Ctx, sheet: &str, errors: Vec<FieldError>) -> Response {
@@ -65,23 +67,33 @@ fn import_page(ctx: &Ctx, sheet: &str, errors: Vec<FieldError>) -> Response {
         ctx,
         title,
         &[Crumb::link(ctx.t("組織", "Organisations"), "/directory/organisations"), Crumb::here(title)],
-        &ImportBody { l: ctx.lang, csrf: &ctx.csrf, errors, sheet },
+        &ImportBody {
+            l: ctx.lang,
+            csrf: &ctx.csrf,
+            errors,
+            sheet,
+            sheets: [("organisations", "組織", "Organisations"), ("people", "人物", "People"), ("counts", "組合員数", "Member counts")]
+                .into_iter()
+                .filter(|(v, _, _)| Sheet::parse(v).is_some_and(|s| import::may_import(&ctx.viewer, s)))
+                .collect(),
+        },
         failed,
     )
 }
 
-fn require_hq_admin(ctx: &Ctx) -> AppResult<()> {
+/// Head-office admins import anything; an industrial union's admins import member counts.
+fn require_importer(ctx: &Ctx) -> AppResult<()> {
     ctx.require_role(Role::Admin)?;
-    if ctx.viewer.is_hq() { Ok(()) } else { Err(AppError::Forbidden) }
+    if import::may_import(&ctx.viewer, Sheet::Counts) { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
 pub async fn import_form(ctx: Ctx) -> AppResult<Response> {
-    require_hq_admin(&ctx)?;
-    Ok(import_page(&ctx, "organisations", vec![]))
+    require_importer(&ctx)?;
+    Ok(import_page(&ctx, if ctx.viewer.is_hq() { "organisations" } else { "counts" }, vec![]))
 }
 
 pub async fn import(ctx: Ctx, req: axum::extract::Request) -> AppResult<Response> {
-    require_hq_admin(&ctx)?;
+    require_importer(&ctx)?;
     let mut form = <Multipart as axum::extract::FromRequest<()>>::from_request(req, &())
         .await
         .map_err(|e| kumiai_platform::error::body_rejection(e.status(), &e.body_text(), IMPORT_LIMIT, ("送信", "upload")))?;

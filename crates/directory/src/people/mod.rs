@@ -1,6 +1,7 @@
 //! People (officers, contacts) with names in kanji, kana and Latin letters, gender, organisation,
 //! position and term. A person's record is owned by their organisation.
 
+pub mod positions;
 pub mod store;
 
 use crate::Key;

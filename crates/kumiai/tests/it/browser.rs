@@ -384,3 +384,28 @@ fn organisations_are_chosen_by_name_in_chromium() {
     let text = b.wait_for_text("選択テスト労働組合");
     assert!(text.contains("自動車総連"), "saved under the chosen parent: {text}");
 }
+
+/// An industrial union's counts beside its unions' sum, the trend chart and the grid, at desk and
+/// phone width; none scrolls sideways on a phone.
+#[test]
+fn member_counts_in_chromium() {
+    let Some(driver) = Driver::start() else { return };
+    let s = serve();
+    let base = s.base.as_str();
+    let b = driver.session("ja");
+    login(&b, base, "jaw-editor");
+    b.goto(&format!("{base}/directory/organisations?q=%E8%87%AA%E5%8B%95%E8%BB%8A%E7%B7%8F%E9%80%A3"));
+    let jaw = b.script("return [...document.querySelectorAll('a')].find(a => a.textContent.trim() === '自動車総連' && /organisations\\/\\d+$/.test(a.href)).getAttribute('href')");
+    let jaw = format!("{base}{}", jaw.as_str().expect("自動車総連 is listed"));
+    b.goto(&format!("{jaw}/counts/grid"));
+    assert!(b.exists("form.counts-grid input[inputmode=numeric]"));
+    b.screenshot("27-counts-grid");
+    b.resize(390, 844);
+    b.goto(&format!("{jaw}/counts/grid"));
+    let sizes = b.script("return [document.documentElement.scrollWidth, window.innerWidth]");
+    assert!(sizes[0].as_i64() <= sizes[1].as_i64(), "{sizes:?}");
+    b.screenshot("27-counts-grid-phone");
+    b.resize(1280, 900);
+    b.goto(&format!("{jaw}#counts"));
+    b.screenshot("26-org-counts-rollup");
+}

@@ -8,6 +8,7 @@ mod browser;
 mod caching;
 mod calendar;
 mod cli;
+mod counts;
 mod dashboard;
 mod english;
 mod hardening;

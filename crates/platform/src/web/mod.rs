@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod chart;
 pub mod cookies;
 pub mod ctx;
 pub mod extract;
