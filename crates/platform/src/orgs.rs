@@ -131,3 +131,52 @@ pub async fn by_code_for_accounts(db: &Db, code: &str) -> sqlx::Result<Option<(O
         .await?;
     Ok(row.map(|(id, kind, path)| (OrgId(id), kind, path)))
 }
+
+/// An organisation as a picker shows it.
+#[derive(sqlx::FromRow, Clone)]
+pub struct Named {
+    pub id: i64,
+    pub code: String,
+    pub kind: String,
+    pub name_ja: String,
+    pub name_en: String,
+}
+
+/// Live organisations `viewer` may see: those named by `codes` when there are any, else those
+/// whose name, reading, English name or code contains each word of `q` (any order; 労組 finds
+/// 労働組合), shortest names first, at most `most`.
+pub async fn by_name(db: &Db, viewer: &Viewer, q: &str, codes: &[String], most: usize, now: i64) -> sqlx::Result<Vec<Named>> {
+    let f = reach::filter(viewer, "o", ENTITY, now);
+    let mut conds = vec![f.sql().to_string(), "o.archived_at IS NULL".to_string()];
+    let mut binds: Vec<crate::audit::Val> = vec![];
+    if !codes.is_empty() {
+        let marks: Vec<String> = codes
+            .iter()
+            .map(|c| {
+                binds.push(c.clone().into());
+                format!("${}", binds.len())
+            })
+            .collect();
+        conds.push(format!("o.code IN ({})", marks.join(", ")));
+    } else {
+        let words: Vec<&str> = q.split_whitespace().take(6).collect();
+        if words.is_empty() {
+            return Ok(vec![]);
+        }
+        let il = db.ilike();
+        for word in words {
+            let mut any = vec![];
+            for spelling in crate::text::spellings(word) {
+                binds.push(crate::db::like_pattern(&spelling).into());
+                let n = binds.len();
+                any.push(format!("o.name_ja {il} ${n} ESCAPE '\\' OR o.name_kana {il} ${n} ESCAPE '\\' OR o.name_en {il} ${n} ESCAPE '\\' OR o.code {il} ${n} ESCAPE '\\'"));
+            }
+            conds.push(format!("({})", any.join(" OR ")));
+        }
+    }
+    let limit = if codes.is_empty() { most } else { codes.len() };
+    let sql = format!("SELECT o.id, o.code, o.kind, o.name_ja, o.name_en FROM organisations o WHERE {} ORDER BY LENGTH(o.name_ja), o.sort_key, o.id LIMIT {limit}", conds.join(" AND "));
+    let rows: Vec<Named> = db.fetch_cached(sql, &binds).await?;
+    f.vouch(rows.iter().map(|r| r.id));
+    Ok(rows)
+}

@@ -30,7 +30,8 @@ pub fn walk(db: &Db) -> BoxFuture<'_, anyhow::Result<Vec<WalkTarget>>> {
     Box::pin(async move {
         let hidden: (i64, i64) = sqlx::query_as("SELECT id, revision_id FROM wiki_pages WHERE reach = 'hq' AND redirect_to IS NULL ORDER BY id LIMIT 1").fetch_one(&db.pool).await?;
         let visible: (i64, i64) = sqlx::query_as("SELECT id, revision_id FROM wiki_pages WHERE reach = 'public' AND redirect_to IS NULL ORDER BY id LIMIT 1").fetch_one(&db.pool).await?;
-        let ids = |(p, r): (i64, i64)| vec![("id", p.to_string()), ("rev", r.to_string())];
+        // No comment has this id: missing answers like hidden.
+        let ids = |(p, r): (i64, i64)| vec![("id", p.to_string()), ("rev", r.to_string()), ("comment", "987654321".to_string())];
         Ok(vec![
             WalkTarget { route_prefix: "/wiki/page/{id}", hidden: ids(hidden), visible: ids(visible) },
             WalkTarget { route_prefix: "/api/v1/wiki/pages/{id}", hidden: ids(hidden), visible: ids(visible) },
@@ -119,5 +120,15 @@ pub async fn build(db: &Db, viewer: &Viewer) -> anyhow::Result<usize> {
     let old = store::create(db, viewer, &page("定期協議の記録", "topic", "", "public", "二国間定期協議の記録（デモ用）。\n"), now).await.map_err(fail("redirect source"))?;
     let renamed = store::save(db, viewer, old.id, &patch(serde_json::json!({"version": old.version, "title": "定期協議の記録（本部）"})), now).await.map_err(fail("rename"))?;
     store::save(db, viewer, renamed.id, &patch(serde_json::json!({"version": renamed.version, "reach": "hq", "summary": "本部内に限定"})), now).await.map_err(fail("narrowing"))?;
+    // A discussion on the partner's page: a topic from the head office and the partner's reply.
+    if let Some(team) = store::find_by_title(db, viewer, "TEAM（タイ）", now).await.map_err(fail("discussion"))? {
+        let say = |login: &str, topic: &'static str, reply_to, body: &'static str, n: usize| {
+            let actor = kumiai_platform::audit::Actor { user_id: None, label: login.to_string() };
+            crate::discussion::NewComment { topic, reply_to, body, imported: Some((actor, now, format!("demo:team:{n}"))) }
+        };
+        let first = crate::discussion::add(db, viewer, &team, say("hq-editor", "次回の定期協議", None, "次回の定期協議の日程を調整中です。候補日を追記してください。", 1)).await.map_err(fail("comment"))?;
+        let reply = say("partner-viewer", "", first.map(|c| c.id), "We can meet in the second week of March.", 2);
+        crate::discussion::add(db, viewer, &team, reply).await.map_err(fail("reply"))?;
+    }
     Ok(pages.len() + 3)
 }

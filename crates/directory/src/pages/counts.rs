@@ -3,7 +3,8 @@
 //! grid as an .xlsx template that the import page takes back.
 
 use crate::counts::{self, CountInput, MemberCount};
-use crate::org::{ENTITY, Organisation, store};
+use crate::org::{Organisation, store};
+use crate::rollup::GridRow;
 use askama::Template;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -13,30 +14,9 @@ use kumiai_platform::db::group_digits;
 use kumiai_platform::web::layout::render_form;
 use kumiai_platform::web::pages::redirect_with_flash;
 use kumiai_platform::web::{Crumb, Ctx, FormBody, PathParams, QueryParams};
-use kumiai_platform::{AppError, AppResult, FieldError, Visible, reach};
+use kumiai_platform::{AppError, AppResult, FieldError, Visible};
 use serde::Deserialize;
 use std::collections::HashMap;
-
-/// Unions a grid holds at most (the largest industrial union has about 1,000).
-const MOST: i64 = 2000;
-
-/// One union of the grid, with this year's counts if recorded.
-#[derive(Clone, sqlx::FromRow)]
-struct GridRow {
-    id: i64,
-    code: String,
-    name_ja: String,
-    name_en: String,
-    members: Option<i64>,
-    dues_paying: Option<i64>,
-    version: Option<i64>,
-}
-
-impl GridRow {
-    fn name(&self, l: Lang) -> &str {
-        if l == Lang::En && !self.name_en.is_empty() { &self.name_en } else { &self.name_ja }
-    }
-}
 
 /// The organisation whose unions the grid lists: one that rolls up, which the reader may edit.
 async fn parent(ctx: &Ctx, id: OrgId) -> AppResult<Visible<Organisation>> {
@@ -51,16 +31,7 @@ async fn parent(ctx: &Ctx, id: OrgId) -> AppResult<Visible<Organisation>> {
 }
 
 async fn rows(ctx: &Ctx, o: &Visible<Organisation>, year: i64) -> AppResult<Vec<GridRow>> {
-    let f = reach::filter(&ctx.viewer, "e", ENTITY, ctx.now);
-    let sql = format!(
-        "SELECT e.id, e.code, e.name_ja, e.name_en, c.members, c.dues_paying, c.version FROM organisations e \
-         LEFT JOIN member_counts c ON c.org_id = e.id AND c.fiscal_year = $2 \
-         WHERE e.kind = 'enterprise_union' AND e.archived_at IS NULL AND e.path LIKE $1 AND {} ORDER BY e.sort_key, e.id LIMIT {MOST}",
-        f.sql()
-    );
-    let rows: Vec<GridRow> = ctx.db().fetch_cached(sql, &[format!("{}%", o.path).into(), year.into()]).await?;
-    f.vouch(rows.iter().map(|r| r.id));
-    Ok(rows)
+    Ok(crate::rollup::grid(ctx.db(), &ctx.viewer, o, year, ctx.now).await?)
 }
 
 #[derive(Deserialize, Default)]

@@ -223,6 +223,8 @@ pub async fn pick(ctx: Ctx, QueryParams(p): QueryParams<PickQuery>) -> AppResult
         return Ok(axum::Json(out));
     }
     if p.q.trim().is_empty() {
+        // Nothing asked: nothing to suggest (the reach layer is still the one that answers).
+        let _ = kumiai_platform::reach::filter(&ctx.viewer, "x", crate::people::ENTITY, ctx.now);
         return Ok(axum::Json(out));
     }
     let q = PeopleQuery { q: p.q.clone(), per_page: Some(12), lang: l, ..Default::default() };
