@@ -48,6 +48,16 @@ async fn visible_by_code(db: &Db, viewer: &Viewer, codes: &[String], now: i64) -
 /// organisations the viewer may not see become [`HIDDEN_ORG`]. Codes written by older versions
 /// of Kumiai are checked the same way.
 pub async fn present_refs(db: &Db, viewer: &Viewer, values: &mut [&mut Value], keys: &[&str], now: i64) -> sqlx::Result<()> {
+    present(db, viewer, values, keys, None, now).await
+}
+
+/// [`present_refs`] for people to read (histories): an organisation the viewer may see is its
+/// name in `lang` with its code, `自動車総連 (JAW)`.
+pub async fn present_refs_named(db: &Db, viewer: &Viewer, values: &mut [&mut Value], keys: &[&str], lang: kumiai_core::Lang, now: i64) -> sqlx::Result<()> {
+    present(db, viewer, values, keys, Some(lang), now).await
+}
+
+async fn present(db: &Db, viewer: &Viewer, values: &mut [&mut Value], keys: &[&str], named: Option<kumiai_core::Lang>, now: i64) -> sqlx::Result<()> {
     if keys.is_empty() {
         return Ok(());
     }
@@ -60,14 +70,33 @@ pub async fn present_refs(db: &Db, viewer: &Viewer, values: &mut [&mut Value], k
     }
     let by_id = visible_codes(db, viewer, &ids, now).await?;
     let seen_codes = visible_by_code(db, viewer, &codes, now).await?;
+    // Names of the codes shown, for a reader (only codes the viewer may see are asked).
+    let names: HashMap<String, String> = match named {
+        Some(lang) => {
+            let mut all: Vec<String> = by_id.values().cloned().chain(seen_codes.iter().cloned()).collect();
+            all.sort();
+            all.dedup();
+            by_name(db, viewer, "", &all, all.len(), now)
+                .await?
+                .into_iter()
+                .map(|o| {
+                    let name = if lang == kumiai_core::Lang::En && !o.name_en.is_empty() { o.name_en } else { o.name_ja };
+                    let shown = format!("{name} ({})", o.code);
+                    (o.code, shown)
+                })
+                .collect()
+        }
+        None => HashMap::new(),
+    };
+    let word = |code: String| names.get(&code).cloned().unwrap_or(code);
     let show = |v: &Value| -> Value {
         match v {
-            Value::Number(n) => n.as_i64().map(|i| by_id.get(&OrgId(i)).cloned().unwrap_or_else(|| HIDDEN_ORG.into())).into(),
+            Value::Number(n) => n.as_i64().map(|i| by_id.get(&OrgId(i)).cloned().map(&word).unwrap_or_else(|| HIDDEN_ORG.into())).into(),
             Value::String(s) if s.is_empty() => Value::String(String::new()),
             Value::String(s) => s
                 .split(',')
                 .map(str::trim)
-                .map(|c| if seen_codes.iter().any(|x| x == c) { c.to_string() } else { HIDDEN_ORG.to_string() })
+                .map(|c| if seen_codes.iter().any(|x| x == c) { word(c.to_string()) } else { HIDDEN_ORG.to_string() })
                 .collect::<Vec<_>>()
                 .join(",")
                 .into(),

@@ -139,10 +139,15 @@ async fn positions_show_over_time(app: &TestApp) {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let id = r.json()["id"].as_i64().unwrap();
     let version = r.json()["version"].as_i64().unwrap();
-    let r = s.json("PUT", &format!("/api/v1/people/{id}"), &serde_json::json!({"version": version, "position_ja": "会長", "term_start": "2024-09-01", "term_end": ""})).await;
+    let r = s.json("PUT", &format!("/api/v1/people/{id}"), &serde_json::json!({"version": version, "position_ja": "会長", "term_start": "2024-09-01", "term_end": "", "org": "E00001"})).await;
     assert!(r.status.is_success(), "{}", r.body);
     let page = s.get(&format!("/directory/people/{id}")).await.body;
     let positions = &page[page.find("id=\"positions\"").expect("positions over time")..];
     let (now, before) = (positions.find("会長").unwrap(), positions.find("書記長").unwrap());
     assert!(now < before && positions.contains("2022-09-01 – 2024-08-31"), "newest first, with terms: {positions}");
+    let union: String = sqlx::query_scalar("SELECT name_ja FROM organisations WHERE code = 'E00001'").fetch_one(&app.db.pool).await.unwrap();
+    assert!(positions.contains(&union) && positions.contains("自動車総連"), "each post with its organisation: {positions}");
+    // The history names organisations, not codes or ids.
+    let history = &page[page.find("class=\"history").expect("a history")..];
+    assert!(history.contains("自動車総連 (JAW)") && history.contains(&format!("{union} (E00001)")), "{history}");
 }

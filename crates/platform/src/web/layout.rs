@@ -259,7 +259,7 @@ pub(crate) async fn history_of<R: crate::record::Record>(ctx: &Ctx, id: i64, wit
             values.extend(parse(&e.after_json).map(|v| (i, false, v)));
         }
         let mut refs: Vec<&mut serde_json::Value> = values.iter_mut().map(|(_, _, v)| v).collect();
-        crate::orgs::present_refs(ctx.db(), &ctx.viewer, &mut refs, R::ORG_REFS, ctx.now).await?;
+        crate::orgs::present_refs_named(ctx.db(), &ctx.viewer, &mut refs, R::ORG_REFS, ctx.lang, ctx.now).await?;
         for (i, before, v) in values {
             let text = Some(v.to_string());
             if before { entries[i].before_json = text } else { entries[i].after_json = text }
