@@ -166,6 +166,14 @@ pub fn split_codes(s: &str) -> Vec<String> {
     s.replace(HIDDEN_ORG, "").split([',', '、', ' ']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
 }
 
+/// Comma-separated codes in one order without repeats, so that order alone is no change.
+pub fn sorted_codes(s: &str) -> String {
+    let mut codes: Vec<&str> = s.split(',').map(str::trim).filter(|c| !c.is_empty()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    codes.join(",")
+}
+
 /// A referenced organisation as validation needs it.
 #[derive(Clone, Debug)]
 pub struct OrgRef {

@@ -41,6 +41,36 @@ pub async fn codes(db: &Db, viewer: &Viewer, org: &Visible<Organisation>, now: i
     Ok(Codes { parent: code(org.parent_id), company: code(org.company_id), scope: code(org.scope_org_id), shared_with })
 }
 
+/// The form as it was at `version` (from the audit log), for merging a stale save; its
+/// organisations as the viewer sees them, as the form showed them.
+async fn base_input(db: &Db, viewer: &Viewer, org: &Visible<Organisation>, version: i64, now: i64) -> sqlx::Result<Option<OrgInput>> {
+    let Some(snapshot) = kumiai_platform::audit::snapshot_at(db, ENTITY, org.id.get(), version).await? else { return Ok(None) };
+    let mut v = serde_json::Value::Object(snapshot);
+    kumiai_platform::orgs::present_refs(db, viewer, &mut [&mut v], <Organisation as kumiai_platform::Record>::ORG_REFS, now).await?;
+    let text = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
+    Ok(Some(normal(&OrgInput {
+        code: text("code"),
+        kind: text("kind"),
+        parent: text("parent_id"),
+        company: text("company_id"),
+        name_ja: text("name_ja"),
+        name_kana: text("name_kana"),
+        name_en: text("name_en"),
+        country: text("country"),
+        note: text("note"),
+        reach: text("reach"),
+        scope: text("scope_org_id"),
+        // The log keeps "YYYY-MM-DD HH:MM"; the form writes "YYYY-MM-DDTHH:MM".
+        embargo_until: text("embargo_until").replacen(' ', "T", 1),
+        shared_with: text("shared_with"),
+    })))
+}
+
+/// The shared-with codes in one order, so that order alone is no change.
+fn normal(i: &OrgInput) -> OrgInput {
+    OrgInput { shared_with: crate::org::model::sorted_codes(&i.shared_with), ..i.clone() }
+}
+
 /// Looks up `codes` as the viewer sees them, for reference checks.
 pub(crate) async fn ref_map(db: &Db, viewer: &Viewer, codes: &[String], now: i64) -> sqlx::Result<HashMap<String, OrgRef>> {
     let mut out = HashMap::new();
@@ -222,10 +252,19 @@ pub async fn update(db: &Db, viewer: &Viewer, id: OrgId, patch: &Patch, now: i64
     if !org.can_edit(viewer, now) {
         return Err(AppError::Forbidden);
     }
-    let expected_version = patch.version()?;
+    let mut expected_version = patch.version()?;
     let before_codes = codes(db, viewer, &org, now).await?;
     let stored = OrgInput::from_record(&org, &before_codes);
-    let input: OrgInput = patch.apply(&stored)?;
+    let mut input: OrgInput = patch.apply(&stored)?;
+    // Saved by someone else since this form was opened: what only one side changed merges on its
+    // own; fields both changed go on to the conflict page.
+    if expected_version != org.version
+        && let Some(base) = base_input(db, viewer, &org, expected_version, now).await?
+        && let Ok(merged) = kumiai_platform::web::forms::merge3(&base, &normal(&input), &normal(&stored))
+    {
+        input = merged;
+        expected_version = org.version;
+    }
     if input == stored {
         // Nothing to change (an unchanged form, a repeated call): no write, no new version.
         return if expected_version == org.version { Ok(org) } else { Err(audit::conflict::<Organisation>(db, viewer, id.get(), &[], None, expected_version, now).await) };

@@ -34,6 +34,36 @@ pub async fn codes(db: &Db, viewer: &Viewer, p: &Visible<Person>, now: i64) -> s
     Ok(PersonCodes { org: code(p.org_id), scope: p.scope_org_id.map(code), shared_with })
 }
 
+/// The form as it was at `version` (from the audit log), for merging a stale save.
+async fn base_input(db: &Db, viewer: &Viewer, p: &Visible<Person>, version: i64, now: i64) -> sqlx::Result<Option<PersonInput>> {
+    let Some(snapshot) = kumiai_platform::audit::snapshot_at(db, ENTITY, p.id.get(), version).await? else { return Ok(None) };
+    let mut v = serde_json::Value::Object(snapshot);
+    kumiai_platform::orgs::present_refs(db, viewer, &mut [&mut v], <Person as kumiai_platform::Record>::ORG_REFS, now).await?;
+    let text = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
+    Ok(Some(normal(&PersonInput {
+        org: text("org_id"),
+        name_kanji: text("name_kanji"),
+        name_kana: text("name_kana"),
+        name_latin: text("name_latin"),
+        gender: text("gender"),
+        position_ja: text("position_ja"),
+        position_en: text("position_en"),
+        term_start: text("term_start"),
+        term_end: text("term_end"),
+        email: text("email"),
+        note: text("note"),
+        reach: text("reach"),
+        scope: text("scope_org_id"),
+        embargo_until: text("embargo_until").replacen(' ', "T", 1),
+        shared_with: text("shared_with"),
+    })))
+}
+
+/// The shared-with codes in one order, so that order alone is no change.
+fn normal(i: &PersonInput) -> PersonInput {
+    PersonInput { shared_with: crate::org::model::sorted_codes(&i.shared_with), ..i.clone() }
+}
+
 fn missing(field: &str, code: &str) -> FieldError {
     FieldError::new(field, format!("組織コード「{code}」が見つかりません。"), format!("No organisation with code '{code}'."))
 }
@@ -153,9 +183,18 @@ pub async fn update(db: &Db, viewer: &Viewer, id: PersonId, patch: &Patch, now: 
     if !p.can_edit(viewer, now) {
         return Err(AppError::Forbidden);
     }
-    let expected_version = patch.version()?;
+    let mut expected_version = patch.version()?;
     let stored = PersonInput::from_record(&p, &codes(db, viewer, &p, now).await?);
-    let input: PersonInput = patch.apply(&stored)?;
+    let mut input: PersonInput = patch.apply(&stored)?;
+    // Saved by someone else since this form was opened: what only one side changed merges on its
+    // own; fields both changed go on to the conflict page.
+    if expected_version != p.version
+        && let Some(base) = base_input(db, viewer, &p, expected_version, now).await?
+        && let Ok(merged) = kumiai_platform::web::forms::merge3(&base, &normal(&input), &normal(&stored))
+    {
+        input = merged;
+        expected_version = p.version;
+    }
     if input == stored {
         return if expected_version == p.version { Ok(p) } else { Err(audit::conflict::<Person>(db, viewer, id.get(), &[], None, expected_version, now).await) };
     }

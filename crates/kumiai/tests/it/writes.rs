@@ -109,6 +109,24 @@ async fn concurrent_edits_conflict_instead_of_overwriting(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(updates, 1);
+
+    // Two forms of one version that change different fields: the second merges on its own.
+    let (fa, fb) = (a.get(&edit).await, b.get(&edit).await);
+    let version = field(&fa.body, "version").to_string();
+    assert_eq!(version, field(&fb.body, "version"));
+    let form = |extra: (&'static str, &'static str)| {
+        let mut f = vec![("version", version.clone()), ("code", "E00001".to_string()), ("kind", "enterprise_union".to_string()), ("parent", "JAW".to_string()), ("company", "C00001".to_string()), ("name_ja", stored.clone()), ("country", "JP".to_string()), ("reach", "affiliates".to_string())];
+        f.push((extra.0, extra.1.to_string()));
+        f
+    };
+    let english = form(("name_en", "Merged Workers' Union"));
+    let r = a.post(&edit, &english.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let note = form(("note", "産別が追記した備考"));
+    let r = b.post(&edit, &note.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "a field only one side changed merges: {}", r.body);
+    let (name_en, note): (String, String) = sqlx::query_as("SELECT name_en, note FROM organisations WHERE id = $1").bind(id).fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!((name_en.as_str(), note.as_str()), ("Merged Workers' Union", "産別が追記した備考"), "both changes kept");
 }
 
 async fn api_conflict_returns_both_versions(app: &TestApp) {

@@ -24,6 +24,31 @@ pub struct Patch {
     fields: Map<String, Value>,
 }
 
+/// A save based on an older version, merged field by field: the writer's value where they changed
+/// a field since `base` (what their form showed), the current value everywhere else. Fields both
+/// sides changed, to different values, are a real conflict: their names come back instead.
+pub fn merge3<T: serde::Serialize + serde::de::DeserializeOwned>(base: &T, yours: &T, current: &T) -> Result<T, Vec<String>> {
+    let as_map = |v: &T| serde_json::to_value(v).ok().and_then(|v| v.as_object().cloned()).unwrap_or_default();
+    let (base, yours, mut merged) = (as_map(base), as_map(yours), as_map(current));
+    let mut both = vec![];
+    for (key, mine) in &yours {
+        let was = base.get(key);
+        if was == Some(mine) {
+            continue;
+        }
+        match merged.get(key) {
+            Some(now) if now != mine && Some(now) != was => both.push(key.clone()),
+            _ => {
+                merged.insert(key.clone(), mine.clone());
+            }
+        }
+    }
+    if !both.is_empty() {
+        return Err(both);
+    }
+    serde_json::from_value(Value::Object(merged)).map_err(|e| vec![e.to_string()])
+}
+
 /// Keys that travel with a change but are not fields of the record.
 const CONTROL_KEYS: [&str; 3] = ["version", "_csrf", "_do"];
 
@@ -121,6 +146,25 @@ impl<S: Send + Sync> FromRequest<S> for Patch {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn stale_saves_merge_what_only_one_side_changed() {
+        #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq, Clone)]
+        struct F {
+            name: String,
+            note: String,
+            reach: String,
+        }
+        let base = F { name: "金属労協".into(), note: "".into(), reach: "hq".into() };
+        let theirs = F { note: "出典を追記".into(), ..base.clone() };
+        let mine = F { name: "全日本金属産業労働組合協議会".into(), ..base.clone() };
+        assert_eq!(merge3(&base, &mine, &theirs).unwrap(), F { name: mine.name.clone(), note: theirs.note.clone(), reach: "hq".into() });
+        let clash = F { name: "JCM".into(), ..theirs.clone() };
+        assert_eq!(merge3(&base, &mine, &clash).unwrap_err(), ["name"]);
+        let same = F { name: mine.name.clone(), ..theirs.clone() };
+        assert_eq!(merge3(&base, &mine, &same).unwrap(), same, "the same change on both sides is no conflict");
+    }
+
     use super::*;
 
     #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
