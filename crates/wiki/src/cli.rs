@@ -1,7 +1,7 @@
 //! `kumiai wiki import-mediawiki`: a MediaWiki XML export with full history, as the system.
 
 use clap::{FromArgMatches, Subcommand};
-use kumiai_core::{Reach, Viewer, time};
+use kumiai_core::{Reach, Viewer};
 use kumiai_platform::module::{CliCommand, CliCtx, LocalBoxFuture};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -56,7 +56,7 @@ fn run<'a>(ctx: &'a CliCtx, m: &'a clap::ArgMatches) -> LocalBoxFuture<'a, anyho
         .await?;
         eprintln!();
         let text = rep.text();
-        let path = report.unwrap_or_else(|| ctx.config.data_dir.join("import-reports").join(format!("mediawiki-{}.txt", time::now_ms())));
+        let path = report.unwrap_or_else(|| rep.default_path(&ctx.config.data_dir));
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }

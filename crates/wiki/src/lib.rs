@@ -97,6 +97,7 @@ pub fn module() -> Module {
     routes.extend(pages::changes::routes());
     routes.extend(pages::attachments::routes());
     routes.extend(pages::discussion::routes());
+    routes.extend(pages::reports::routes());
     routes.extend(api::routes());
     Module {
         // Pages refer to organisations and people.
@@ -118,7 +119,7 @@ pub fn module() -> Module {
         cli: vec![cli::command()],
         demo: Some(demo::step),
         walk: Some(demo::walk),
-        panels: vec![dashboard::recent, dashboard::watched],
+        panels: vec![dashboard::recent, dashboard::watched, pages::reports::panel],
         ..Module::new("wiki")
     }
 }

@@ -162,6 +162,23 @@ async fn imports_files_and_talk_pages(app: &TestApp) {
 
     let again = import::run_with(&app.db, &Viewer::system(), &dir.join("export.xml"), &options(), |_| {}).await.unwrap();
     assert_eq!((again.files_attached, again.comments_imported, again.revisions_imported), (0, 0, 0), "{}", again.text());
+
+    // The report waits on the head office's admins' dashboard, and opens for them alone.
+    let path = rep.default_path(&app.config.data_dir);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, rep.text()).unwrap();
+    let name = path.file_name().unwrap().to_string_lossy().to_string();
+    let mut admin = app.login("hq-admin").await;
+    let home = admin.get("/").await.body;
+    assert!(home.contains("MediaWiki 取り込みの報告") && home.contains(&format!("/wiki/import-reports/{name}")) && home.contains("files missing"), "{home}");
+    let report = admin.get(&format!("/wiki/import-reports/{name}")).await;
+    assert!(report.status.is_success() && report.body.contains("存在しない写真.jpg"));
+    assert_eq!(admin.get("/wiki/import-reports/..%2Fsecret.txt").await.status, axum::http::StatusCode::NOT_FOUND);
+    for who in ["hq-editor", "jaw-admin"] {
+        let mut s = app.login(who).await;
+        assert!(!s.get("/").await.body.contains("取り込みの報告"), "{who}");
+        assert_eq!(s.get(&format!("/wiki/import-reports/{name}")).await.status, axum::http::StatusCode::FORBIDDEN, "{who}");
+    }
 }
 
 async fn imports_mediawikis_own_example(app: &TestApp) {

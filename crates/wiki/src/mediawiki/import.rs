@@ -98,6 +98,12 @@ fn kumiai_title(page: &MwPage) -> String {
 const DEFERRED_BYTES: usize = 32 * 1024 * 1024;
 
 impl Report {
+    /// Where a run's report is kept unless told otherwise: the head office's admins find the
+    /// newest on their dashboard.
+    pub fn default_path(&self, data_dir: &Path) -> std::path::PathBuf {
+        data_dir.join("import-reports").join(format!("mediawiki-{}.txt", time::now_ms()))
+    }
+
     pub fn text(&self) -> String {
         let mut s = format!(
             "MediaWiki import report / 取り込み報告 ({})\n\

@@ -5,6 +5,7 @@
 pub mod attachments;
 pub mod changes;
 pub mod discussion;
+pub mod reports;
 
 use crate::diff::diff_html;
 use crate::model::{Page, PageInput, PageKind, Revision};
