@@ -28,8 +28,8 @@ pub struct Report {
 }
 
 /// Imports `table` as `viewer`. Head-office admins import everything (the command line acts as
-/// the system); an industrial union's admins import member counts, each row one they may edit
-/// (their own subtree).
+/// the system); an industrial union's admins import people and member counts, each row one they
+/// may edit (their own subtree).
 pub async fn run(db: &Db, viewer: &Viewer, sheet: Sheet, table: &Table, now: i64) -> AppResult<Report> {
     if !may_import(viewer, sheet) {
         return Err(AppError::Forbidden);
@@ -47,9 +47,11 @@ pub async fn run(db: &Db, viewer: &Viewer, sheet: Sheet, table: &Table, now: i64
     Ok(report)
 }
 
-/// Whether `viewer` may import `sheet` at all (rows are then checked one by one).
+/// Whether `viewer` may import `sheet` at all (rows are then checked one by one): the head
+/// office's admins everything; an industrial union's admins people and member counts (the tree of
+/// organisations is the head office's to change).
 pub fn may_import(viewer: &Viewer, sheet: Sheet) -> bool {
-    viewer.has_role(Role::Admin) && (viewer.is_hq() || (sheet == Sheet::Counts && viewer.tier() == Some(kumiai_core::Tier::Industrial)))
+    viewer.has_role(Role::Admin) && (viewer.is_hq() || (sheet != Sheet::Organisations && viewer.tier() == Some(kumiai_core::Tier::Industrial)))
 }
 
 /// Column code name → index, for the columns the file has. Missing required columns fail the file.
@@ -297,7 +299,20 @@ async fn import_people(db: &Db, viewer: &Viewer, t: &Table, cols: &HashMap<&'sta
             continue;
         }
         match people_store::validate(db, viewer, &input, existing.as_ref().map(|p| p.get()), now).await {
-            Ok((checked, _)) => rows.push((*row, input, checked, existing.map(|p| p.into_inner()))),
+            Ok((checked, org)) => {
+                // Beyond the head office, rows stay within what the importer may edit.
+                let outside = existing.as_ref().is_some_and(|p| !p.can_edit(viewer, now)) || org.as_ref().is_some_and(|o| !o.can_edit(viewer, now));
+                if outside && !viewer.is_hq() {
+                    errors.extend(locate(
+                        vec![FieldError::new("org", "この組織の人物を登録・変更する権限がありません（自組織とその配下だけ）。", "You may not add or change people of this organisation (only your own and those under it).")],
+                        t,
+                        *row,
+                        cols,
+                    ));
+                    continue;
+                }
+                rows.push((*row, input, checked, existing.map(|p| p.into_inner())))
+            }
             Err(e) => errors.extend(located(e, t, *row, cols)?),
         }
     }

@@ -97,7 +97,7 @@ async fn counts_roll_up_chart_and_enter_in_bulk(app: &TestApp) {
     assert_eq!(xlsx.status, StatusCode::OK);
     let table = kumiai_directory::io::Table::read("t.xlsx", &xlsx.bytes).unwrap();
     assert_eq!(table.headers, ["組織コード", "名称", "年度", "組合員数", "会費納入人員"]);
-    let r = upload(&mut admin, "t.xlsx", &xlsx.bytes).await;
+    let r = upload(&mut admin, "counts", "t.xlsx", &xlsx.bytes).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "the template imports back: {}", r.body);
     // A union outside JAW in the file is refused by name and row; nothing is written.
     let (outside,): (String,) = sqlx::query_as("SELECT code FROM organisations WHERE kind = 'enterprise_union' AND path NOT LIKE (SELECT path FROM organisations WHERE code = 'JAW') || '%' AND reach IN ('public', 'affiliates') LIMIT 1")
@@ -105,17 +105,24 @@ async fn counts_roll_up_chart_and_enter_in_bulk(app: &TestApp) {
         .await
         .unwrap();
     let csv = format!("組織コード,年度,組合員数\n{},{last},100\n{outside},{last},100\n", all[0].1);
-    let r = upload(&mut admin, "t.csv", csv.as_bytes()).await;
+    let r = upload(&mut admin, "counts", "t.csv", csv.as_bytes()).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("<td class=\"num\">3</td>") && r.body.contains("権限がありません"), "{}", r.body);
     assert_ne!(unions(app, "JAW", last).await.iter().find(|u| u.1 == all[0].1).unwrap().2, Some(100), "nothing written");
+    // People too: within JAW's tree, not outside it.
+    let csv = format!("所属組織,氏名,情報到達範囲\n{},取込 一郎,affiliates\n{outside},取込 二郎,affiliates\n", all[0].1);
+    let r = upload(&mut admin, "people", "p.csv", csv.as_bytes()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("<td class=\"num\">3</td>") && r.body.contains("権限がありません"), "{}", r.body);
+    let csv = format!("所属組織,氏名,情報到達範囲\n{},取込 一郎,affiliates\n", all[0].1);
+    assert_eq!(upload(&mut admin, "people", "p.csv", csv.as_bytes()).await.status, StatusCode::SEE_OTHER);
 }
 
 /// Posts a member-count file to the import page, as a browser does.
-async fn upload(s: &mut crate::common::Session, name: &str, bytes: &[u8]) -> crate::common::Reply {
+async fn upload(s: &mut crate::common::Session, sheet: &str, name: &str, bytes: &[u8]) -> crate::common::Reply {
     let boundary = "XkumiaiX";
     let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"sheet\"\r\n\r\ncounts\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n",
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"sheet\"\r\n\r\n{sheet}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n",
         s.csrf
     )
     .into_bytes();

@@ -167,11 +167,11 @@ async fn web_import_reports_rows(app: &TestApp) {
     let good = s.send(send(body("code,kind,parent,name_ja,reach\nW1,enterprise_union,JAW,ウェブ労組,affiliates\n", &csrf), "", cookies.clone())).await;
     assert_eq!(good.status, StatusCode::SEE_OTHER, "{}", good.body);
     app.org_id("W1").await;
-    // An industrial union's admins import member counts only; other officers nothing.
+    // An industrial union's admins import people and member counts; other officers nothing.
     let mut jaw = app.login("jaw-admin").await;
     let page = jaw.get("/directory/import").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("value=\"counts\"") && !page.body.contains("value=\"organisations\""), "{}", page.body);
+    assert!(page.body.contains("value=\"counts\"") && page.body.contains("value=\"people\"") && !page.body.contains("value=\"organisations\""), "{}", page.body);
     let jaw_cookies = jaw.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
     let refused = jaw.send(send(body("code,kind,parent,name_ja,reach\nW2,enterprise_union,JAW,ウェブ労組2,affiliates\n", &jaw.csrf.clone()), "", jaw_cookies)).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "organisations are the head office's to import");
