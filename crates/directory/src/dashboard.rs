@@ -76,6 +76,9 @@ async fn by_industrial_union(ctx: &Ctx, only: Option<OrgId>) -> AppResult<Panel>
     }
     if let (Some(iu), [_]) = (only, rows.as_slice()) {
         html.push_str(&due_unions(ctx, iu, fy).await?);
+        if ctx.viewer.has_role(kumiai_core::Role::Editor) {
+            html.push_str(&format!("<p><a class=\"button secondary\" href=\"/directory/organisations/{iu}/counts/grid\">{}</a></p>", l.t("単組の組合員数を一括入力", "Enter the unions' counts together")));
+        }
     }
     Ok(Panel {
         order: 10,
