@@ -212,8 +212,10 @@ mod tests {
     /// Seven unions, worked by hand:
     /// - JAW: 12,000 (1,000人, headline), 9,001 (999人), not calculable (300人, headline), none (299人);
     /// - JAM: 15,000 (5,000人, headline), negotiating (120人), 8,000 (no member count).
+    ///
     /// All: registered 7, answered 6, won 5 (the not-calculable one included); the base-up average
     /// is over 12,000 + 9,001 + 15,000 + 8,000 = 44,001 / 4 = 11,000.25 → 11,000.
+    ///
     /// Headline: 12,000 and 15,000 → 13,500; registered 3, answered 3, won 3.
     #[test]
     fn averages_only_the_calculable_base_up() {
