@@ -3,4 +3,5 @@
 //! (`tally`), pure and tested against hand-computed figures; storage, pages, imports and
 //! bulletins plug in through the module descriptor next.
 
+pub mod history;
 pub mod tally;
