@@ -3,5 +3,6 @@
 //! (`tally`), pure and tested against hand-computed figures; storage, pages, imports and
 //! bulletins plug in through the module descriptor next.
 
+pub mod answers;
 pub mod history;
 pub mod tally;
