@@ -56,9 +56,9 @@ pub struct Problem {
     pub en: String,
 }
 
-/// Reads `rows` (cells in the order of `headers`). Unknown columns are ignored; a missing
-/// `union_code` or `base_up_state` column fails the file.
-pub fn read(headers: &[String], rows: &[Vec<String>]) -> Result<Vec<FileAnswer>, Vec<Problem>> {
+/// Reads `rows` ((row number, cells in the order of `headers`)). Unknown columns are ignored; a
+/// missing `union_code` or `base_up_state` column fails the file.
+pub fn read(headers: &[String], rows: &[(usize, Vec<String>)]) -> Result<Vec<FileAnswer>, Vec<Problem>> {
     let find = |code: &str, ja: &str| headers.iter().position(|h| { let h = fold(h); h == code || h == ja });
     let cols: Vec<Option<usize>> = COLUMNS.iter().map(|(c, j)| find(c, j)).collect();
     let mut problems = vec![];
@@ -72,8 +72,8 @@ pub fn read(headers: &[String], rows: &[Vec<String>]) -> Result<Vec<FileAnswer>,
     }
     let mut out = vec![];
     let mut seen = HashSet::new();
-    for (i, cells) in rows.iter().enumerate() {
-        let row = i + 2;
+    for (row, cells) in rows {
+        let row = *row;
         let cell = |k: usize| cols[k].and_then(|c| cells.get(c)).map(|s| s.trim().to_string()).unwrap_or_default();
         let header = |k: usize| cols[k].and_then(|c| headers.get(c)).cloned().unwrap_or_else(|| COLUMNS[k].0.to_string());
         let mut bad = |k: usize, ja: String, en: String| problems.push(Problem { row, column: header(k), ja, en });
@@ -190,9 +190,9 @@ fn parse_months(text: &str) -> Option<i64> {
 mod tests {
     use super::*;
 
-    fn file(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    fn file(text: &str) -> (Vec<String>, Vec<(usize, Vec<String>)>) {
         let mut lines = text.lines().map(|l| l.split(',').map(str::to_string).collect::<Vec<_>>());
-        (lines.next().unwrap(), lines.collect())
+        (lines.next().unwrap(), lines.enumerate().map(|(i, l)| (i + 2, l)).collect())
     }
 
     #[test]

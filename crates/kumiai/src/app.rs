@@ -16,6 +16,7 @@ pub fn modules() -> Vec<Module> {
         web::pages::module(),
         kumiai_directory::module(),
         kumiai_wiki::module(),
+        kumiai_campaign::module(),
         kumiai_search::web::module(),
         web::admin::module(),
         web::api::module(),

@@ -447,6 +447,21 @@ pub async fn snapshot_at(db: &Db, entity: &str, record_id: i64, version: i64) ->
         .find(|m| m.get("version").and_then(Value::as_i64) == Some(version)))
 }
 
+/// Every record of `entity` as it stood at `at` (ms): its latest logged state at or before then,
+/// by record id; records created later are absent, deleted ones keep their last state. This is
+/// how a figure is reproduced "as of" a past moment: from the log, not from current values.
+pub async fn states_as_of(db: &Db, entity: &str, at: i64) -> sqlx::Result<Vec<(i64, serde_json::Map<String, Value>)>> {
+    let rows: Vec<(i64, Option<String>)> = sqlx::query_as(
+        "SELECT a.record_id, a.after_json FROM audit_log a WHERE a.entity = $1 AND a.id = \
+         (SELECT MAX(b.id) FROM audit_log b WHERE b.entity = $1 AND b.record_id = a.record_id AND b.at <= $2)",
+    )
+    .bind(entity.to_string())
+    .bind(at)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().filter_map(|(id, a)| Some((id, serde_json::from_str(&a?).ok()?))).collect())
+}
+
 /// The history of one record, newest first. Callers decide first whether the reader may see it.
 pub async fn history(db: &Db, entity: &str, record_id: i64) -> sqlx::Result<Vec<AuditEntry>> {
     db.fetch_cached(

@@ -7,6 +7,7 @@ mod common;
 mod browser;
 mod caching;
 mod calendar;
+mod campaign;
 mod cli;
 mod counts;
 mod dashboard;

@@ -1,0 +1,112 @@
+//! `kumiai campaign`: open a round, import answers, tally (as the system, the head office).
+
+use crate::answers;
+use crate::store;
+use clap::{FromArgMatches, Subcommand};
+use kumiai_core::Viewer;
+use kumiai_platform::module::{CliCommand, CliCtx, LocalBoxFuture};
+use std::path::PathBuf;
+
+#[derive(Subcommand)]
+enum CampaignCommand {
+    /// 春季生活闘争（年ごと）を作成する / Open the wage round of a spring
+    Create {
+        #[arg(long)]
+        year: i64,
+        /// 要求基準（ベア、円）/ Demand standard (base-up, yen)
+        #[arg(long)]
+        demand_yen: Option<i64>,
+        /// 集中回答日 YYYY-MM-DD / Main answer day
+        #[arg(long, default_value = "")]
+        answer_day: String,
+    },
+    /// 回答ファイル（CSV/.xlsx）を取り込む。誤りが1つでもあれば何も保存しない
+    /// / Import an answers file (CSV/.xlsx); any problem imports nothing
+    #[command(name = "import-answers")]
+    ImportAnswers {
+        #[arg(long)]
+        year: i64,
+        file: PathBuf,
+    },
+    /// 金属労協の方式で集計する / Tally the round as JCM does
+    Tally {
+        #[arg(long)]
+        year: i64,
+        /// この時点の記録で集計する（RFC 3339）/ Tally the answers as recorded at this moment (RFC 3339)
+        #[arg(long)]
+        as_of: Option<String>,
+        /// 速報対象組合だけ / Headline unions only
+        #[arg(long)]
+        headline: bool,
+        #[arg(long, default_value = "json", value_parser = ["json", "csv", "xlsx"])]
+        format: String,
+        /// 出力先（csv/xlsx、既定は標準出力）/ Where to write (csv/xlsx; default standard output)
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
+
+pub fn command() -> CliCommand {
+    CliCommand {
+        build: || CampaignCommand::augment_subcommands(clap::Command::new("campaign").about("春季生活闘争（JC共闘）/ The wage round (JC共闘)").subcommand_required(true)),
+        run,
+    }
+}
+
+/// An error as the command line says it: in both languages.
+fn said(e: kumiai_platform::AppError) -> anyhow::Error {
+    let m = e.message();
+    anyhow::anyhow!("{} / {}", m.ja, m.en)
+}
+
+fn round_missing(year: i64) -> anyhow::Error {
+    anyhow::anyhow!("{year}年闘争がありません。先に `kumiai campaign create --year {year}` で作成してください。\nThere is no {year} wage round: create it first with `kumiai campaign create --year {year}`.")
+}
+
+fn run<'a>(ctx: &'a CliCtx, m: &'a clap::ArgMatches) -> LocalBoxFuture<'a, anyhow::Result<()>> {
+    Box::pin(async move {
+        let system = Viewer::system();
+        let now = kumiai_core::time::now_ms();
+        match CampaignCommand::from_arg_matches(m)? {
+            CampaignCommand::Create { year, demand_yen, answer_day } => {
+                let c = store::create(&ctx.db, &system, year, demand_yen, &answer_day).await.map_err(said)?;
+                println!("{}年闘争を作成しました / created the {} wage round (id {})", c.year, c.year, c.id);
+            }
+            CampaignCommand::ImportAnswers { year, file } => {
+                let campaign = store::by_year(&ctx.db, year).await?.ok_or_else(|| round_missing(year))?;
+                let bytes = std::fs::read(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+                let name = file.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
+                let table = kumiai_directory::io::Table::read(&name, &bytes).map_err(|e| anyhow::anyhow!("{name}: {} / {}", e.message.ja, e.message.en))?;
+                let problems = match answers::read(&table.headers, &table.rows) {
+                    Ok(rows) => match store::import(&ctx.db, &system, &campaign, &rows, now).await.map_err(said)? {
+                        Ok(rep) => {
+                            println!("{name}: 新規 created {}、更新 updated {}、変更なし unchanged {}", rep.created, rep.updated, rep.unchanged);
+                            return Ok(());
+                        }
+                        Err(p) => p,
+                    },
+                    Err(p) => p,
+                };
+                let lines: Vec<String> = problems.iter().map(|p| format!("{name}:{} [{}] {} / {}", p.row, p.column, p.ja, p.en)).collect();
+                anyhow::bail!("取り込めませんでした（何も保存していません）/ nothing was imported:\n{}", lines.join("\n"));
+            }
+            CampaignCommand::Tally { year, as_of, headline, format, output } => {
+                let campaign = store::by_year(&ctx.db, year).await?.ok_or_else(|| round_missing(year))?;
+                let at = match as_of {
+                    Some(t) => Some(kumiai_core::time::parse_ms(&t).ok_or_else(|| anyhow::anyhow!("--as-of「{t}」は RFC 3339 で書いてください / must be RFC 3339 (2025-03-12T10:00:00+09:00)"))?),
+                    None => None,
+                };
+                let t = store::tally(&ctx.db, &system, &campaign, at, now).await.map_err(said)?;
+                let out = crate::output::render(&t, headline, &format)?;
+                match output {
+                    Some(path) => std::fs::write(&path, out)?,
+                    None => {
+                        use std::io::Write;
+                        std::io::stdout().write_all(&out)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    })
+}

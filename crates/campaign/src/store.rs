@@ -1,0 +1,182 @@
+//! Storing rounds and answers, and tallying them. Answers are written through the audited,
+//! versioned path (a late correction is a new version; the log keeps what a bulletin used) and
+//! read through the reach layer; a tally "as of" a moment is rebuilt from the log.
+
+use crate::answers::{FileAnswer, Problem};
+use crate::model::{ANSWER, AnswerRecord, Campaign, from_snapshot, state_code};
+use crate::tally::{self, Answer, BaseUp, Tally};
+use kumiai_core::{FiscalYear, OrgKind, Reach, Viewer};
+use kumiai_directory::reference;
+use kumiai_platform::audit::{self, Actor, Val};
+use kumiai_platform::db::Db;
+use kumiai_platform::{AppError, AppResult, Visible, reach};
+
+/// A round by its spring.
+pub async fn by_year(db: &Db, year: i64) -> sqlx::Result<Option<Campaign>> {
+    Ok(db.fetch_cached(format!("{} WHERE c.year = $1", <Campaign as kumiai_platform::Record>::SELECT), &[year.into()]).await?.pop())
+}
+
+/// Opens the round of spring `year` (the head office's editors; the command line acts as the system).
+pub async fn create(db: &Db, viewer: &Viewer, year: i64, demand_standard_yen: Option<i64>, main_answer_day: &str) -> AppResult<Campaign> {
+    if !(viewer.is_hq() && viewer.has_role(kumiai_core::Role::Editor)) {
+        return Err(AppError::Forbidden);
+    }
+    let bad = |ja: String, en: String| AppError::BadRequest(kumiai_core::Msg::new(ja, en));
+    if !(1950..=2100).contains(&year) {
+        return Err(bad(format!("年「{year}」は西暦4桁で指定してください。"), format!("The year '{year}' must be four digits.")));
+    }
+    if demand_standard_yen.is_some_and(|y| !(0..=crate::answers::MAX_YEN).contains(&y)) {
+        return Err(bad("要求基準は0〜500,000円です。".into(), "The demand standard is 0 to 500,000 yen.".into()));
+    }
+    if !main_answer_day.is_empty() && kumiai_core::time::parse_date(main_answer_day).is_none() {
+        return Err(bad(format!("集中回答日「{main_answer_day}」は YYYY-MM-DD で書いてください。"), format!("The main answer day '{main_answer_day}' must be YYYY-MM-DD.")));
+    }
+    if by_year(db, year).await?.is_some() {
+        return Err(bad(format!("{year}年闘争はすでにあります。"), format!("The {year} round exists already.")));
+    }
+    let mut tx = db.begin().await?;
+    let c = audit::insert::<Campaign>(&mut tx, &Actor::of(viewer), &[("year", year.into()), ("demand_standard_yen", Val::Int(demand_standard_yen)), ("main_answer_day", main_answer_day.into())], None).await?;
+    db.commit(tx).await?;
+    Ok(c)
+}
+
+/// What an import did.
+#[derive(Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Report {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// The stored answer of a union in a round, unchecked (the caller decided who may see it).
+async fn stored(db: &Db, campaign: i64, org: kumiai_core::OrgId) -> sqlx::Result<Option<AnswerRecord>> {
+    let sql = format!("{} WHERE a.campaign_id = $1 AND a.org_id = $2", <AnswerRecord as kumiai_platform::Record>::SELECT);
+    Ok(db.fetch_cached(sql, &[campaign.into(), org.get().into()]).await?.pop())
+}
+
+/// Stores a file's answers in one transaction, all or none. Each union must be an enterprise union
+/// the importer may edit; the file's industrial union, when given, must be the union's own (by
+/// code or name); members missing from the file come from the directory's count for the round's
+/// 年度. Problems are named by row and column.
+pub async fn import(db: &Db, viewer: &Viewer, campaign: &Campaign, rows: &[FileAnswer], now: i64) -> AppResult<Result<Report, Vec<Problem>>> {
+    let codes: Vec<String> = rows.iter().map(|r| r.union_code.clone()).collect();
+    let found = reference::orgs_by_code(db, viewer, &codes, now).await?;
+    let mut problems = vec![];
+    let mut ready: Vec<(&FileAnswer, Visible<kumiai_directory::org::Organisation>, String, Option<i64>)> = vec![];
+    for r in rows {
+        let problem = |column: &str, ja: String, en: String| Problem { row: r.row, column: column.into(), ja, en };
+        let Some(summary) = found.get(&r.union_code) else {
+            problems.push(problem("union_code", format!("組合コード「{}」の組合が名簿にありません。", r.union_code), format!("No union with the code '{}' in the directory.", r.union_code)));
+            continue;
+        };
+        if summary.kind != OrgKind::EnterpriseUnion {
+            problems.push(problem("union_code", format!("「{}」は単組ではありません。", r.union_code), format!("'{}' is not an enterprise union.", r.union_code)));
+            continue;
+        }
+        let org = reference::org(db, viewer, summary.id, now).await?;
+        if !org.can_edit(viewer, now) {
+            problems.push(problem("union_code", format!("「{}」の回答を登録する権限がありません。", r.union_code), format!("You may not record the answers of '{}'.", r.union_code)));
+            continue;
+        }
+        let iu = reference::industrial_union_of(db, viewer, &org, now).await?;
+        let iu_code = iu.as_ref().map(|i| i.code.clone()).unwrap_or_default();
+        let named = r.industrial_union.trim();
+        if !named.is_empty() && !iu.as_ref().is_some_and(|i| i.code == named || i.name_ja == named || i.name_en == named) {
+            problems.push(problem(
+                "industrial_union",
+                format!("「{}」の産別は「{}」で、「{named}」ではありません。", r.union_code, iu.as_ref().map_or("（なし）", |i| i.name_ja.as_str())),
+                format!("'{}' belongs to '{}', not '{named}'.", r.union_code, iu.as_ref().map_or("(none)", |i| i.code.as_str())),
+            ));
+            continue;
+        }
+        let members = match r.members {
+            Some(m) => Some(m),
+            None => reference::member_count(db, &org, FiscalYear(campaign.year as i32)).await?.map(|c| c.members),
+        };
+        ready.push((r, org, iu_code, members));
+    }
+    if !problems.is_empty() {
+        problems.sort_by_key(|p| p.row);
+        return Ok(Err(problems));
+    }
+    let actor = Actor::of(viewer);
+    let mut report = Report::default();
+    let mut tx = db.begin().await?;
+    for (r, org, iu_code, members) in &ready {
+        let won = if let BaseUp::Won(y) = r.base_up { Some(y) } else { None };
+        let fields: Vec<(&str, Val)> = vec![
+            ("members", Val::Int(*members)),
+            ("headline", i64::from(r.headline).into()),
+            ("base_up_demand_yen", Val::Int(r.base_up_demand_yen)),
+            ("base_up_state", state_code(r.base_up).into()),
+            ("base_up_won_yen", Val::Int(won)),
+            ("min_wage_raise_yen", Val::Int(r.min_wage_raise_yen)),
+            ("bonus_centimonths", Val::Int(r.bonus_centimonths)),
+            ("answered_at", Val::Text(r.answered_at.clone())),
+            ("industrial_union_code", iu_code.clone().into()),
+        ];
+        match stored(db, campaign.id, org.id).await? {
+            None => {
+                let mut all = fields.clone();
+                let scope = reference::industrial_union_of(db, viewer, org, now).await?.map(|i| i.id);
+                all.extend([
+                    ("campaign_id", campaign.id.into()),
+                    ("org_id", org.id.into()),
+                    ("union_code", org.code.clone().into()),
+                    ("reach", Reach::Industrial.as_str().into()),
+                    ("scope_org_id", Val::Int(scope.map(|s| s.get()))),
+                    ("owner_org_id", org.id.into()),
+                ]);
+                audit::insert::<AnswerRecord>(&mut tx, &actor, &all, None).await?;
+                report.created += 1;
+            }
+            Some(e) => {
+                let same = e.members == *members
+                    && (e.headline != 0) == r.headline
+                    && e.base_up_demand_yen == r.base_up_demand_yen
+                    && e.base_up_state == state_code(r.base_up)
+                    && e.base_up_won_yen == won
+                    && e.min_wage_raise_yen == r.min_wage_raise_yen
+                    && e.bonus_centimonths == r.bonus_centimonths
+                    && e.answered_at == r.answered_at
+                    && e.industrial_union_code == *iu_code;
+                if same {
+                    report.unchanged += 1;
+                    continue;
+                }
+                audit::update(&mut tx, &actor, &e, e.version, &fields, None, "update").await.map_err(|e| match e {
+                    audit::UpdateError::Db(d) => AppError::from(d),
+                    audit::UpdateError::Stale(_) => AppError::BadRequest(kumiai_core::Msg::new(
+                        format!("{}行目の組合の回答は取り込み中にほかの人が変更しました。もう一度取り込んでください。", r.row),
+                        format!("The answer of row {} changed during the import; import again.", r.row),
+                    )),
+                })?;
+                report.updated += 1;
+            }
+        }
+    }
+    db.commit(tx).await?;
+    Ok(Ok(report))
+}
+
+/// The round's answers the viewer may see, as the tally reads them.
+pub async fn answers(db: &Db, viewer: &Viewer, campaign: &Campaign, now: i64) -> sqlx::Result<Vec<Visible<AnswerRecord>>> {
+    let f = reach::filter(viewer, "a", ANSWER, now);
+    let sql = format!("{} WHERE a.campaign_id = $1 AND {} ORDER BY a.union_code", <AnswerRecord as kumiai_platform::Record>::SELECT, f.sql());
+    let rows: Vec<AnswerRecord> = db.fetch_cached(sql, &[campaign.id.into()]).await?;
+    Ok(f.admit(rows))
+}
+
+/// The tally of the round, now or as the log stood at `as_of` (ms). Only the head office tallies
+/// every union's raw answers; others get published bulletins.
+pub async fn tally(db: &Db, viewer: &Viewer, campaign: &Campaign, as_of: Option<i64>, now: i64) -> AppResult<Tally> {
+    if !viewer.is_hq() {
+        return Err(AppError::Forbidden);
+    }
+    let list: Vec<Answer> = match as_of {
+        None => answers(db, viewer, campaign, now).await?.iter().map(|a| a.for_tally()).collect(),
+        Some(at) => audit::states_as_of(db, ANSWER, at).await?.iter().filter_map(|(_, s)| from_snapshot(s)).filter(|(c, _)| *c == campaign.id).map(|(_, a)| a).collect(),
+    };
+    Ok(tally::tally(&list))
+}
+
