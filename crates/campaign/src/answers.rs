@@ -77,7 +77,8 @@ pub fn read(headers: &[String], rows: &[(usize, Vec<String>)]) -> Result<Vec<Fil
         let cell = |k: usize| cols[k].and_then(|c| cells.get(c)).map(|s| s.trim().to_string()).unwrap_or_default();
         let header = |k: usize| cols[k].and_then(|c| headers.get(c)).cloned().unwrap_or_else(|| COLUMNS[k].0.to_string());
         let mut bad = |k: usize, ja: String, en: String| problems.push(Problem { row, column: header(k), ja, en });
-        if cells.iter().all(|c| c.trim().is_empty()) {
+        // A row with nothing to record (a blank line, or a template's union not answered yet).
+        if [5usize, 6, 7, 8, 9, 10].iter().all(|k| cell(*k).is_empty()) && (cells.iter().all(|c| c.trim().is_empty()) || !cell(0).is_empty()) {
             continue;
         }
         let code = cell(0);

@@ -28,6 +28,16 @@ enum CampaignCommand {
         year: i64,
         file: PathBuf,
     },
+    /// 産別ごとの回答票（Excel）を書き出す / Write an industrial union's answers template (Excel)
+    Template {
+        #[arg(long)]
+        year: i64,
+        /// 産別のコード / The industrial union's code
+        #[arg(long)]
+        industrial_union: String,
+        #[arg(long)]
+        output: PathBuf,
+    },
     /// 金属労協の方式で集計する / Tally the round as JCM does
     Tally {
         #[arg(long)]
@@ -89,6 +99,13 @@ fn run<'a>(ctx: &'a CliCtx, m: &'a clap::ArgMatches) -> LocalBoxFuture<'a, anyho
                 };
                 let lines: Vec<String> = problems.iter().map(|p| format!("{name}:{} [{}] {} / {}", p.row, p.column, p.ja, p.en)).collect();
                 anyhow::bail!("取り込めませんでした（何も保存していません）/ nothing was imported:\n{}", lines.join("\n"));
+            }
+            CampaignCommand::Template { year, industrial_union, output } => {
+                let campaign = store::by_year(&ctx.db, year).await?.ok_or_else(|| round_missing(year))?;
+                let (name, rows) = store::template_rows(&ctx.db, &system, &campaign, &industrial_union, now).await.map_err(said)?;
+                let bytes = crate::template::workbook(&name, year, &rows).map_err(|e| anyhow::anyhow!("xlsx: {e}"))?;
+                std::fs::write(&output, bytes)?;
+                println!("{name}: {} 組合の回答票 / answers template for {} unions: {}", rows.len(), rows.len(), output.display());
             }
             CampaignCommand::Tally { year, as_of, headline, format, output } => {
                 let campaign = store::by_year(&ctx.db, year).await?.ok_or_else(|| round_missing(year))?;

@@ -10,6 +10,7 @@ pub mod model;
 pub mod output;
 pub mod store;
 pub mod tally;
+pub mod template;
 
 use kumiai_platform::migrate::Migration;
 use kumiai_platform::module::{EntityName, Module};

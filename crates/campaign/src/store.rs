@@ -180,3 +180,36 @@ pub async fn tally(db: &Db, viewer: &Viewer, campaign: &Campaign, as_of: Option<
     Ok(tally::tally(&list))
 }
 
+
+/// The template rows of an industrial union's enterprise unions (those the viewer may see), with
+/// what each has answered so far.
+pub async fn template_rows(db: &Db, viewer: &Viewer, campaign: &Campaign, industrial_union: &str, now: i64) -> AppResult<(String, Vec<crate::template::Row>)> {
+    let iu = reference::org_by_code(db, viewer, industrial_union, now).await?;
+    if iu.kind != OrgKind::IndustrialUnion {
+        return Err(AppError::BadRequest(kumiai_core::Msg::new(format!("「{industrial_union}」は産別ではありません。"), format!("'{industrial_union}' is not an industrial union."))));
+    }
+    let unions = reference::subtree(db, viewer, &iu, 10_000, now).await?;
+    let given: std::collections::HashMap<kumiai_core::OrgId, Visible<AnswerRecord>> = answers(db, viewer, campaign, now).await?.into_iter().map(|a| (a.org_id, a)).collect();
+    let state_ja = |code: &str| crate::answers::STATES.iter().find(|(en, _)| *en == code).map(|(_, ja)| ja.to_string()).unwrap_or_default();
+    let rows = unions
+        .iter()
+        .filter(|u| u.kind == OrgKind::EnterpriseUnion)
+        .map(|u| {
+            let a = given.get(&u.id);
+            crate::template::Row {
+                code: u.code.clone(),
+                name: u.name_ja.clone(),
+                industrial_union: iu.code.clone(),
+                members: a.and_then(|a| a.members),
+                headline: a.is_some_and(|a| a.headline != 0),
+                base_up_demand_yen: a.and_then(|a| a.base_up_demand_yen),
+                state: a.map(|a| state_ja(&a.base_up_state)).unwrap_or_default(),
+                base_up_won_yen: a.and_then(|a| a.base_up_won_yen),
+                min_wage_raise_yen: a.and_then(|a| a.min_wage_raise_yen),
+                bonus_centimonths: a.and_then(|a| a.bonus_centimonths),
+                answered_at: a.and_then(|a| a.answered_at.clone()).unwrap_or_default(),
+            }
+        })
+        .collect();
+    Ok((iu.name_ja.clone(), rows))
+}

@@ -46,6 +46,18 @@ async fn answers_import_tally_and_tally_as_of(app: &TestApp) {
     assert_eq!(store::tally(&app.db, &system, &round, Some(before), now()).await.unwrap().all.overall.base_up_avg_yen, Some(10_501), "as of before the correction");
     assert_eq!(store::tally(&app.db, &system, &round, Some(before - 60_000_000), now()).await.unwrap().all.overall.registered, 0, "as of before any answer");
 
+    // The industrial union's Excel template, pre-filled with what its unions answered, imports
+    // back as it is: nothing changes.
+    let (name, template) = store::template_rows(&app.db, &system, &round, "JAW", now()).await.unwrap();
+    assert_eq!(name, "自動車総連");
+    let jaw_answered = template.iter().filter(|r| !r.state.is_empty()).count();
+    assert!(jaw_answered >= 1 && template.len() > jaw_answered, "answered and unanswered unions: {template:?}");
+    let bytes = kumiai_campaign::template::workbook(&name, 2025, &template).unwrap();
+    let t = kumiai_directory::io::Table::read("template.xlsx", &bytes).unwrap();
+    let back = answers::read(&t.headers, &t.rows).unwrap();
+    let rep = store::import(&app.db, &system, &round, &back, now()).await.unwrap().unwrap();
+    assert_eq!((rep.created, rep.updated, rep.unchanged), (0, 0, jaw_answered));
+
     // A bad file: nothing stored, each problem named.
     let bad = format!("union_code,base_up_state,base_up_won_yen\n{},won,8000\nNOSUCH,won,8000\n", codes[0]);
     let (h, r) = rows(&bad);
