@@ -5,6 +5,7 @@
 
 pub mod answers;
 pub mod cli;
+pub mod demo;
 pub mod history;
 pub mod model;
 pub mod output;
@@ -31,6 +32,7 @@ pub fn module() -> Module {
         title: ("春季生活闘争", "Wage round"),
         entities: &[EntityName { entity: model::CAMPAIGN, ja: "春季生活闘争", en: "Wage round" }, EntityName { entity: model::ANSWER, ja: "要求・回答", en: "Demand and answer" }],
         cli: vec![cli::command()],
+        demo: Some(demo::step),
         ..Module::new("campaign")
     }
 }

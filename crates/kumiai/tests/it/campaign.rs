@@ -15,8 +15,12 @@ fn rows(text: &str) -> (Vec<String>, Vec<(usize, Vec<String>)>) {
 async fn answers_import_tally_and_tally_as_of(app: &TestApp) {
     let system = Viewer::system();
     let now = kumiai_core::time::now_ms;
-    let round = store::create(&app.db, &system, 2025, Some(12_000), "2025-03-12").await.unwrap();
-    assert!(store::create(&app.db, &system, 2025, None, "").await.is_err(), "one round per spring");
+    let round = store::create(&app.db, &system, 2030, Some(12_000), "2030-03-13").await.unwrap();
+    assert!(store::create(&app.db, &system, 2030, None, "").await.is_err(), "one round per spring");
+    let demo = store::by_year(&app.db, 2025).await.unwrap().expect("the demo has the 2025 round");
+    let t = store::tally(&app.db, &system, &demo, None, now()).await.unwrap().all.overall;
+    assert!(t.registered >= 10 && t.answered < t.registered && t.won_base_up < t.answered, "every kind of answer in the demo: {t:?}");
+    assert!(t.base_up_avg_yen.is_some_and(|y| (8_000..=15_000).contains(&y)), "{t:?}");
     let codes: Vec<String> = sqlx::query_scalar("SELECT code FROM organisations WHERE kind = 'enterprise_union' AND archived_at IS NULL ORDER BY code LIMIT 4").fetch_all(&app.db.pool).await.unwrap();
     // Four unions: 12,000 won (1,000人, headline); not calculable (300人); none (299人); 9,001 won (999人).
     let csv = format!(
@@ -52,7 +56,7 @@ async fn answers_import_tally_and_tally_as_of(app: &TestApp) {
     assert_eq!(name, "自動車総連");
     let jaw_answered = template.iter().filter(|r| !r.state.is_empty()).count();
     assert!(jaw_answered >= 1 && template.len() > jaw_answered, "answered and unanswered unions: {template:?}");
-    let bytes = kumiai_campaign::template::workbook(&name, 2025, &template).unwrap();
+    let bytes = kumiai_campaign::template::workbook(&name, 2030, &template).unwrap();
     let t = kumiai_directory::io::Table::read("template.xlsx", &bytes).unwrap();
     let back = answers::read(&t.headers, &t.rows).unwrap();
     let rep = store::import(&app.db, &system, &round, &back, now()).await.unwrap().unwrap();
@@ -63,7 +67,7 @@ async fn answers_import_tally_and_tally_as_of(app: &TestApp) {
     let (h, r) = rows(&bad);
     let problems = store::import(&app.db, &system, &round, &answers::read(&h, &r).unwrap(), now()).await.unwrap().unwrap_err();
     assert_eq!((problems[0].row, problems[0].column.as_str()), (3, "union_code"));
-    let stored: i64 = sqlx::query_scalar("SELECT base_up_won_yen FROM campaign_answers WHERE union_code = $1").bind(codes[0].clone()).fetch_one(&app.db.pool).await.unwrap();
+    let stored: i64 = sqlx::query_scalar("SELECT base_up_won_yen FROM campaign_answers WHERE union_code = $1 AND campaign_id = $2").bind(codes[0].clone()).bind(round.id).fetch_one(&app.db.pool).await.unwrap();
     assert_eq!(stored, 12_000, "nothing of the bad file was written");
 
     // Raw answers keep their reach: an anonymous reader sees none and tallies nothing.
