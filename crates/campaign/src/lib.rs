@@ -9,6 +9,7 @@ pub mod demo;
 pub mod history;
 pub mod model;
 pub mod output;
+pub mod pages;
 pub mod store;
 pub mod tally;
 pub mod template;
@@ -33,6 +34,9 @@ pub fn module() -> Module {
         entities: &[EntityName { entity: model::CAMPAIGN, ja: "春季生活闘争", en: "Wage round" }, EntityName { entity: model::ANSWER, ja: "要求・回答", en: "Demand and answer" }],
         cli: vec![cli::command()],
         demo: Some(demo::step),
+        walk: Some(pages::walk),
+        routes: pages::routes(),
+        panels: vec![pages::panel],
         ..Module::new("campaign")
     }
 }

@@ -16,6 +16,11 @@ pub async fn by_year(db: &Db, year: i64) -> sqlx::Result<Option<Campaign>> {
     Ok(db.fetch_cached(format!("{} WHERE c.year = $1", <Campaign as kumiai_platform::Record>::SELECT), &[year.into()]).await?.pop())
 }
 
+/// The newest round.
+pub async fn latest(db: &Db) -> sqlx::Result<Option<Campaign>> {
+    Ok(db.fetch_cached(format!("{} ORDER BY c.year DESC LIMIT 1", <Campaign as kumiai_platform::Record>::SELECT), &[]).await?.pop())
+}
+
 /// Opens the round of spring `year` (the head office's editors; the command line acts as the system).
 pub async fn create(db: &Db, viewer: &Viewer, year: i64, demand_standard_yen: Option<i64>, main_answer_day: &str) -> AppResult<Campaign> {
     if !(viewer.is_hq() && viewer.has_role(kumiai_core::Role::Editor)) {

@@ -338,6 +338,11 @@ fn dashboards_per_tier_in_chromium() {
         let sizes = b.script("return [document.documentElement.scrollWidth, window.innerWidth]");
         assert!(sizes[0].as_i64() <= sizes[1].as_i64(), "{who} at {width}: {sizes:?}");
         b.screenshot(&format!("24-home-{who}-{lang}-{width}"));
+        if who == "hq-admin" {
+            b.goto(&format!("{base}/campaign/2025"));
+            assert!(b.exists("svg.chart"), "the round's tally and chart");
+            b.screenshot("28-campaign-round");
+        }
     }
 }
 

@@ -74,4 +74,19 @@ async fn answers_import_tally_and_tally_as_of(app: &TestApp) {
     assert!(store::answers(&app.db, &Viewer::anonymous(), &round, now()).await.unwrap().is_empty());
     assert!(store::tally(&app.db, &Viewer::anonymous(), &round, None, now()).await.is_err());
     assert_eq!(kumiai_campaign::model::base_up("won", Some(1)), BaseUp::Won(1));
+
+    // The round's page and the dashboard panel: the head office's; nobody else's.
+    let mut hq = app.login("hq-viewer").await;
+    let page = hq.get("/campaign/2025").await;
+    assert_eq!(page.status, axum::http::StatusCode::OK, "{}", page.body);
+    let demo_tally = store::tally(&app.db, &system, &demo, None, now()).await.unwrap();
+    let avg = kumiai_platform::db::group_digits(demo_tally.all.overall.base_up_avg_yen.unwrap());
+    assert!(page.body.contains(&format!("<strong>{avg}</strong>")) && page.body.contains("14891") && page.body.contains("<svg class=\"chart\""), "the tally, 2024's published figure and the chart: {}", page.body);
+    assert!(hq.get("/").await.body.contains("2030年闘争"), "the head office's dashboard shows the newest round");
+    for who in ["ent-viewer", "jaw-admin"] {
+        let mut s = app.login(who).await;
+        assert_eq!(s.get("/campaign/2025").await.status, axum::http::StatusCode::NOT_FOUND, "{who}");
+        assert!(!s.get("/").await.body.contains("年闘争"), "{who}");
+    }
+    assert_eq!(app.visitor().await.get("/campaign/2025").await.status, axum::http::StatusCode::NOT_FOUND);
 }

@@ -1,0 +1,152 @@
+//! The round's page for the head office: JCM's tally of the answers so far (headline and all
+//! unions, by industrial union and size band), the comparison with JCM's published results of
+//! the year before, and the base-up average year by year. Raw answers are the head office's
+//! until bulletins publish them: for anyone else the page does not exist.
+
+use crate::history::{self, Published};
+use crate::store;
+use crate::tally::{Figures, Group, Tally};
+use askama::Template;
+use axum::response::Response;
+use axum::routing::get;
+use kumiai_core::Lang;
+use kumiai_platform::module::{Panel, WalkTarget};
+use kumiai_platform::search::BoxFuture;
+use kumiai_platform::web::layout::render_page;
+use kumiai_platform::web::{Crumb, Ctx, Guard, PathParams, Route};
+use kumiai_platform::{AppError, AppResult, Db};
+
+pub fn routes() -> Vec<Route> {
+    vec![Route::get("/campaign/{year}", Guard::Reach, get(round))]
+}
+
+/// One line of the tally table.
+struct Line {
+    label: String,
+    f: Figures,
+}
+
+fn lines(l: Lang, g: &Group) -> Vec<Line> {
+    let mut out = vec![Line { label: l.t("全体", "Overall").into(), f: g.overall.clone() }];
+    out.extend(g.by_industrial_union.iter().map(|(k, f)| Line { label: k.clone(), f: f.clone() }));
+    // Large to small, as JCM publishes them.
+    for band in crate::tally::SizeBand::ALL {
+        let label = match band {
+            crate::tally::SizeBand::Large => l.t("1,000人以上", "1,000 members and more"),
+            crate::tally::SizeBand::Medium => l.t("300〜999人", "300–999 members"),
+            crate::tally::SizeBand::Small => l.t("299人以下", "299 members and fewer"),
+        };
+        out.extend(g.by_size_band.get(band.key()).map(|f| Line { label: label.into(), f: f.clone() }));
+    }
+    out
+}
+
+#[derive(Template)]
+#[template(path = "campaign_round.html")]
+struct RoundBody {
+    l: Lang,
+    year: i64,
+    demand: Option<i64>,
+    answer_day: String,
+    /// (heading, lines): the headline unions, then all.
+    sections: Vec<(String, Vec<Line>)>,
+    headline_avg: Option<i64>,
+    all_avg: Option<i64>,
+    rounding: &'static str,
+    previous: Option<Published>,
+    chart: String,
+}
+
+impl RoundBody {
+    fn yen(&self, v: &Option<i64>) -> String {
+        v.map(kumiai_platform::db::group_digits).unwrap_or_else(|| "—".into())
+    }
+    fn months(&self, v: &Option<f64>) -> String {
+        v.map(|m| format!("{m:.2}")).unwrap_or_else(|| "—".into())
+    }
+    /// This round's figure against last year's published one.
+    fn change(&self, now: &Option<i64>, then: &i64) -> String {
+        match now {
+            Some(n) => {
+                let d = n - then;
+                if d > 0 { format!("+{}", kumiai_platform::db::group_digits(d)) } else { kumiai_platform::db::group_digits(d) }
+            }
+            None => "—".into(),
+        }
+    }
+}
+
+/// Base-up averages by year: JCM's published ones, and this round's tally so far.
+fn chart(l: Lang, published: &[Published], year: i64, t: &Tally) -> String {
+    use kumiai_platform::web::chart::{Series, line_chart};
+    let mut all = Series { name: l.t("全体（公表値）", "All unions (published)"), points: published.iter().map(|p| (i64::from(p.year), p.all_base_up_avg_yen)).collect() };
+    let mut head = Series { name: l.t("集計対象組合（公表値）", "Headline unions (published)"), points: published.iter().map(|p| (i64::from(p.year), p.headline_base_up_avg_yen)).collect() };
+    let mine = Series {
+        name: l.t("この集計（全体）", "This tally (all unions)"),
+        points: t.all.overall.base_up_avg_yen.map(|y| vec![(year, y)]).unwrap_or_default(),
+    };
+    all.points.retain(|p| p.0 <= year);
+    head.points.retain(|p| p.0 <= year);
+    line_chart(l.t("賃金改善分（ベア）平均の推移（円）", "Base-up average by year (yen)"), &[all, head, mine], |y| format!("{y}"), kumiai_platform::db::group_digits)
+}
+
+async fn round(ctx: Ctx, PathParams(year): PathParams<i64>) -> AppResult<Response> {
+    // Until bulletins publish them, the raw answers' figures are the head office's alone.
+    if !ctx.viewer.is_hq() {
+        return Err(AppError::NotFound);
+    }
+    let campaign = store::by_year(ctx.db(), year).await?.ok_or(AppError::NotFound)?;
+    let t = store::tally(ctx.db(), &ctx.viewer, &campaign, None, ctx.now).await?;
+    let published = history::parse(history::SHIPPED).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+    let l = ctx.lang;
+    let body = RoundBody {
+        l,
+        year,
+        demand: campaign.demand_standard_yen,
+        answer_day: campaign.main_answer_day.clone(),
+        sections: vec![(l.t("集計対象組合（速報対象）", "Headline unions").into(), lines(l, &t.headline)), (l.t("全体集計", "All unions").into(), lines(l, &t.all))],
+        headline_avg: t.headline.overall.base_up_avg_yen,
+        all_avg: t.all.overall.base_up_avg_yen,
+        rounding: t.rounding,
+        previous: published.iter().find(|p| i64::from(p.year) == year - 1).cloned(),
+        chart: chart(l, &published, year, &t),
+    };
+    let title = format!("{year}{}", l.t("年闘争", " wage round"));
+    Ok(render_page(&ctx, &title, &[Crumb::here(&title)], &body))
+}
+
+/// The head office's dashboard: the newest round's tally so far.
+pub fn panel(ctx: &Ctx) -> BoxFuture<'_, AppResult<Option<Panel>>> {
+    Box::pin(async move {
+        if !ctx.viewer.is_hq() {
+            return Ok(None);
+        }
+        let Some(c) = store::latest(ctx.db()).await? else { return Ok(None) };
+        let t = store::tally(ctx.db(), &ctx.viewer, &c, None, ctx.now).await?;
+        let l = ctx.lang;
+        let yen = |v: Option<i64>| v.map(kumiai_platform::db::group_digits).unwrap_or_else(|| "—".into());
+        let html = format!(
+            "<p>{} {} / {} · {} {}</p><p>{}: <strong>{}{}</strong>（{}: {}{}）</p>",
+            l.t("回答", "Answered"),
+            t.all.overall.answered,
+            t.all.overall.registered,
+            l.t("ベア獲得", "won a base-up"),
+            t.all.overall.won_base_up,
+            l.t("ベア平均（全体）", "Base-up average (all)"),
+            yen(t.all.overall.base_up_avg_yen),
+            l.t("円", " yen"),
+            l.t("集計対象組合", "headline unions"),
+            yen(t.headline.overall.base_up_avg_yen),
+            l.t("円", " yen"),
+        );
+        Ok(Some(Panel { order: 12, title: format!("{}{}", c.year, l.t("年闘争", " wage round")), html, more: Some((format!("/campaign/{}", c.year), l.t("集計を見る", "See the tally").into())) }))
+    })
+}
+
+/// Route-walk ids: the demo's round (the head office's alone).
+pub fn walk(db: &Db) -> BoxFuture<'_, anyhow::Result<Vec<WalkTarget>>> {
+    Box::pin(async move {
+        let year = store::latest(db).await?.map(|c| c.year).unwrap_or(2025).to_string();
+        Ok(vec![WalkTarget { route_prefix: "/campaign/{year}", hidden: vec![("year", year.clone())], visible: vec![("year", year)] }])
+    })
+}
