@@ -67,7 +67,8 @@ pub async fn import(db: &Db, viewer: &Viewer, campaign: &Campaign, rows: &[FileA
     let codes: Vec<String> = rows.iter().map(|r| r.union_code.clone()).collect();
     let found = reference::orgs_by_code(db, viewer, &codes, now).await?;
     let mut problems = vec![];
-    let mut ready: Vec<(&FileAnswer, Visible<kumiai_directory::org::Organisation>, String, Option<i64>)> = vec![];
+    // (row, union, its industrial union's id and code, members)
+    let mut ready: Vec<(&FileAnswer, Visible<kumiai_directory::org::Organisation>, Option<kumiai_core::OrgId>, String, Option<i64>)> = vec![];
     for r in rows {
         let problem = |column: &str, ja: String, en: String| Problem { row: r.row, column: column.into(), ja, en };
         let Some(summary) = found.get(&r.union_code) else {
@@ -98,7 +99,7 @@ pub async fn import(db: &Db, viewer: &Viewer, campaign: &Campaign, rows: &[FileA
             Some(m) => Some(m),
             None => reference::member_count(db, &org, FiscalYear(campaign.year as i32)).await?.map(|c| c.members),
         };
-        ready.push((r, org, iu_code, members));
+        ready.push((r, org, iu.as_ref().map(|i| i.id), iu_code, members));
     }
     if !problems.is_empty() {
         problems.sort_by_key(|p| p.row);
@@ -107,7 +108,7 @@ pub async fn import(db: &Db, viewer: &Viewer, campaign: &Campaign, rows: &[FileA
     let actor = Actor::of(viewer);
     let mut report = Report::default();
     let mut tx = db.begin().await?;
-    for (r, org, iu_code, members) in &ready {
+    for (r, org, iu_id, iu_code, members) in &ready {
         let won = if let BaseUp::Won(y) = r.base_up { Some(y) } else { None };
         let fields: Vec<(&str, Val)> = vec![
             ("members", Val::Int(*members)),
@@ -123,13 +124,12 @@ pub async fn import(db: &Db, viewer: &Viewer, campaign: &Campaign, rows: &[FileA
         match stored(db, campaign.id, org.id).await? {
             None => {
                 let mut all = fields.clone();
-                let scope = reference::industrial_union_of(db, viewer, org, now).await?.map(|i| i.id);
                 all.extend([
                     ("campaign_id", campaign.id.into()),
                     ("org_id", org.id.into()),
                     ("union_code", org.code.clone().into()),
                     ("reach", Reach::Industrial.as_str().into()),
-                    ("scope_org_id", Val::Int(scope.map(|s| s.get()))),
+                    ("scope_org_id", Val::Int(iu_id.map(|s| s.get()))),
                     ("owner_org_id", org.id.into()),
                 ]);
                 audit::insert::<AnswerRecord>(&mut tx, &actor, &all, None).await?;
