@@ -284,7 +284,7 @@ pub async fn conflict<R: Record>(db: &Db, viewer: &Viewer, id: i64, yours: &[(&s
     }
     mine["version"] = your_version.into();
     match crate::orgs::present_refs(db, viewer, &mut [&mut mine, &mut cur], R::ORG_REFS, now).await {
-        Ok(()) => AppError::Conflict { yours: mine, current: cur },
+        Ok(()) => AppError::Conflict { yours: mine, current: cur, labels: R::FIELD_LABELS },
         Err(e) => e.into(),
     }
 }

@@ -46,7 +46,12 @@ pub enum AppError {
     BadRequest(Msg),
     Validation(Vec<FieldError>),
     /// A save based on an old version. Both versions go back to the client.
-    Conflict { yours: serde_json::Value, current: serde_json::Value },
+    Conflict {
+        yours: serde_json::Value,
+        current: serde_json::Value,
+        /// (field, Japanese, English): what the conflict page calls the fields.
+        labels: &'static [(&'static str, &'static str, &'static str)],
+    },
     TooManyRequests(Msg),
     /// The request body is larger than the route accepts.
     TooLarge { limit_bytes: usize },
@@ -116,7 +121,7 @@ impl AppError {
         });
         match self {
             AppError::Validation(fields) => err["fields"] = serde_json::to_value(fields).unwrap_or_default(),
-            AppError::Conflict { yours, current } => {
+            AppError::Conflict { yours, current, .. } => {
                 err["yours"] = yours.clone();
                 err["current"] = current.clone();
             }

@@ -14,6 +14,7 @@ pub mod memory;
 pub mod migrate;
 pub mod module;
 pub mod orgs;
+pub mod pdf;
 pub mod reach;
 pub mod record;
 pub mod search;

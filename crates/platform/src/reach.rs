@@ -38,6 +38,10 @@ impl<T> Visible<T> {
     pub fn into_inner(self) -> T {
         self.inner
     }
+    /// A value derived from the admitted record (a narrower view of it), admitted with it.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Visible<U> {
+        Visible { inner: f(self.inner), access: self.access }
+    }
 }
 
 impl<T> std::ops::Deref for Visible<T> {

@@ -145,3 +145,16 @@ document.addEventListener('DOMContentLoaded', () => {
     }
   });
 });
+
+// Regions with data-live follow a server-sent event stream: each event is the region's new HTML,
+// rendered by the server for this reader. Without JavaScript the page refreshes itself instead.
+document.addEventListener('DOMContentLoaded', () => {
+  document.querySelectorAll('[data-live]').forEach((region) => {
+    if (!window.EventSource) return;
+    const source = new EventSource(region.dataset.live);
+    source.onmessage = (e) => {
+      region.innerHTML = e.data;
+      region.dataset.updates = String(Number(region.dataset.updates || 0) + 1);
+    };
+  });
+});

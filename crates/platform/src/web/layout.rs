@@ -155,14 +155,15 @@ pub fn error_page(state: &AppState, auth: &RequestAuth, uri: &str, err: &AppErro
         _ => vec![],
     };
     let conflict = match err {
-        AppError::Conflict { yours, current } => {
+        AppError::Conflict { yours, current, labels } => {
             let empty = serde_json::Map::new();
             let (y, c) = (yours.as_object().unwrap_or(&empty), current.as_object().unwrap_or(&empty));
             let mut keys: Vec<&String> = y.keys().chain(c.keys()).collect();
             keys.sort();
             keys.dedup();
             // Only what differs: the fields both versions agree on are no news.
-            keys.into_iter().filter(|k| *k != "version").map(|k| (k.clone(), show(y.get(k)), show(c.get(k)))).filter(|(_, y, c)| y != c).collect()
+            let label = |k: &str| labels.iter().find(|(f, _, _)| *f == k).map_or_else(|| k.to_string(), |(_, ja, en)| l.t(ja, en).to_string());
+            keys.into_iter().filter(|k| *k != "version").map(|k| (label(k), show(y.get(k)), show(c.get(k)))).filter(|(_, y, c)| y != c).collect()
         }
         _ => vec![],
     };
