@@ -91,17 +91,10 @@ pub fn read(headers: &[String], rows: &[(usize, Vec<String>)]) -> Result<Vec<Fil
             continue;
         }
         let yen = |k: usize, bad: &mut dyn FnMut(usize, String, String)| -> Option<i64> {
-            let t = cell(k);
-            if t.is_empty() {
-                return None;
-            }
-            match parse_int(t.trim_end_matches('円')) {
-                Some(n) if (0..=MAX_YEN).contains(&n) => Some(n),
-                _ => {
-                    bad(k, format!("金額「{t}」は0〜{MAX_YEN}円の整数で書いてください。"), format!("The amount '{t}' must be a whole number of yen from 0 to {MAX_YEN}."));
-                    None
-                }
-            }
+            parse_yen(&cell(k)).unwrap_or_else(|(ja, en)| {
+                bad(k, ja, en);
+                None
+            })
         };
         let members = match cell(3) {
             t if t.is_empty() => None,
@@ -123,28 +116,13 @@ pub fn read(headers: &[String], rows: &[(usize, Vec<String>)]) -> Result<Vec<Fil
         };
         let demand = yen(5, &mut bad);
         let won = yen(7, &mut bad);
-        let state_text = cell(6);
-        let state = STATES.iter().find(|(en, ja)| fold(&state_text).to_lowercase() == *en || state_text == *ja).map(|(en, _)| *en);
-        let base_up = match (state, won) {
-            (None, _) => {
-                let list = STATES.iter().map(|(en, ja)| format!("{en}（{ja}）")).collect::<Vec<_>>().join(", ");
-                bad(6, format!("ベア回答「{state_text}」は次のどれかです: {list}"), format!("The base-up state '{state_text}' must be one of: {list}"));
+        let base_up = match parse_state(&cell(6), won, !cell(7).is_empty()) {
+            Ok(b) => b,
+            Err(None) => continue,
+            Err(Some((field, ja, en))) => {
+                bad(if field == "base_up_state" { 6 } else { 7 }, ja, en);
                 continue;
             }
-            (Some("won"), Some(yen)) => BaseUp::Won(yen),
-            (Some("won"), None) => {
-                if cell(7).is_empty() {
-                    bad(7, "「獲得」にはベア獲得額が要ります（額が出せないときは「算定不能」）。".into(), "'won' needs the amount won (use not_calculable when it cannot be separated out).".into());
-                }
-                continue;
-            }
-            (Some(s), Some(_)) => {
-                bad(7, format!("ベア回答が「{s}」なのに獲得額があります。"), format!("An amount won is given, but the state is '{s}'."));
-                continue;
-            }
-            (Some("not_calculable"), None) => BaseUp::NotCalculable,
-            (Some("none"), None) => BaseUp::None,
-            (Some(_), None) => BaseUp::Negotiating,
         };
         let min_wage = yen(8, &mut bad);
         let bonus = match cell(9) {
@@ -175,8 +153,45 @@ pub fn read(headers: &[String], rows: &[(usize, Vec<String>)]) -> Result<Vec<Fil
     if problems.is_empty() { Ok(out) } else { Err(problems) }
 }
 
+/// A yen amount as written ("12,000円", "１２０００"); empty is unknown.
+pub(crate) fn parse_yen(text: &str) -> Result<Option<i64>, (String, String)> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    match parse_int(t.trim_end_matches('円')) {
+        Some(n) if (0..=MAX_YEN).contains(&n) => Ok(Some(n)),
+        _ => Err((format!("金額「{t}」は0〜{MAX_YEN}円の整数で書いてください。"), format!("The amount '{t}' must be a whole number of yen from 0 to {MAX_YEN}."))),
+    }
+}
+
+/// The base-up from its state as written and the amount won (`won_written`: whether an amount
+/// was written at all, even a bad one). `Err(None)`: the amount's own problem is reported
+/// already; otherwise the field at fault and why.
+#[allow(clippy::type_complexity)]
+pub(crate) fn parse_state(state_text: &str, won: Option<i64>, won_written: bool) -> Result<BaseUp, Option<(&'static str, String, String)>> {
+    let state = STATES.iter().find(|(en, ja)| fold(state_text).to_lowercase() == *en || state_text == *ja).map(|(en, _)| *en);
+    match (state, won) {
+        (None, _) => {
+            let list = STATES.iter().map(|(en, ja)| format!("{en}（{ja}）")).collect::<Vec<_>>().join(", ");
+            Err(Some(("base_up_state", format!("ベア回答「{state_text}」は次のどれかです: {list}"), format!("The base-up state '{state_text}' must be one of: {list}"))))
+        }
+        (Some("won"), Some(yen)) => Ok(BaseUp::Won(yen)),
+        (Some("won"), None) if won_written => Err(None),
+        (Some("won"), None) => Err(Some((
+            "base_up_won_yen",
+            "「獲得」にはベア獲得額が要ります（額が出せないときは「算定不能」）。".into(),
+            "'won' needs the amount won (use not_calculable when it cannot be separated out).".into(),
+        ))),
+        (Some(s), Some(_)) => Err(Some(("base_up_won_yen", format!("ベア回答が「{s}」なのに獲得額があります。"), format!("An amount won is given, but the state is '{s}'.")))),
+        (Some("not_calculable"), None) => Ok(BaseUp::NotCalculable),
+        (Some("none"), None) => Ok(BaseUp::None),
+        (Some(_), None) => Ok(BaseUp::Negotiating),
+    }
+}
+
 /// "2.55", "２．５５か月" → 255 hundredths of a month.
-fn parse_months(text: &str) -> Option<i64> {
+pub(crate) fn parse_months(text: &str) -> Option<i64> {
     let t = fold(text);
     let t = t.trim_end_matches("か月").trim_end_matches("ヶ月").trim_end_matches("カ月").trim_end_matches("months").trim();
     let (whole, frac) = t.split_once('.').unwrap_or((t, ""));

@@ -38,6 +38,22 @@ enum CampaignCommand {
         #[arg(long)]
         output: PathBuf,
     },
+    /// いまの集計で速報を作り、承認して解禁日時を予約する（本部として）
+    /// / Freeze the tally now as a bulletin, approve it and schedule its lift (as the head office)
+    Bulletin {
+        #[arg(long)]
+        year: i64,
+        #[arg(long)]
+        title: String,
+        #[arg(long, default_value = "")]
+        commentary: String,
+        /// 解禁日時（既定は今）/ Lift time (default: now)
+        #[arg(long)]
+        lift_at: Option<String>,
+        /// 組合別の数字を見せる範囲 / Who sees the union-by-union figures
+        #[arg(long, default_value = "affiliates", value_parser = ["affiliates", "hq"])]
+        union_reach: String,
+    },
     /// 金属労協の方式で集計する / Tally the round as JCM does
     Tally {
         #[arg(long)]
@@ -106,6 +122,19 @@ fn run<'a>(ctx: &'a CliCtx, m: &'a clap::ArgMatches) -> LocalBoxFuture<'a, anyho
                 let bytes = crate::template::workbook(&name, year, &rows).map_err(|e| anyhow::anyhow!("xlsx: {e}"))?;
                 std::fs::write(&output, bytes)?;
                 println!("{name}: {} 組合の回答票 / answers template for {} unions: {}", rows.len(), rows.len(), output.display());
+            }
+            CampaignCommand::Bulletin { year, title, commentary, lift_at, union_reach } => {
+                let campaign = store::by_year(&ctx.db, year).await?.ok_or_else(|| round_missing(year))?;
+                let lift = match lift_at {
+                    Some(t) => kumiai_core::time::parse_ms(&t).ok_or_else(|| anyhow::anyhow!("--lift-at「{t}」は 2025-03-12T14:00 の形で書いてください / must look like 2025-03-12T14:00"))?,
+                    None => now,
+                };
+                let draft = crate::bulletins::Draft { title, commentary, union_reach };
+                let b = crate::bulletins::create(&ctx.db, &system, &campaign, &draft, now).await.map_err(said)?;
+                crate::bulletins::approve(&ctx.db, &system, &b, b.version, now).await.map_err(said)?;
+                let b = crate::bulletins::get(&ctx.db, &system, &campaign, b.number, now).await.map_err(said)?;
+                crate::bulletins::schedule(&ctx.db, &system, &b, b.version, lift, now).await.map_err(said)?;
+                println!("第{}報を {} に公開します / bulletin {} lifts at {}: /campaign/{year}/bulletins/{}", b.number, kumiai_core::time::format_ms(lift), b.number, kumiai_core::time::format_ms(lift), b.number);
             }
             CampaignCommand::Tally { year, as_of, headline, format, output } => {
                 let campaign = store::by_year(&ctx.db, year).await?.ok_or_else(|| round_missing(year))?;

@@ -57,10 +57,41 @@ pub fn step(ctx: &DemoCtx) -> BoxFuture<'_, anyhow::Result<Vec<String>>> {
                 answered_at: (base_up != BaseUp::Negotiating).then(|| format!("2025-03-12 {:02}:{:02}", 9 + spread(seed + 6, 3), spread(seed + 7, 60))),
             });
         }
-        let report = match store::import(&ctx.db, &system, &round, &rows, now).await.map_err(|e| anyhow::anyhow!("{:?}", e.message()))? {
-            Ok(r) => r,
-            Err(problems) => anyhow::bail!("demo answers: {problems:?}"),
-        };
-        Ok(vec![format!("2025年闘争 / 2025 wage round: {} answers", report.created + report.updated + report.unchanged)])
+        // Noon on the answer day: a fifth of the unions had not settled yet. The first bulletin
+        // froze that; the second, the next morning, the round as it ended.
+        let early: Vec<FileAnswer> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| if i % 5 == 1 { FileAnswer { base_up: BaseUp::Negotiating, min_wage_raise_yen: None, bonus_centimonths: None, answered_at: None, ..r.clone() } } else { r.clone() })
+            .collect();
+        import(ctx, &round, &early, now).await?;
+        let day = |s: &str| kumiai_core::time::parse_ms(s).ok_or_else(|| anyhow::anyhow!("demo time {s}"));
+        bulletin(ctx, &round, "集中回答日 第1報（12時時点）", "大手組合の回答が出そろいました。賃金改善分の平均は前年を上回っています。", Some(day("2025-03-12T14:00")?), now).await?;
+        let report = import(ctx, &round, &rows, now).await?;
+        bulletin(ctx, &round, "集中回答日 第2報（翌日10時時点）", "中小組合の回答が続いています。", Some(day("2025-03-13T10:00")?), now).await?;
+        // The third is approved and waits for its lift time.
+        bulletin(ctx, &round, "第3報（最終集計）", "最終集計です。解禁日時まで報道発表はできません。", Some(now + 30 * 86_400_000), now).await?;
+        Ok(vec![format!("2025年闘争 / 2025 wage round: {} answers, 3 bulletins (one under embargo)", report.created + report.updated + report.unchanged)])
     })
+}
+
+async fn import(ctx: &DemoCtx, round: &crate::model::Campaign, rows: &[FileAnswer], now: i64) -> anyhow::Result<store::Report> {
+    match store::import(&ctx.db, &Viewer::system(), round, rows, now).await.map_err(|e| anyhow::anyhow!("{:?}", e.message()))? {
+        Ok(r) => Ok(r),
+        Err(problems) => anyhow::bail!("demo answers: {problems:?}"),
+    }
+}
+
+/// A bulletin of the tally as it stands, approved and scheduled to lift at `lift_at`.
+async fn bulletin(ctx: &DemoCtx, round: &crate::model::Campaign, title: &str, commentary: &str, lift_at: Option<i64>, now: i64) -> anyhow::Result<()> {
+    let system = Viewer::system();
+    let err = |e: kumiai_platform::AppError| anyhow::anyhow!("{:?}", e.message());
+    let draft = crate::bulletins::Draft { title: title.into(), commentary: commentary.into(), union_reach: "affiliates".into() };
+    let b = crate::bulletins::create(&ctx.db, &system, round, &draft, now).await.map_err(err)?;
+    crate::bulletins::approve(&ctx.db, &system, &b, b.version, now).await.map_err(err)?;
+    if let Some(at) = lift_at {
+        let b = crate::bulletins::get(&ctx.db, &system, round, b.number, now).await.map_err(err)?;
+        crate::bulletins::schedule(&ctx.db, &system, &b, b.version, at, now).await.map_err(err)?;
+    }
+    Ok(())
 }

@@ -48,3 +48,58 @@ fn row(group: &str, by: &str, key: &str, f: &Figures) -> Vec<String> {
         f.bonus_months_avg.map(|m| format!("{m:.2}")).unwrap_or_default(),
     ]
 }
+
+/// A bulletin as a workbook: sheet 集計 holds its frozen tally (one row per group, as `render`
+/// writes it), sheet 組合別 the union lines the reader may see (none: no sheet).
+pub fn bulletin_workbook(b: &crate::model::Bulletin, lines: &[kumiai_platform::Visible<crate::model::BulletinLine>]) -> anyhow::Result<Vec<u8>> {
+    use rust_xlsxwriter::Workbook;
+    let t = b.frozen().ok_or_else(|| anyhow::anyhow!("bulletin {} holds no readable tally", b.id))?;
+    let mut wb = Workbook::new();
+    let sheet = wb.add_worksheet().set_name("集計")?;
+    sheet.write_string(0, 0, format!("第{}報 {}", b.number, b.title))?;
+    sheet.write_string(1, 0, format!("集計時点 / as of: {}", kumiai_core::time::format_ms(b.as_of)))?;
+    let headers = ["group", "by", "key", "registered", "answered", "won_base_up", "base_up_avg_yen", "base_up_demand_avg_yen", "min_wage_raise_avg_yen", "bonus_months_avg"];
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string(3, c as u16, *h)?;
+    }
+    let mut r = 4u32;
+    for (name, g) in [("headline", &t.headline), ("all", &t.all)] {
+        let mut all_rows = vec![row(name, "overall", "", &g.overall)];
+        all_rows.extend(g.by_industrial_union.iter().map(|(k, f)| row(name, "industrial_union", k, f)));
+        all_rows.extend(g.by_size_band.iter().map(|(k, f)| row(name, "size_band", k, f)));
+        for cells in all_rows {
+            for (c, v) in cells.iter().enumerate() {
+                match v.parse::<f64>() {
+                    Ok(n) if c >= 3 => sheet.write_number(r, c as u16, n)?,
+                    _ => sheet.write_string(r, c as u16, v)?,
+                };
+            }
+            r += 1;
+        }
+    }
+    sheet.write_string(r + 1, 0, &t.rounding)?;
+    if !lines.is_empty() {
+        let sheet = wb.add_worksheet().set_name("組合別")?;
+        let headers = ["union_code", "union_name", "industrial_union", "headline", "base_up_demand_yen", "base_up_state", "base_up_won_yen", "min_wage_raise_yen", "bonus_months"];
+        for (c, h) in headers.iter().enumerate() {
+            sheet.write_string(0, c as u16, *h)?;
+        }
+        for (i, l) in lines.iter().enumerate() {
+            let r = i as u32 + 1;
+            sheet.write_string(r, 0, &l.union_code)?;
+            sheet.write_string(r, 1, &l.union_name)?;
+            sheet.write_string(r, 2, &l.industrial_union_code)?;
+            sheet.write_string(r, 3, if l.headline != 0 { "yes" } else { "" })?;
+            for (c, v) in [(4u16, l.base_up_demand_yen), (6, l.base_up_won_yen), (7, l.min_wage_raise_yen)] {
+                if let Some(v) = v {
+                    sheet.write_number(r, c, v as f64)?;
+                }
+            }
+            sheet.write_string(r, 5, &l.base_up_state)?;
+            if let Some(c) = l.bonus_centimonths {
+                sheet.write_number(r, 8, c as f64 / 100.0)?;
+            }
+        }
+    }
+    Ok(wb.save_to_buffer()?)
+}

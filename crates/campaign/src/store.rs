@@ -16,6 +16,11 @@ pub async fn by_year(db: &Db, year: i64) -> sqlx::Result<Option<Campaign>> {
     Ok(db.fetch_cached(format!("{} WHERE c.year = $1", <Campaign as kumiai_platform::Record>::SELECT), &[year.into()]).await?.pop())
 }
 
+/// Every round, newest first.
+pub async fn all(db: &Db) -> sqlx::Result<Vec<Campaign>> {
+    db.fetch_cached(format!("{} ORDER BY c.year DESC", <Campaign as kumiai_platform::Record>::SELECT), &[]).await
+}
+
 /// The newest round.
 pub async fn latest(db: &Db) -> sqlx::Result<Option<Campaign>> {
     Ok(db.fetch_cached(format!("{} ORDER BY c.year DESC LIMIT 1", <Campaign as kumiai_platform::Record>::SELECT), &[]).await?.pop())
@@ -164,6 +169,43 @@ pub async fn import(db: &Db, viewer: &Viewer, campaign: &Campaign, rows: &[FileA
     Ok(Ok(report))
 }
 
+/// A union's answer in the round, if the viewer may see it.
+pub async fn answer_of(db: &Db, viewer: &Viewer, campaign: &Campaign, org: kumiai_core::OrgId, now: i64) -> sqlx::Result<Option<Visible<AnswerRecord>>> {
+    let f = reach::filter(viewer, "a", ANSWER, now);
+    let sql = format!("{} WHERE a.campaign_id = $1 AND a.org_id = $2 AND {}", <AnswerRecord as kumiai_platform::Record>::SELECT, f.sql());
+    let rows: Vec<AnswerRecord> = db.fetch_cached(sql, &[campaign.id.into(), org.get().into()]).await?;
+    Ok(rows.into_iter().next().and_then(|r| kumiai_platform::reach::admit(viewer, r, vec![], now)))
+}
+
+/// An answer as it arrived, for the answer-day board.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Arrival {
+    pub id: i64,
+    pub union_code: String,
+    pub industrial_union_code: String,
+    pub base_up_state: String,
+    pub base_up_won_yen: Option<i64>,
+    pub updated_at: i64,
+}
+
+impl kumiai_platform::Identified for Arrival {
+    const ENTITY: &'static str = ANSWER;
+    fn id(&self) -> i64 {
+        self.id
+    }
+}
+
+/// The answers the viewer may see that changed last, newest first.
+pub async fn arrivals(db: &Db, viewer: &Viewer, campaign: &Campaign, limit: i64, now: i64) -> sqlx::Result<Vec<Visible<Arrival>>> {
+    let f = reach::filter(viewer, "a", ANSWER, now);
+    let sql = format!(
+        "SELECT a.id, a.union_code, a.industrial_union_code, a.base_up_state, a.base_up_won_yen, a.updated_at FROM campaign_answers a \
+         WHERE a.campaign_id = $1 AND {} ORDER BY a.updated_at DESC, a.id DESC LIMIT $2",
+        f.sql()
+    );
+    Ok(f.admit(db.fetch_cached(sql, &[campaign.id.into(), limit.into()]).await?))
+}
+
 /// The round's answers the viewer may see, as the tally reads them.
 pub async fn answers(db: &Db, viewer: &Viewer, campaign: &Campaign, now: i64) -> sqlx::Result<Vec<Visible<AnswerRecord>>> {
     let f = reach::filter(viewer, "a", ANSWER, now);
@@ -217,4 +259,35 @@ pub async fn template_rows(db: &Db, viewer: &Viewer, campaign: &Campaign, indust
         })
         .collect();
     Ok((iu.name_ja.clone(), rows))
+}
+
+/// An in-company minimum wage agreed in a round (企業内最低賃金協定), for other modules: the
+/// minimum-wage module compares these with the regional and industry minimum wages.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct AgreedMinimumWage {
+    pub org_id: kumiai_core::OrgId,
+    pub union_code: String,
+    pub industrial_union_code: String,
+    pub monthly_yen: Option<i64>,
+    pub hourly_yen: Option<i64>,
+}
+
+/// The in-company minimum wages agreed in the round of spring `year`, of the unions whose answer
+/// the viewer may see.
+pub async fn agreed_minimum_wages(db: &Db, viewer: &Viewer, year: i64, now: i64) -> sqlx::Result<Vec<Visible<AgreedMinimumWage>>> {
+    let Some(c) = by_year(db, year).await? else { return Ok(vec![]) };
+    Ok(answers(db, viewer, &c, now)
+        .await?
+        .into_iter()
+        .filter(|a| a.min_wage_monthly_yen.is_some() || a.min_wage_hourly_yen.is_some())
+        .map(|a| {
+            a.map(|a: AnswerRecord| AgreedMinimumWage {
+                org_id: a.org_id,
+                union_code: a.union_code.clone(),
+                industrial_union_code: a.industrial_union_code.clone(),
+                monthly_yen: a.min_wage_monthly_yen,
+                hourly_yen: a.min_wage_hourly_yen,
+            })
+        })
+        .collect())
 }

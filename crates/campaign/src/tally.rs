@@ -13,7 +13,7 @@
 //! - yen rounded half up to the yen, months half up to two decimals (as published). Unknown is
 //!   unknown: a group with no qualifying union has `null`, never zero.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// What became of a union's base-up.
@@ -71,7 +71,7 @@ pub struct Answer {
 }
 
 /// The figures of one group of unions.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Figures {
     pub registered: i64,
     pub answered: i64,
@@ -83,20 +83,20 @@ pub struct Figures {
 }
 
 /// One population (headline or all): overall, by industrial union (its code), by size band.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Group {
     pub overall: Figures,
     pub by_industrial_union: BTreeMap<String, Figures>,
-    pub by_size_band: BTreeMap<&'static str, Figures>,
+    pub by_size_band: BTreeMap<String, Figures>,
 }
 
 /// The whole tally: `{"headline": G, "all": G}` (docs/campaign-tally.md).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Tally {
     pub headline: Group,
     pub all: Group,
     /// How every figure was rounded, stated with it.
-    pub rounding: &'static str,
+    pub rounding: String,
 }
 
 pub const ROUNDING: &str = "円は1円未満を四捨五入、月数は小数第3位を四捨五入 / yen rounded half up to the yen, months half up to two decimals";
@@ -178,13 +178,13 @@ fn group<'a>(answers: impl Iterator<Item = &'a Answer> + Clone) -> Group {
         overall: overall.figures(),
         by_industrial_union: by_iu.into_iter().map(|(k, v)| (k, v.figures())).collect(),
         // Every band is listed, an empty one with nulls.
-        by_size_band: SizeBand::ALL.iter().map(|b| (b.key(), by_band.get(b).map(Acc::figures).unwrap_or_default())).collect(),
+        by_size_band: SizeBand::ALL.iter().map(|b| (b.key().to_string(), by_band.get(b).map(Acc::figures).unwrap_or_default())).collect(),
     }
 }
 
 /// The tally of a round's answers (every registered union, answered or not).
 pub fn tally(answers: &[Answer]) -> Tally {
-    Tally { headline: group(answers.iter().filter(|a| a.headline)), all: group(answers.iter()), rounding: ROUNDING }
+    Tally { headline: group(answers.iter().filter(|a| a.headline)), all: group(answers.iter()), rounding: ROUNDING.into() }
 }
 
 #[cfg(test)]

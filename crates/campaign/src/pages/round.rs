@@ -8,25 +8,20 @@ use crate::store;
 use crate::tally::{Figures, Group, Tally};
 use askama::Template;
 use axum::response::Response;
-use axum::routing::get;
 use kumiai_core::Lang;
-use kumiai_platform::module::{Panel, WalkTarget};
+use kumiai_platform::module::Panel;
 use kumiai_platform::search::BoxFuture;
 use kumiai_platform::web::layout::render_page;
-use kumiai_platform::web::{Crumb, Ctx, Guard, PathParams, Route};
-use kumiai_platform::{AppError, AppResult, Db};
-
-pub fn routes() -> Vec<Route> {
-    vec![Route::get("/campaign/{year}", Guard::Reach, get(round))]
-}
+use kumiai_platform::web::{Crumb, Ctx, PathParams};
+use kumiai_platform::{AppError, AppResult};
 
 /// One line of the tally table.
-struct Line {
-    label: String,
-    f: Figures,
+pub(crate) struct Line {
+    pub label: String,
+    pub f: Figures,
 }
 
-fn lines(l: Lang, g: &Group) -> Vec<Line> {
+pub(crate) fn lines(l: Lang, g: &Group) -> Vec<Line> {
     let mut out = vec![Line { label: l.t("全体", "Overall").into(), f: g.overall.clone() }];
     out.extend(g.by_industrial_union.iter().map(|(k, f)| Line { label: k.clone(), f: f.clone() }));
     // Large to small, as JCM publishes them.
@@ -52,17 +47,17 @@ struct RoundBody {
     sections: Vec<(String, Vec<Line>)>,
     headline_avg: Option<i64>,
     all_avg: Option<i64>,
-    rounding: &'static str,
+    rounding: String,
     previous: Option<Published>,
     chart: String,
 }
 
 impl RoundBody {
     fn yen(&self, v: &Option<i64>) -> String {
-        v.map(kumiai_platform::db::group_digits).unwrap_or_else(|| "—".into())
+        super::yen(*v)
     }
     fn months(&self, v: &Option<f64>) -> String {
-        v.map(|m| format!("{m:.2}")).unwrap_or_else(|| "—".into())
+        super::months(*v)
     }
     /// This round's figure against last year's published one.
     fn change(&self, now: &Option<i64>, then: &i64) -> String {
@@ -90,7 +85,7 @@ fn chart(l: Lang, published: &[Published], year: i64, t: &Tally) -> String {
     line_chart(l.t("賃金改善分（ベア）平均の推移（円）", "Base-up average by year (yen)"), &[all, head, mine], |y| format!("{y}"), kumiai_platform::db::group_digits)
 }
 
-async fn round(ctx: Ctx, PathParams(year): PathParams<i64>) -> AppResult<Response> {
+pub async fn round(ctx: Ctx, PathParams(year): PathParams<i64>) -> AppResult<Response> {
     // Until bulletins publish them, the raw answers' figures are the head office's alone.
     if !ctx.viewer.is_hq() {
         return Err(AppError::NotFound);
@@ -107,7 +102,7 @@ async fn round(ctx: Ctx, PathParams(year): PathParams<i64>) -> AppResult<Respons
         sections: vec![(l.t("集計対象組合（速報対象）", "Headline unions").into(), lines(l, &t.headline)), (l.t("全体集計", "All unions").into(), lines(l, &t.all))],
         headline_avg: t.headline.overall.base_up_avg_yen,
         all_avg: t.all.overall.base_up_avg_yen,
-        rounding: t.rounding,
+        rounding: t.rounding.clone(),
         previous: published.iter().find(|p| i64::from(p.year) == year - 1).cloned(),
         chart: chart(l, &published, year, &t),
     };
@@ -115,16 +110,28 @@ async fn round(ctx: Ctx, PathParams(year): PathParams<i64>) -> AppResult<Respons
     Ok(render_page(&ctx, &title, &[Crumb::here(&title)], &body))
 }
 
-/// The head office's dashboard: the newest round's tally so far.
+/// The dashboard: for the head office the newest round's tally so far; for an officer of a union
+/// or an industrial union, where its demands and answers are entered.
 pub fn panel(ctx: &Ctx) -> BoxFuture<'_, AppResult<Option<Panel>>> {
     Box::pin(async move {
-        if !ctx.viewer.is_hq() {
-            return Ok(None);
-        }
         let Some(c) = store::latest(ctx.db()).await? else { return Ok(None) };
+        if !ctx.viewer.is_hq() {
+            let Some(a) = ctx.viewer.account() else { return Ok(None) };
+            if !matches!(a.tier, kumiai_core::Tier::Industrial | kumiai_core::Tier::Enterprise) {
+                return Ok(None);
+            }
+            let l = ctx.lang;
+            let html = format!(
+                "<p>{}</p><p><a href=\"/campaign/{}/bulletins\">{}</a></p>",
+                l.t("組合の要求と回答を入力・訂正できます。", "Enter or correct your unions' demands and answers."),
+                c.year,
+                l.t("速報を見る", "See the bulletins")
+            );
+            return Ok(Some(Panel { order: 12, title: format!("{}{}", c.year, l.t("年闘争", " wage round")), html, more: Some((format!("/campaign/{}/answers", c.year), l.t("要求・回答の入力", "Demands and answers").into())) }));
+        }
         let t = store::tally(ctx.db(), &ctx.viewer, &c, None, ctx.now).await?;
         let l = ctx.lang;
-        let yen = |v: Option<i64>| v.map(kumiai_platform::db::group_digits).unwrap_or_else(|| "—".into());
+        let yen = super::yen;
         let html = format!(
             "<p>{} {} / {} · {} {}</p><p>{}: <strong>{}{}</strong>（{}: {}{}）</p>",
             l.t("回答", "Answered"),
@@ -139,14 +146,25 @@ pub fn panel(ctx: &Ctx) -> BoxFuture<'_, AppResult<Option<Panel>>> {
             yen(t.headline.overall.base_up_avg_yen),
             l.t("円", " yen"),
         );
+        let html = format!("{html}<p><a href=\"/campaign/{}/bulletins\">{}</a> · <a href=\"/campaign/{}/answers\">{}</a></p>", c.year, l.t("速報", "Bulletins"), c.year, l.t("要求・回答の入力", "Demands and answers"));
         Ok(Some(Panel { order: 12, title: format!("{}{}", c.year, l.t("年闘争", " wage round")), html, more: Some((format!("/campaign/{}", c.year), l.t("集計を見る", "See the tally").into())) }))
     })
 }
 
-/// Route-walk ids: the demo's round (the head office's alone).
-pub fn walk(db: &Db) -> BoxFuture<'_, anyhow::Result<Vec<WalkTarget>>> {
-    Box::pin(async move {
-        let year = store::latest(db).await?.map(|c| c.year).unwrap_or(2025).to_string();
-        Ok(vec![WalkTarget { route_prefix: "/campaign/{year}", hidden: vec![("year", year.clone())], visible: vec![("year", year)] }])
-    })
+#[derive(Template)]
+#[template(path = "campaign_index.html")]
+struct IndexBody {
+    l: Lang,
+    years: Vec<i64>,
+    member: bool,
+    hq: bool,
+}
+
+/// Every round, with what the reader may open of each.
+pub async fn index(ctx: Ctx) -> AppResult<Response> {
+    let years = store::all(ctx.db()).await?.iter().map(|c| c.year).collect();
+    let body = IndexBody { l: ctx.lang, years, member: ctx.viewer.account().is_some_and(|a| a.tier != kumiai_core::Tier::Partner), hq: ctx.viewer.is_hq() };
+    // The list of rounds holds no reach-bearing record: the reach decision is the bulletins'.
+    let title = ctx.t("春季生活闘争", "Wage rounds");
+    Ok(render_page(&ctx, title, &[Crumb::here(title)], &body))
 }

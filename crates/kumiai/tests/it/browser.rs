@@ -414,3 +414,87 @@ fn member_counts_in_chromium() {
     b.goto(&format!("{jaw}#counts"));
     b.screenshot("26-org-counts-rollup");
 }
+
+/// The wage round as its users go through it: an enterprise union's officer enters its demand and
+/// its answer; its industrial union corrects the answer from a form the union saved over
+/// meanwhile (the conflict page shows both); the head office drafts, approves and schedules a
+/// bulletin; before the lift an anonymous reader finds nothing, after it the aggregates and no
+/// union-by-union figures.
+#[test]
+fn wage_round_in_chromium() {
+    let Some(driver) = Driver::start() else { return };
+    let s = serve();
+    let base = s.base.as_str();
+    let form = format!("{base}/campaign/2025/answers/E00001");
+    let ent = driver.session("ja");
+    login(&ent, base, "ent-editor");
+    ent.goto(&format!("{base}/"));
+    ent.goto(&format!("{base}/campaign/2025/answers"));
+    assert!(ent.find("table.list").text().contains("E00001"), "the union's own line");
+    ent.goto(&form);
+    ent.fill_and_submit(&[("#f-base_up_demand_yen", "14000")], "form.form button[type=submit]");
+    ent.wait_for_text("保存しました");
+    ent.script("document.getElementById('f-base_up_state').value = 'won'");
+    ent.fill_and_submit(&[("#f-base_up_won_yen", "12345"), ("#f-answered_at", "2025-03-12T10:05")], "form.form button[type=submit]");
+    ent.wait_for_text("保存しました");
+    ent.screenshot("29-campaign-entry-union");
+
+    // The industrial union opens the form; the union saves first; both changed the amount.
+    let jaw = driver.session("ja");
+    login(&jaw, base, "jaw-editor");
+    jaw.goto(&form);
+    ent.goto(&form);
+    ent.fill_and_submit(&[("#f-base_up_won_yen", "12400")], "form.form button[type=submit]");
+    ent.wait_for_text("保存しました");
+    jaw.fill_and_submit(&[("#f-base_up_won_yen", "12500")], "form.form button[type=submit]");
+    let conflict = jaw.wait_for_text("12400");
+    assert!(conflict.contains("12500"), "both versions on the conflict page: {conflict}");
+    jaw.screenshot("29-campaign-entry-conflict");
+    jaw.goto(&form);
+    jaw.fill_and_submit(&[("#f-base_up_won_yen", "12500")], "form.form button[type=submit]");
+    jaw.wait_for_text("保存しました");
+    jaw.resize(390, 844);
+    jaw.goto(&form);
+    let sizes = jaw.script("return [document.documentElement.scrollWidth, window.innerWidth]");
+    assert!(sizes[0].as_i64() <= sizes[1].as_i64(), "the answer form fits a phone: {sizes:?}");
+    jaw.screenshot("29-campaign-entry-phone");
+
+    // The head office drafts, approves and schedules a bulletin.
+    let hq = driver.session("ja");
+    login(&hq, base, "hq-editor");
+    hq.goto(&format!("{base}/campaign/2025/bulletins"));
+    hq.fill_and_submit(&[("#f-title", "ブラウザ試験の速報"), ("#f-commentary", "試験の解説です。")], "section form button[type=submit]");
+    hq.wait_for_text("速報の下書きを作りました");
+    let url = hq.script("return location.pathname").as_str().unwrap().to_string();
+    hq.screenshot("30-bulletin-draft");
+    hq.fill_and_submit(&[], "form[action$='/approve'] button[type=submit]");
+    hq.wait_for_text("承認済み");
+    hq.script("document.getElementById('f-lift_at').value = '2099-03-12T14:00'");
+    hq.fill_and_submit(&[], "form[action$='/schedule'] button[type=submit]");
+    hq.wait_for_text("公開予約済み");
+    hq.screenshot("30-bulletin-scheduled");
+
+    let anon = driver.session("en");
+    anon.resize(390, 844);
+    anon.goto(&format!("{base}{url}"));
+    assert!(!anon.find("main").text().contains("ブラウザ試験の速報"), "nothing before the lift");
+    // The lift moved to a time already past: published.
+    let past = kumiai_core::time::format_input_ms(kumiai_core::time::now_ms() - 180_000);
+    hq.script(&format!("document.getElementById('f-lift_at').value = '{past}'"));
+    hq.fill_and_submit(&[], "form[action$='/schedule'] button[type=submit]");
+    hq.wait_for_text("公開予約済み");
+    anon.goto(&format!("{base}{url}"));
+    let text = anon.find("main").text();
+    anon.screenshot("31-bulletin-public-phone-en");
+    let html = anon.script("return document.querySelector('main').innerHTML");
+    assert!(text.contains("ブラウザ試験の速報") && text.contains("Headline unions"), "the aggregates after the lift: {text} {html}");
+    assert!(!text.contains("By union"), "no union-by-union figures for the public");
+    let sizes = anon.script("return [document.documentElement.scrollWidth, window.innerWidth]");
+    assert!(sizes[0].as_i64() <= sizes[1].as_i64(), "the bulletin fits a phone: {sizes:?}");
+    anon.screenshot("31-bulletin-public-phone-en");
+    let member = driver.session("ja");
+    login(&member, base, "jaw-viewer");
+    member.goto(&format!("{base}{url}"));
+    assert!(member.find("main").text().contains("組合別"), "affiliates see the union lines");
+    member.screenshot("31-bulletin-affiliate");
+}

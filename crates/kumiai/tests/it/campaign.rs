@@ -2,10 +2,11 @@
 //! reach, tallied as JCM does, and tallied again "as of" a moment before a correction.
 
 use crate::common::TestApp;
+use axum::http::StatusCode;
 use kumiai_campaign::{answers, store, tally::BaseUp};
 use kumiai_core::Viewer;
 
-on_both_backends!(answers_import_tally_and_tally_as_of);
+on_both_backends!(answers_import_tally_and_tally_as_of, entry_by_union_and_industrial_union_with_conflicts, bulletins_publish_at_their_lift_time);
 
 fn rows(text: &str) -> (Vec<String>, Vec<(usize, Vec<String>)>) {
     let t = kumiai_directory::io::Table::read("answers.csv", text.as_bytes()).unwrap();
@@ -86,7 +87,124 @@ async fn answers_import_tally_and_tally_as_of(app: &TestApp) {
     for who in ["ent-viewer", "jaw-admin"] {
         let mut s = app.login(who).await;
         assert_eq!(s.get("/campaign/2025").await.status, axum::http::StatusCode::NOT_FOUND, "{who}");
-        assert!(!s.get("/").await.body.contains("年闘争"), "{who}");
+        let home = s.get("/").await.body;
+        assert!(!home.contains("ベア平均") && home.contains("/campaign/2030/answers"), "{who}: where to enter answers, not the tally: {home}");
     }
     assert_eq!(app.visitor().await.get("/campaign/2025").await.status, axum::http::StatusCode::NOT_FOUND);
+}
+
+fn version_in(body: &str) -> String {
+    let at = body.find("name=\"version\" value=\"").expect("a version field") + "name=\"version\" value=\"".len();
+    body[at..].chars().take_while(|c| c.is_ascii_digit()).collect()
+}
+
+/// An enterprise union's officer enters its demand, then its answer; its industrial union
+/// corrects the answer from a form opened before the union's next save: different fields merge,
+/// the same field is a conflict showing both versions. Bad input names the field; tiers that may
+/// not see the answer get nothing.
+async fn entry_by_union_and_industrial_union_with_conflicts(app: &TestApp) {
+    let system = Viewer::system();
+    store::create(&app.db, &system, 2031, Some(12_000), "2031-03-12").await.unwrap();
+    let url = "/campaign/2031/answers/E00001";
+    let save = "/campaign/2031/answers/E00001/edit";
+    let mut ent = app.login("ent-editor").await;
+    let form = ent.get(url).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert_eq!(version_in(&form.body), "0");
+    let r = ent.post(save, &[("version", "0"), ("base_up_demand_yen", "13,000")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = ent.post(save, &[("version", "1"), ("base_up_state", "won"), ("base_up_won_yen", "11000"), ("answered_at", "2031-03-12T10:30")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let mut jaw = app.login("jaw-editor").await;
+    let opened = version_in(&jaw.get(url).await.body);
+    assert_eq!(opened, "2");
+    // The union adds its bonus meanwhile; the industrial union corrects the amount: both kept.
+    assert_eq!(ent.post(save, &[("version", "2"), ("bonus_months", "5.1")]).await.status, StatusCode::SEE_OTHER);
+    let r = jaw.post(save, &[("version", &opened), ("base_up_won_yen", "11500")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "a change to another field merges: {}", r.body);
+    let round = store::by_year(&app.db, 2031).await.unwrap().unwrap();
+    let now = kumiai_core::time::now_ms();
+    let stored = store::answers(&app.db, &system, &round, now).await.unwrap();
+    assert_eq!((stored[0].base_up_won_yen, stored[0].bonus_centimonths, stored[0].base_up_demand_yen, stored[0].version), (Some(11_500), Some(510), Some(13_000), 4));
+    // Both change the amount from version 4: the second save is a conflict with both versions.
+    assert_eq!(ent.post(save, &[("version", "4"), ("base_up_won_yen", "11600")]).await.status, StatusCode::SEE_OTHER);
+    let clash = jaw.post(save, &[("version", "4"), ("base_up_won_yen", "11700")]).await;
+    assert_eq!(clash.status, StatusCode::CONFLICT, "{}", clash.body);
+    assert!(clash.body.contains("11600") && clash.body.contains("11700") && clash.body.contains("ベア獲得額"), "both versions shown, the field by its name: {}", clash.body);
+    // Bad input: named by field, nothing saved.
+    let bad = ent.post(save, &[("version", "5"), ("base_up_state", "none"), ("base_up_won_yen", "3000"), ("bonus_months", "13")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("獲得額があります") && bad.body.contains("0〜12か月"), "{}", bad.body);
+    assert_eq!(store::answers(&app.db, &system, &round, now).await.unwrap()[0].version, 5);
+    // Only the union, its industrial union and the head office see the answer.
+    assert!(app.login("jaw-viewer").await.get(url).await.body.contains("11,600") || app.login("jaw-viewer").await.get(url).await.body.contains("11600"));
+    for who in ["partner-editor"] {
+        assert_eq!(app.login(who).await.get(url).await.status, StatusCode::NOT_FOUND, "{who}");
+    }
+    assert_ne!(app.session().get(url).await.status, StatusCode::OK);
+    // The industrial union's list holds the union, the union's own list only itself.
+    let list = jaw.get("/campaign/2031/answers").await;
+    assert!(list.body.contains("E00001") && list.body.contains("回答済み"), "{}", list.body);
+}
+
+/// A bulletin freezes the tally: a draft only the head office sees, approved before it can be
+/// scheduled, embargoed until its lift time and public after it: the aggregates for everyone,
+/// the union-by-union figures for affiliates only, in the page, the workbook and the feed.
+async fn bulletins_publish_at_their_lift_time(app: &TestApp) {
+    let system = Viewer::system();
+    let round = store::create(&app.db, &system, 2032, Some(12_000), "2032-03-12").await.unwrap();
+    let (h, r) = rows("union_code,base_up_state,base_up_won_yen\nE00001,won,12001\n");
+    store::import(&app.db, &system, &round, &answers::read(&h, &r).unwrap(), kumiai_core::time::now_ms()).await.unwrap().unwrap();
+    let union_name: String = sqlx::query_scalar("SELECT name_ja FROM organisations WHERE code = 'E00001'").fetch_one(&app.db.pool).await.unwrap();
+    let mut hq = app.login("hq-editor").await;
+    let r = hq.post("/campaign/2032/bulletins", &[("title", "速報テスト甲"), ("commentary", "大手の回答。"), ("union_reach", "affiliates")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let url = "/campaign/2032/bulletins/1";
+    let mut anon = app.session();
+    let mut jaw = app.login("jaw-viewer").await;
+    let mut partner = app.login("partner-editor").await;
+    let hidden = |who: &str, r: &crate::common::Reply| assert_eq!(r.status, StatusCode::NOT_FOUND, "{who} sees a bulletin before its lift: {}", r.body);
+    hidden("anonymous", &anon.get(url).await);
+    hidden("jaw", &jaw.get(url).await);
+    let v = version_in(&hq.get(url).await.body);
+    assert_eq!(hq.post(&format!("{url}/schedule"), &[("version", &v), ("lift_at", "2099-01-01T00:00")]).await.status, StatusCode::BAD_REQUEST, "not approved yet");
+    assert_eq!(hq.post(&format!("{url}/approve"), &[("version", &v)]).await.status, StatusCode::SEE_OTHER);
+    let v = version_in(&hq.get(url).await.body);
+    assert_eq!(hq.post(&format!("{url}/schedule"), &[("version", &v), ("lift_at", "2099-01-01T00:00")]).await.status, StatusCode::SEE_OTHER);
+    hidden("anonymous", &anon.get(url).await);
+    hidden("jaw", &jaw.get(url).await);
+    assert!(!anon.get("/campaign/bulletins.atom").await.body.contains("速報テスト甲"), "not in the feed before the lift");
+    // A correction after the bulletin was taken changes the round, not the bulletin.
+    let (h, r) = rows("union_code,base_up_state,base_up_won_yen\nE00001,won,9999\n");
+    store::import(&app.db, &system, &round, &answers::read(&h, &r).unwrap(), kumiai_core::time::now_ms()).await.unwrap().unwrap();
+    // Lifted: moved to a time already past.
+    let v = version_in(&hq.get(url).await.body);
+    let past = kumiai_core::time::format_input_ms(kumiai_core::time::now_ms() - 180_000);
+    assert_eq!(hq.post(&format!("{url}/schedule"), &[("version", &v), ("lift_at", &past)]).await.status, StatusCode::SEE_OTHER);
+    let public = anon.get(url).await;
+    assert_eq!(public.status, StatusCode::OK);
+    assert!(public.body.contains("12,001") && !public.body.contains("9,999"), "the frozen aggregate: {}", public.body);
+    assert!(!public.body.contains(&union_name), "no union-by-union figures for the public");
+    assert!(anon.get(url).await.body.contains("12,001"), "served again (from the cache)");
+    let en = anon.get_lang(url, "en").await;
+    assert!(en.body.contains("Headline unions") && en.body.contains("12,001"), "in English too: {}", en.body);
+    assert!(jaw.get(url).await.body.contains(&union_name), "affiliates see the union lines");
+    assert!(!partner.get(url).await.body.contains(&union_name), "partners are not affiliates");
+    assert!(anon.get("/campaign/bulletins.atom").await.body.contains("速報テスト甲"));
+    let x = anon.get(&format!("{url}/xlsx")).await;
+    assert_eq!(x.status, StatusCode::OK);
+    let book = kumiai_directory::io::Table::read("b.xlsx", &x.bytes).unwrap();
+    assert!(book.rows.iter().any(|(_, cells)| cells.iter().any(|c| c == "12001")), "{:?}", book.rows);
+    // The PDF: typeset (when the binary has PDF output and the fonts are installed).
+    let pdf = anon.get(&format!("{url}/pdf")).await;
+    if cfg!(feature = "pdf") && std::path::Path::new("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc").exists() {
+        assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.body);
+        assert!(pdf.bytes.starts_with(b"%PDF-") && pdf.headers[axum::http::header::CONTENT_TYPE] == "application/pdf");
+        if let Ok(dir) = std::env::var("KUMIAI_ARTIFACTS") {
+            let _ = std::fs::create_dir_all(&dir);
+            let _ = std::fs::write(std::path::Path::new(&dir).join("bulletin.pdf"), &pdf.bytes);
+        }
+    }
+    let hidden_pdf = anon.get("/campaign/2032/bulletins/99/pdf").await;
+    assert_eq!(hidden_pdf.status, StatusCode::NOT_FOUND);
 }
