@@ -24,7 +24,12 @@ pub const COLUMNS: [(&str, &str); 11] = [
 ];
 
 /// The base-up states a file may give, as words in either language.
-pub const STATES: [(&str, &str); 4] = [("won", "獲得"), ("not_calculable", "算定不能"), ("none", "なし"), ("negotiating", "交渉中")];
+pub const STATES: [(&str, &str); 4] = [
+    ("won", "獲得"),
+    ("not_calculable", "算定不能"),
+    ("none", "なし"),
+    ("negotiating", "交渉中"),
+];
 
 /// The largest amount a yen field takes (a month's base-up or raise): more is a typing slip.
 pub const MAX_YEN: i64 = 500_000;
@@ -58,36 +63,93 @@ pub struct Problem {
 
 /// Reads `rows` ((row number, cells in the order of `headers`)). Unknown columns are ignored; a
 /// missing `union_code` or `base_up_state` column fails the file.
-pub fn read(headers: &[String], rows: &[(usize, Vec<String>)]) -> Result<Vec<FileAnswer>, Vec<Problem>> {
-    let find = |code: &str, ja: &str| headers.iter().position(|h| { let h = fold(h); h == code || h == ja });
+pub fn read(
+    headers: &[String],
+    rows: &[(usize, Vec<String>)],
+) -> Result<Vec<FileAnswer>, Vec<Problem>> {
+    let (out, problems) = read_all(headers, rows);
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The rows that read well and the problems of the others (so that what only the directory can
+/// tell, such as an unknown union, is reported in the same pass).
+pub fn read_all(
+    headers: &[String],
+    rows: &[(usize, Vec<String>)],
+) -> (Vec<FileAnswer>, Vec<Problem>) {
+    let find = |code: &str, ja: &str| {
+        headers.iter().position(|h| {
+            let h = fold(h);
+            h == code || h == ja
+        })
+    };
     let cols: Vec<Option<usize>> = COLUMNS.iter().map(|(c, j)| find(c, j)).collect();
     let mut problems = vec![];
     for (k, required) in [(0usize, true), (6, true)] {
         if required && cols[k].is_none() {
-            problems.push(Problem { row: 1, column: COLUMNS[k].0.into(), ja: format!("列「{}」（{}）がありません。", COLUMNS[k].1, COLUMNS[k].0), en: format!("The column '{}' ({}) is missing.", COLUMNS[k].0, COLUMNS[k].1) });
+            problems.push(Problem {
+                row: 1,
+                column: COLUMNS[k].0.into(),
+                ja: format!("列「{}」（{}）がありません。", COLUMNS[k].1, COLUMNS[k].0),
+                en: format!(
+                    "The column '{}' ({}) is missing.",
+                    COLUMNS[k].0, COLUMNS[k].1
+                ),
+            });
         }
     }
     if !problems.is_empty() {
-        return Err(problems);
+        return (vec![], problems);
     }
     let mut out = vec![];
     let mut seen = HashSet::new();
     for (row, cells) in rows {
         let row = *row;
-        let cell = |k: usize| cols[k].and_then(|c| cells.get(c)).map(|s| s.trim().to_string()).unwrap_or_default();
-        let header = |k: usize| cols[k].and_then(|c| headers.get(c)).cloned().unwrap_or_else(|| COLUMNS[k].0.to_string());
-        let mut bad = |k: usize, ja: String, en: String| problems.push(Problem { row, column: header(k), ja, en });
+        let cell = |k: usize| {
+            cols[k]
+                .and_then(|c| cells.get(c))
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default()
+        };
+        let header = |k: usize| {
+            cols[k]
+                .and_then(|c| headers.get(c))
+                .cloned()
+                .unwrap_or_else(|| COLUMNS[k].0.to_string())
+        };
+        let mut bad = |k: usize, ja: String, en: String| {
+            problems.push(Problem {
+                row,
+                column: header(k),
+                ja,
+                en,
+            })
+        };
         // A row with nothing to record (a blank line, or a template's union not answered yet).
-        if [5usize, 6, 7, 8, 9, 10].iter().all(|k| cell(*k).is_empty()) && (cells.iter().all(|c| c.trim().is_empty()) || !cell(0).is_empty()) {
+        if [5usize, 6, 7, 8, 9, 10].iter().all(|k| cell(*k).is_empty())
+            && (cells.iter().all(|c| c.trim().is_empty()) || !cell(0).is_empty())
+        {
             continue;
         }
         let code = cell(0);
         if code.is_empty() {
-            bad(0, "組合コードがありません。".into(), "The union code is missing.".into());
+            bad(
+                0,
+                "組合コードがありません。".into(),
+                "The union code is missing.".into(),
+            );
             continue;
         }
         if !seen.insert(code.clone()) {
-            bad(0, format!("組合「{code}」の行が重複しています。"), format!("The union '{code}' appears twice."));
+            bad(
+                0,
+                format!("組合「{code}」の行が重複しています。"),
+                format!("The union '{code}' appears twice."),
+            );
             continue;
         }
         let yen = |k: usize, bad: &mut dyn FnMut(usize, String, String)| -> Option<i64> {
@@ -101,7 +163,11 @@ pub fn read(headers: &[String], rows: &[(usize, Vec<String>)]) -> Result<Vec<Fil
             t => match parse_int(&t) {
                 Some(n) if (0..=10_000_000).contains(&n) => Some(n),
                 _ => {
-                    bad(3, format!("組合員数「{t}」は0以上の整数で書いてください。"), format!("The member count '{t}' must be a whole number."));
+                    bad(
+                        3,
+                        format!("組合員数「{t}」は0以上の整数で書いてください。"),
+                        format!("The member count '{t}' must be a whole number."),
+                    );
                     None
                 }
             },
@@ -110,7 +176,11 @@ pub fn read(headers: &[String], rows: &[(usize, Vec<String>)]) -> Result<Vec<Fil
             "" | "0" | "no" | "false" | "いいえ" | "×" | "-" => false,
             "1" | "yes" | "true" | "はい" | "○" | "◯" | "対象" => true,
             other => {
-                bad(4, format!("速報対象「{other}」は「はい」か「いいえ」で書いてください。"), format!("Headline '{other}' must be yes or no."));
+                bad(
+                    4,
+                    format!("速報対象「{other}」は「はい」か「いいえ」で書いてください。"),
+                    format!("Headline '{other}' must be yes or no."),
+                );
                 false
             }
         };
@@ -130,7 +200,11 @@ pub fn read(headers: &[String], rows: &[(usize, Vec<String>)]) -> Result<Vec<Fil
             t => match parse_months(&t) {
                 Some(c) => Some(c),
                 None => {
-                    bad(9, format!("一時金「{t}」は0〜12か月、小数2桁までで書いてください。"), format!("The bonus '{t}' must be 0 to 12 months, to two decimals."));
+                    bad(
+                        9,
+                        format!("一時金「{t}」は0〜12か月、小数2桁までで書いてください。"),
+                        format!("The bonus '{t}' must be 0 to 12 months, to two decimals."),
+                    );
                     None
                 }
             },
@@ -150,7 +224,7 @@ pub fn read(headers: &[String], rows: &[(usize, Vec<String>)]) -> Result<Vec<Fil
             answered_at,
         });
     }
-    if problems.is_empty() { Ok(out) } else { Err(problems) }
+    (out, problems)
 }
 
 /// A yen amount as written ("12,000円", "１２０００"); empty is unknown.
@@ -161,7 +235,10 @@ pub(crate) fn parse_yen(text: &str) -> Result<Option<i64>, (String, String)> {
     }
     match parse_int(t.trim_end_matches('円')) {
         Some(n) if (0..=MAX_YEN).contains(&n) => Ok(Some(n)),
-        _ => Err((format!("金額「{t}」は0〜{MAX_YEN}円の整数で書いてください。"), format!("The amount '{t}' must be a whole number of yen from 0 to {MAX_YEN}."))),
+        _ => Err((
+            format!("金額「{t}」は0〜{MAX_YEN}円の整数で書いてください。"),
+            format!("The amount '{t}' must be a whole number of yen from 0 to {MAX_YEN}."),
+        )),
     }
 }
 
@@ -169,21 +246,41 @@ pub(crate) fn parse_yen(text: &str) -> Result<Option<i64>, (String, String)> {
 /// was written at all, even a bad one). `Err(None)`: the amount's own problem is reported
 /// already; otherwise the field at fault and why.
 #[allow(clippy::type_complexity)]
-pub(crate) fn parse_state(state_text: &str, won: Option<i64>, won_written: bool) -> Result<BaseUp, Option<(&'static str, String, String)>> {
-    let state = STATES.iter().find(|(en, ja)| fold(state_text).to_lowercase() == *en || state_text == *ja).map(|(en, _)| *en);
+pub(crate) fn parse_state(
+    state_text: &str,
+    won: Option<i64>,
+    won_written: bool,
+) -> Result<BaseUp, Option<(&'static str, String, String)>> {
+    let state = STATES
+        .iter()
+        .find(|(en, ja)| fold(state_text).to_lowercase() == *en || state_text == *ja)
+        .map(|(en, _)| *en);
     match (state, won) {
         (None, _) => {
-            let list = STATES.iter().map(|(en, ja)| format!("{en}（{ja}）")).collect::<Vec<_>>().join(", ");
-            Err(Some(("base_up_state", format!("ベア回答「{state_text}」は次のどれかです: {list}"), format!("The base-up state '{state_text}' must be one of: {list}"))))
+            let list = STATES
+                .iter()
+                .map(|(en, ja)| format!("{en}（{ja}）"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            Err(Some((
+                "base_up_state",
+                format!("ベア回答「{state_text}」は次のどれかです: {list}"),
+                format!("The base-up state '{state_text}' must be one of: {list}"),
+            )))
         }
         (Some("won"), Some(yen)) => Ok(BaseUp::Won(yen)),
         (Some("won"), None) if won_written => Err(None),
         (Some("won"), None) => Err(Some((
             "base_up_won_yen",
             "「獲得」にはベア獲得額が要ります（額が出せないときは「算定不能」）。".into(),
-            "'won' needs the amount won (use not_calculable when it cannot be separated out).".into(),
+            "'won' needs the amount won (use not_calculable when it cannot be separated out)."
+                .into(),
         ))),
-        (Some(s), Some(_)) => Err(Some(("base_up_won_yen", format!("ベア回答が「{s}」なのに獲得額があります。"), format!("An amount won is given, but the state is '{s}'.")))),
+        (Some(s), Some(_)) => Err(Some((
+            "base_up_won_yen",
+            format!("ベア回答が「{s}」なのに獲得額があります。"),
+            format!("An amount won is given, but the state is '{s}'."),
+        ))),
         (Some("not_calculable"), None) => Ok(BaseUp::NotCalculable),
         (Some("none"), None) => Ok(BaseUp::None),
         (Some(_), None) => Ok(BaseUp::Negotiating),
@@ -193,9 +290,18 @@ pub(crate) fn parse_state(state_text: &str, won: Option<i64>, won_written: bool)
 /// "2.55", "２．５５か月" → 255 hundredths of a month.
 pub(crate) fn parse_months(text: &str) -> Option<i64> {
     let t = fold(text);
-    let t = t.trim_end_matches("か月").trim_end_matches("ヶ月").trim_end_matches("カ月").trim_end_matches("months").trim();
+    let t = t
+        .trim_end_matches("か月")
+        .trim_end_matches("ヶ月")
+        .trim_end_matches("カ月")
+        .trim_end_matches("months")
+        .trim();
     let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
-    if frac.len() > 2 || !whole.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) || whole.is_empty() {
+    if frac.len() > 2
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+        || whole.is_empty()
+    {
         return None;
     }
     let c = whole.parse::<i64>().ok()? * 100 + format!("{frac:0<2}").parse::<i64>().ok()?;
@@ -207,8 +313,13 @@ mod tests {
     use super::*;
 
     fn file(text: &str) -> (Vec<String>, Vec<(usize, Vec<String>)>) {
-        let mut lines = text.lines().map(|l| l.split(',').map(str::to_string).collect::<Vec<_>>());
-        (lines.next().unwrap(), lines.enumerate().map(|(i, l)| (i + 2, l)).collect())
+        let mut lines = text
+            .lines()
+            .map(|l| l.split(',').map(str::to_string).collect::<Vec<_>>());
+        (
+            lines.next().unwrap(),
+            lines.enumerate().map(|(i, l)| (i + 2, l)).collect(),
+        )
     }
 
     #[test]
@@ -221,8 +332,20 @@ mod tests {
         );
         let a = read(&h, &rows).unwrap();
         assert_eq!(a.len(), 3);
-        assert_eq!((a[0].members, a[0].headline, a[0].base_up, a[0].bonus_centimonths), (Some(1_200), true, BaseUp::Won(12_000), Some(520)));
-        assert_eq!((a[1].base_up, a[1].industrial_union.as_str()), (BaseUp::NotCalculable, "自動車総連"), "an industrial union by name or code");
+        assert_eq!(
+            (
+                a[0].members,
+                a[0].headline,
+                a[0].base_up,
+                a[0].bonus_centimonths
+            ),
+            (Some(1_200), true, BaseUp::Won(12_000), Some(520))
+        );
+        assert_eq!(
+            (a[1].base_up, a[1].industrial_union.as_str()),
+            (BaseUp::NotCalculable, "自動車総連"),
+            "an industrial union by name or code"
+        );
         assert_eq!(a[2].base_up, BaseUp::Negotiating);
         let (h, rows) = file("union_code,base_up_state,base_up_won_yen\nX1,won,9000\nX2,none,\n");
         assert_eq!(read(&h, &rows).unwrap()[1].base_up, BaseUp::None);
@@ -242,17 +365,47 @@ mod tests {
              E5,f,won,",
         );
         let problems = read(&h, &rows).unwrap_err();
-        let got: Vec<(usize, &str)> = problems.iter().map(|p| (p.row, p.column.as_str())).collect();
-        assert_eq!(got, [(3, "base_up_state"), (4, "base_up_won_yen"), (5, "base_up_won_yen"), (6, "union_code"), (7, "base_up_won_yen")]);
-        assert!(problems[0].en.contains("maybe") && problems[0].ja.contains("獲得"), "{problems:?}");
+        let got: Vec<(usize, &str)> = problems
+            .iter()
+            .map(|p| (p.row, p.column.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (3, "base_up_state"),
+                (4, "base_up_won_yen"),
+                (5, "base_up_won_yen"),
+                (6, "union_code"),
+                (7, "base_up_won_yen")
+            ]
+        );
+        assert!(
+            problems[0].en.contains("maybe") && problems[0].ja.contains("獲得"),
+            "{problems:?}"
+        );
         assert!(problems[2].en.contains("12000000"));
         assert!(problems[3].en.contains("twice"));
         let (h, rows) = file("code,state\nE1,won\n");
-        assert_eq!(read(&h, &rows).unwrap_err().len(), 2, "both missing columns are named");
+        assert_eq!(
+            read(&h, &rows).unwrap_err().len(),
+            2,
+            "both missing columns are named"
+        );
     }
 
     #[test]
     fn bonus_months_as_written() {
-        assert_eq!(["2.55", "２．５か月", "3", "12.00", "12.01", "2.555", "-1"].map(parse_months), [Some(255), Some(250), Some(300), Some(1200), None, None, None]);
+        assert_eq!(
+            ["2.55", "２．５か月", "3", "12.00", "12.01", "2.555", "-1"].map(parse_months),
+            [
+                Some(255),
+                Some(250),
+                Some(300),
+                Some(1200),
+                None,
+                None,
+                None
+            ]
+        );
     }
 }

@@ -13,8 +13,16 @@ use serde_json::{Value, json};
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::get("/api/v1/campaign/{year}/answers/{code}", Guard::Reach, get(get_answer)),
-        Route::put("/api/v1/campaign/{year}/answers/{code}", Guard::Reach, put(put_answer)),
+        Route::get(
+            "/api/v1/campaign/{year}/answers/{code}",
+            Guard::Reach,
+            get(get_answer),
+        ),
+        Route::put(
+            "/api/v1/campaign/{year}/answers/{code}",
+            Guard::Reach,
+            put(put_answer),
+        ),
         Route::get("/api/v1/campaign/{year}/tally", Guard::Reach, get(tally)),
     ]
 }
@@ -28,17 +36,28 @@ fn answer_json(a: &AnswerRecord) -> Value {
     v
 }
 
-async fn get_answer(ctx: Ctx, PathParams((year, code)): PathParams<(i64, String)>) -> AppResult<Json<Value>> {
-    let campaign = store::by_year(ctx.db(), year).await?.ok_or(AppError::NotFound)?;
+async fn get_answer(
+    ctx: Ctx,
+    PathParams((year, code)): PathParams<(i64, String)>,
+) -> AppResult<Json<Value>> {
+    let campaign = store::by_year(ctx.db(), year)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let (_, stored) = entry::load(ctx.db(), &ctx.viewer, &campaign, &code, ctx.now).await?;
     let a = stored.ok_or(AppError::NotFound)?;
     Ok(Json(answer_json(&a)))
 }
 
 /// Saves the fields the body names, based on `version` (0: the union's first entry).
-async fn put_answer(ctx: Ctx, PathParams((year, code)): PathParams<(i64, String)>, patch: Patch) -> AppResult<Json<Value>> {
+async fn put_answer(
+    ctx: Ctx,
+    PathParams((year, code)): PathParams<(i64, String)>,
+    patch: Patch,
+) -> AppResult<Json<Value>> {
     ctx.account()?;
-    let campaign = store::by_year(ctx.db(), year).await?.ok_or(AppError::NotFound)?;
+    let campaign = store::by_year(ctx.db(), year)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let a = entry::save(ctx.db(), &ctx.viewer, &campaign, &code, &patch, ctx.now).await?;
     Ok(Json(answer_json(&a)))
 }
@@ -50,32 +69,56 @@ struct TallyQuery {
     headline: bool,
 }
 
-async fn tally(ctx: Ctx, PathParams(year): PathParams<i64>, QueryParams(q): QueryParams<TallyQuery>) -> AppResult<Json<Value>> {
+async fn tally(
+    ctx: Ctx,
+    PathParams(year): PathParams<i64>,
+    QueryParams(q): QueryParams<TallyQuery>,
+) -> AppResult<Json<Value>> {
     if !ctx.viewer.is_hq() {
         return Err(AppError::NotFound);
     }
-    let campaign = store::by_year(ctx.db(), year).await?.ok_or(AppError::NotFound)?;
-    let as_of = match q.as_of.trim() {
-        "" => None,
-        t => Some(kumiai_core::time::parse_ms(t).ok_or_else(|| {
-            AppError::Validation(vec![kumiai_platform::error::FieldError::refused("as_of", t, "時点は 2025-03-12T14:00 の形で書いてください。", "Write the moment as 2025-03-12T14:00.")])
-        })?),
-    };
+    let campaign = store::by_year(ctx.db(), year)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let as_of = store::parse_as_of(&q.as_of)?;
     let t = store::tally(ctx.db(), &ctx.viewer, &campaign, as_of, ctx.now).await?;
-    let v = if q.headline { json!({"headline": t.headline, "rounding": t.rounding}) } else { serde_json::to_value(&t).map_err(anyhow::Error::from)? };
+    let v = if q.headline {
+        json!({"headline": t.headline, "rounding": t.rounding})
+    } else {
+        serde_json::to_value(&t).map_err(anyhow::Error::from)?
+    };
     Ok(Json(v))
 }
 
 pub fn openapi() -> Value {
     use kumiai_platform::web::openapi::{answer, body, query, strings};
-    let fields = ["members", "headline", "base_up_demand_yen", "base_up_state", "base_up_won_yen", "scheduled_raise", "scheduled_raise_yen", "min_wage_raise_yen", "min_wage_monthly_yen", "min_wage_hourly_yen", "bonus_months", "bonus_yen", "answered_at", "note"];
+    let fields = [
+        "members",
+        "headline",
+        "base_up_demand_yen",
+        "base_up_state",
+        "base_up_won_yen",
+        "scheduled_raise",
+        "scheduled_raise_yen",
+        "min_wage_raise_yen",
+        "min_wage_monthly_yen",
+        "min_wage_hourly_yen",
+        "bonus_months",
+        "bonus_yen",
+        "answered_at",
+        "note",
+    ];
     let mut change = strings(&fields);
-    change["base_up_state"] = json!({"type": "string", "enum": ["won", "not_calculable", "none", "negotiating"]});
+    change["base_up_state"] =
+        json!({"type": "string", "enum": ["won", "not_calculable", "none", "negotiating"]});
     change.insert("version".into(), json!({"type": "integer", "minimum": 0, "description": "The version the change is based on; 0 for a union's first entry"}));
     let mut out = change.clone();
     out.insert("union_code".into(), json!({"type": "string"}));
     out.insert("industrial_union".into(), json!({"type": "string"}));
-    out.insert("status".into(), json!({"type": "string", "enum": ["answered", "negotiating", "no_answer"]}));
+    out.insert(
+        "status".into(),
+        json!({"type": "string", "enum": ["answered", "negotiating", "no_answer"]}),
+    );
     let params = json!([
         {"name": "year", "in": "path", "required": true, "schema": {"type": "integer"}},
         {"name": "code", "in": "path", "required": true, "schema": {"type": "string"}}

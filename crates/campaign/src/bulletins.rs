@@ -23,34 +23,78 @@ fn bad(ja: impl Into<String>, en: impl Into<String>) -> AppError {
 }
 
 fn require_hq_editor(viewer: &Viewer) -> AppResult<()> {
-    if viewer.is_hq() && viewer.has_role(Role::Editor) { Ok(()) } else { Err(AppError::Forbidden) }
+    if viewer.is_hq() && viewer.has_role(Role::Editor) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 /// The round's bulletins the viewer may see, newest first.
-pub async fn list(db: &Db, viewer: &Viewer, campaign: &Campaign, now: i64) -> sqlx::Result<Vec<Visible<Bulletin>>> {
+pub async fn list(
+    db: &Db,
+    viewer: &Viewer,
+    campaign: &Campaign,
+    now: i64,
+) -> sqlx::Result<Vec<Visible<Bulletin>>> {
     let f = reach::filter(viewer, "b", BULLETIN, now);
-    let sql = format!("{} WHERE b.campaign_id = $1 AND {} ORDER BY b.number DESC", <Bulletin as kumiai_platform::Record>::SELECT, f.sql());
+    let sql = format!(
+        "{} WHERE b.campaign_id = $1 AND {} ORDER BY b.number DESC",
+        <Bulletin as kumiai_platform::Record>::SELECT,
+        f.sql()
+    );
     Ok(f.admit(db.fetch_cached(sql, &[campaign.id.into()]).await?))
 }
 
 /// Every round's bulletins the viewer may see, newest lift first (the Atom feed).
-pub async fn recent(db: &Db, viewer: &Viewer, limit: i64, now: i64) -> sqlx::Result<Vec<Visible<Bulletin>>> {
+pub async fn recent(
+    db: &Db,
+    viewer: &Viewer,
+    limit: i64,
+    now: i64,
+) -> sqlx::Result<Vec<Visible<Bulletin>>> {
     let f = reach::filter(viewer, "b", BULLETIN, now);
-    let sql = format!("{} WHERE {} ORDER BY COALESCE(b.lift_at, b.as_of) DESC LIMIT $1", <Bulletin as kumiai_platform::Record>::SELECT, f.sql());
+    let sql = format!(
+        "{} WHERE {} ORDER BY COALESCE(b.lift_at, b.as_of) DESC LIMIT $1",
+        <Bulletin as kumiai_platform::Record>::SELECT,
+        f.sql()
+    );
     Ok(f.admit(db.fetch_cached(sql, &[limit.into()]).await?))
 }
 
 /// Bulletin `number` of the round, if the viewer may see it (otherwise, as if it did not exist).
-pub async fn get(db: &Db, viewer: &Viewer, campaign: &Campaign, number: i64, now: i64) -> AppResult<Visible<Bulletin>> {
-    let sql = format!("{} WHERE b.campaign_id = $1 AND b.number = $2", <Bulletin as kumiai_platform::Record>::SELECT);
-    let row: Option<Bulletin> = db.fetch_cached(sql, &[campaign.id.into(), number.into()]).await?.pop();
-    row.and_then(|b| reach::admit(viewer, b, vec![], now)).ok_or(AppError::NotFound)
+pub async fn get(
+    db: &Db,
+    viewer: &Viewer,
+    campaign: &Campaign,
+    number: i64,
+    now: i64,
+) -> AppResult<Visible<Bulletin>> {
+    let sql = format!(
+        "{} WHERE b.campaign_id = $1 AND b.number = $2",
+        <Bulletin as kumiai_platform::Record>::SELECT
+    );
+    let row: Option<Bulletin> = db
+        .fetch_cached(sql, &[campaign.id.into(), number.into()])
+        .await?
+        .pop();
+    row.and_then(|b| reach::admit(viewer, b, vec![], now))
+        .ok_or(AppError::NotFound)
 }
 
 /// The bulletin's union-by-union lines the viewer may see.
-pub async fn lines(db: &Db, viewer: &Viewer, bulletin: &Visible<Bulletin>, now: i64) -> sqlx::Result<Vec<Visible<BulletinLine>>> {
+pub async fn lines(
+    db: &Db,
+    viewer: &Viewer,
+    bulletin: &Visible<Bulletin>,
+    now: i64,
+) -> sqlx::Result<Vec<Visible<BulletinLine>>> {
     let f = reach::filter(viewer, "l", BULLETIN_LINE, now);
-    let sql = format!("{} WHERE l.bulletin_id = $1 AND {} ORDER BY l.industrial_union_code, l.union_code", <BulletinLine as kumiai_platform::Record>::SELECT, f.sql());
+    let sql = format!(
+        "{} WHERE l.bulletin_id = $1 AND {} ORDER BY l.industrial_union_code, l.union_code",
+        <BulletinLine as kumiai_platform::Record>::SELECT,
+        f.sql()
+    );
     Ok(f.admit(db.fetch_cached(sql, &[bulletin.id.into()]).await?))
 }
 
@@ -69,21 +113,40 @@ const COMMENTARY_MAX: usize = 20_000;
 
 /// Takes the round's tally now (`as_of` = `now`), freezes it with every union's figures and the
 /// commentary as the next bulletin, a draft only the head office sees.
-pub async fn create(db: &Db, viewer: &Viewer, campaign: &Campaign, d: &Draft, now: i64) -> AppResult<Visible<Bulletin>> {
+pub async fn create(
+    db: &Db,
+    viewer: &Viewer,
+    campaign: &Campaign,
+    d: &Draft,
+    now: i64,
+) -> AppResult<Visible<Bulletin>> {
     require_hq_editor(viewer)?;
     let mut errs = vec![];
     let title = d.title.trim();
     if title.is_empty() || title.chars().count() > TITLE_MAX {
-        errs.push(FieldError::new("title", format!("見出しは1〜{TITLE_MAX}字で書いてください。"), format!("The title takes 1 to {TITLE_MAX} characters.")));
+        errs.push(FieldError::new(
+            "title",
+            format!("見出しは1〜{TITLE_MAX}字で書いてください。"),
+            format!("The title takes 1 to {TITLE_MAX} characters."),
+        ));
     }
     if d.commentary.chars().count() > COMMENTARY_MAX {
-        errs.push(FieldError::new("commentary", format!("解説は{COMMENTARY_MAX}字までです。"), format!("The commentary takes at most {COMMENTARY_MAX} characters.")));
+        errs.push(FieldError::new(
+            "commentary",
+            format!("解説は{COMMENTARY_MAX}字までです。"),
+            format!("The commentary takes at most {COMMENTARY_MAX} characters."),
+        ));
     }
     let union_reach = match d.union_reach.trim() {
         "" | "affiliates" => Reach::Affiliates,
         "hq" => Reach::Hq,
         other => {
-            errs.push(FieldError::refused("union_reach", other, "組合別の情報到達範囲は affiliates か hq です。", "The union figures go to affiliates or hq."));
+            errs.push(FieldError::refused(
+                "union_reach",
+                other,
+                "組合別の情報到達範囲は affiliates か hq です。",
+                "The union figures go to affiliates or hq.",
+            ));
             Reach::Affiliates
         }
     };
@@ -93,8 +156,16 @@ pub async fn create(db: &Db, viewer: &Viewer, campaign: &Campaign, d: &Draft, no
     let tally = store::tally(db, viewer, campaign, None, now).await?;
     let answers = store::answers(db, viewer, campaign, now).await?;
     let ids: Vec<kumiai_core::OrgId> = answers.iter().map(|a| a.org_id).collect();
-    let names: std::collections::HashMap<_, _> = kumiai_directory::reference::names(db, viewer, &ids, now).await?.into_iter().map(|n| (n.id, n.name_ja.clone())).collect();
-    let number = list(db, viewer, campaign, now).await?.first().map_or(1, |b| b.number + 1);
+    let names: std::collections::HashMap<_, _> =
+        kumiai_directory::reference::names(db, viewer, &ids, now)
+            .await?
+            .into_iter()
+            .map(|n| (n.id, n.name_ja.clone()))
+            .collect();
+    let number = list(db, viewer, campaign, now)
+        .await?
+        .first()
+        .map_or(1, |b| b.number + 1);
     let actor = Actor::of(viewer);
     let owner = kumiai_platform::orgs::owner_for(db, viewer).await?;
     let mut tx = db.begin().await?;
@@ -104,7 +175,12 @@ pub async fn create(db: &Db, viewer: &Viewer, campaign: &Campaign, d: &Draft, no
         ("title", title.to_string().into()),
         ("commentary", d.commentary.trim().to_string().into()),
         ("as_of", now.into()),
-        ("tally", serde_json::to_string(&tally).map_err(anyhow::Error::from)?.into()),
+        (
+            "tally",
+            serde_json::to_string(&tally)
+                .map_err(anyhow::Error::from)?
+                .into(),
+        ),
         ("union_reach", union_reach.as_str().into()),
         ("state", BulletinState::Draft.as_str().into()),
         ("reach", Reach::Hq.as_str().into()),
@@ -113,7 +189,10 @@ pub async fn create(db: &Db, viewer: &Viewer, campaign: &Campaign, d: &Draft, no
     let b = match audit::insert::<Bulletin>(&mut tx, &actor, &fields, None).await {
         Ok(b) => b,
         Err(e) if kumiai_platform::db::unique_violation(&e).is_some() => {
-            return Err(bad("同時にほかの速報が作られました。もう一度作成してください。", "Another bulletin was created at the same moment; create it again."));
+            return Err(bad(
+                "同時にほかの速報が作られました。もう一度作成してください。",
+                "Another bulletin was created at the same moment; create it again.",
+            ));
         }
         Err(e) => return Err(e.into()),
     };
@@ -148,12 +227,23 @@ pub async fn create(db: &Db, viewer: &Viewer, campaign: &Campaign, d: &Draft, no
 }
 
 /// Changes a bulletin's state through the versioned, audited path.
-async fn set(db: &Db, viewer: &Viewer, b: &Visible<Bulletin>, version: i64, fields: &[(&str, Val)], lines: Option<(Reach, Option<i64>)>, action: &str, now: i64) -> AppResult<()> {
+async fn set(
+    db: &Db,
+    viewer: &Viewer,
+    b: &Visible<Bulletin>,
+    version: i64,
+    fields: &[(&str, Val)],
+    lines: Option<(Reach, Option<i64>)>,
+    action: &str,
+    now: i64,
+) -> AppResult<()> {
     let actor = Actor::of(viewer);
     let mut tx = db.begin().await?;
     if let Err(e) = audit::update(&mut tx, &actor, &**b, version, fields, None, action).await {
         drop(tx);
-        return Err(audit::answer::<Bulletin>(e, db, viewer, b.id, fields, None, version, now).await);
+        return Err(
+            audit::answer::<Bulletin>(e, db, viewer, b.id, fields, None, version, now).await,
+        );
     }
     if let Some((reach, embargo)) = lines {
         sqlx::query("UPDATE campaign_bulletin_lines SET reach = $1, embargo_until = $2, updated_at = $3 WHERE bulletin_id = $4")
@@ -169,21 +259,56 @@ async fn set(db: &Db, viewer: &Viewer, b: &Visible<Bulletin>, version: i64, fiel
 }
 
 /// An HQ editor approves a draft; only an approved bulletin can be scheduled.
-pub async fn approve(db: &Db, viewer: &Viewer, b: &Visible<Bulletin>, version: i64, now: i64) -> AppResult<()> {
+pub async fn approve(
+    db: &Db,
+    viewer: &Viewer,
+    b: &Visible<Bulletin>,
+    version: i64,
+    now: i64,
+) -> AppResult<()> {
     require_hq_editor(viewer)?;
     if b.state() != BulletinState::Draft {
-        return Err(bad("承認できるのは下書きだけです。", "Only a draft can be approved."));
+        return Err(bad(
+            "承認できるのは下書きだけです。",
+            "Only a draft can be approved.",
+        ));
     }
-    let who = viewer.account().map(|a| a.display_name.clone()).unwrap_or_else(|| "system".into());
-    set(db, viewer, b, version, &[("state", BulletinState::Approved.as_str().into()), ("approved_by", who.into())], None, "approve", now).await
+    let who = viewer
+        .account()
+        .map(|a| a.display_name.clone())
+        .unwrap_or_else(|| "system".into());
+    set(
+        db,
+        viewer,
+        b,
+        version,
+        &[
+            ("state", BulletinState::Approved.as_str().into()),
+            ("approved_by", who.into()),
+        ],
+        None,
+        "approve",
+        now,
+    )
+    .await
 }
 
 /// Schedules an approved bulletin to lift at `lift_at` (ms): from then on its aggregates are
 /// public and its lines at their union reach; until then it is embargoed. Rescheduling moves the lift.
-pub async fn schedule(db: &Db, viewer: &Viewer, b: &Visible<Bulletin>, version: i64, lift_at: i64, now: i64) -> AppResult<()> {
+pub async fn schedule(
+    db: &Db,
+    viewer: &Viewer,
+    b: &Visible<Bulletin>,
+    version: i64,
+    lift_at: i64,
+    now: i64,
+) -> AppResult<()> {
     require_hq_editor(viewer)?;
     if b.state() == BulletinState::Draft {
-        return Err(bad("承認されていない速報は公開予約できません。", "A bulletin must be approved before it can be scheduled."));
+        return Err(bad(
+            "承認されていない速報は公開予約できません。",
+            "A bulletin must be approved before it can be scheduled.",
+        ));
     }
     let fields = [
         ("state", BulletinState::Scheduled.as_str().into()),
@@ -191,17 +316,50 @@ pub async fn schedule(db: &Db, viewer: &Viewer, b: &Visible<Bulletin>, version: 
         ("reach", Reach::Public.as_str().into()),
         ("embargo_until", Val::Int(Some(lift_at))),
     ];
-    set(db, viewer, b, version, &fields, Some((b.union_reach, Some(lift_at))), "schedule", now).await
+    set(
+        db,
+        viewer,
+        b,
+        version,
+        &fields,
+        Some((b.union_reach, Some(lift_at))),
+        "schedule",
+        now,
+    )
+    .await
 }
 
 /// Takes a scheduled bulletin back to approved (head office only again), before or after its lift.
-pub async fn withdraw(db: &Db, viewer: &Viewer, b: &Visible<Bulletin>, version: i64, now: i64) -> AppResult<()> {
+pub async fn withdraw(
+    db: &Db,
+    viewer: &Viewer,
+    b: &Visible<Bulletin>,
+    version: i64,
+    now: i64,
+) -> AppResult<()> {
     require_hq_editor(viewer)?;
-    let fields = [("state", BulletinState::Approved.as_str().into()), ("lift_at", Val::Int(None)), ("reach", Reach::Hq.as_str().into()), ("embargo_until", Val::Int(None))];
-    set(db, viewer, b, version, &fields, Some((Reach::Hq, None)), "withdraw", now).await
+    let fields = [
+        ("state", BulletinState::Approved.as_str().into()),
+        ("lift_at", Val::Int(None)),
+        ("reach", Reach::Hq.as_str().into()),
+        ("embargo_until", Val::Int(None)),
+    ];
+    set(
+        db,
+        viewer,
+        b,
+        version,
+        &fields,
+        Some((Reach::Hq, None)),
+        "withdraw",
+        now,
+    )
+    .await
 }
 
 /// Whether the bulletin has lifted (is public now).
 pub fn lifted(b: &Bulletin, now: i64) -> bool {
-    b.state() == BulletinState::Scheduled && b.lift_at.is_some_and(|t| t <= kumiai_core::reach::embargo_clock(now))
+    b.state() == BulletinState::Scheduled
+        && b.lift_at
+            .is_some_and(|t| t <= kumiai_core::reach::embargo_clock(now))
 }

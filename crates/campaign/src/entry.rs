@@ -42,14 +42,19 @@ fn num(v: Option<i64>) -> String {
 
 /// 255 hundredths → "2.55".
 pub fn months_text(c: Option<i64>) -> String {
-    c.map(|c| format!("{}.{:02}", c / 100, c % 100)).unwrap_or_default()
+    c.map(|c| format!("{}.{:02}", c / 100, c % 100))
+        .unwrap_or_default()
 }
 
 impl AnswerInput {
     pub fn from_record(a: &AnswerRecord) -> AnswerInput {
         AnswerInput {
             members: num(a.members),
-            headline: if a.headline != 0 { "1".into() } else { "0".into() },
+            headline: if a.headline != 0 {
+                "1".into()
+            } else {
+                "0".into()
+            },
             base_up_demand_yen: num(a.base_up_demand_yen),
             base_up_state: a.base_up_state.clone(),
             base_up_won_yen: num(a.base_up_won_yen),
@@ -97,7 +102,14 @@ impl AnswerInput {
                 for (slot, v) in [
                     (&mut n.members, c.members),
                     (&mut n.base_up_demand_yen, c.base_up_demand_yen),
-                    (&mut n.base_up_won_yen, if let BaseUp::Won(y) = c.base_up { Some(y) } else { None }),
+                    (
+                        &mut n.base_up_won_yen,
+                        if let BaseUp::Won(y) = c.base_up {
+                            Some(y)
+                        } else {
+                            None
+                        },
+                    ),
                     (&mut n.scheduled_raise_yen, c.scheduled_raise_yen),
                     (&mut n.min_wage_raise_yen, c.min_wage_raise_yen),
                     (&mut n.min_wage_monthly_yen, c.min_wage_monthly_yen),
@@ -154,7 +166,11 @@ pub fn check(i: &AnswerInput) -> Result<Checked, Vec<FieldError>> {
     let min_wage_raise_yen = yen("min_wage_raise_yen", &i.min_wage_raise_yen);
     let min_wage_monthly_yen = yen("min_wage_monthly_yen", &i.min_wage_monthly_yen);
     let min_wage_hourly_yen = yen("min_wage_hourly_yen", &i.min_wage_hourly_yen);
-    let state_text = if i.base_up_state.trim().is_empty() { "negotiating" } else { i.base_up_state.trim() };
+    let state_text = if i.base_up_state.trim().is_empty() {
+        "negotiating"
+    } else {
+        i.base_up_state.trim()
+    };
     let base_up = match parse_state(state_text, won, !i.base_up_won_yen.trim().is_empty()) {
         Ok(b) => b,
         Err(None) => BaseUp::Negotiating,
@@ -168,7 +184,12 @@ pub fn check(i: &AnswerInput) -> Result<Checked, Vec<FieldError>> {
         t => match kumiai_platform::text::parse_int(t) {
             Some(n) if (0..=10_000_000).contains(&n) => Some(n),
             _ => {
-                errs.push(FieldError::refused("members", t, "組合員数は0以上の整数で書いてください。", "The member count must be a whole number."));
+                errs.push(FieldError::refused(
+                    "members",
+                    t,
+                    "組合員数は0以上の整数で書いてください。",
+                    "The member count must be a whole number.",
+                ));
                 None
             }
         },
@@ -178,17 +199,31 @@ pub fn check(i: &AnswerInput) -> Result<Checked, Vec<FieldError>> {
         "yes" | "はい" | "確保" => "yes",
         "no" | "いいえ" | "未確保" => "no",
         t => {
-            errs.push(FieldError::refused("scheduled_raise", t, "定昇相当分の確保は「はい」「いいえ」か空欄です。", "The scheduled raise is yes, no or blank."));
+            errs.push(FieldError::refused(
+                "scheduled_raise",
+                t,
+                "定昇相当分の確保は「はい」「いいえ」か空欄です。",
+                "The scheduled raise is yes, no or blank.",
+            ));
             ""
         }
     };
     if scheduled_raise == "no" && scheduled_raise_yen.is_some() {
-        errs.push(FieldError::new("scheduled_raise_yen", "定昇相当分を確保していないのに額があります。", "A scheduled-raise amount is given, but it was not secured."));
+        errs.push(FieldError::new(
+            "scheduled_raise_yen",
+            "定昇相当分を確保していないのに額があります。",
+            "A scheduled-raise amount is given, but it was not secured.",
+        ));
     }
     let bonus_centimonths = match i.bonus_months.trim() {
         "" => None,
         t => parse_months(t).or_else(|| {
-            errs.push(FieldError::refused("bonus_months", t, "一時金は0〜12か月、小数2桁までで書いてください。", "The bonus must be 0 to 12 months, to two decimals."));
+            errs.push(FieldError::refused(
+                "bonus_months",
+                t,
+                "一時金は0〜12か月、小数2桁までで書いてください。",
+                "The bonus must be 0 to 12 months, to two decimals.",
+            ));
             None
         }),
     };
@@ -197,7 +232,12 @@ pub fn check(i: &AnswerInput) -> Result<Checked, Vec<FieldError>> {
         t => match kumiai_platform::text::parse_int(t.trim_end_matches('円')) {
             Some(n) if (0..=MAX_BONUS_YEN).contains(&n) => Some(n),
             _ => {
-                errs.push(FieldError::refused("bonus_yen", t, "一時金の額は0〜20,000,000円の整数です。", "The bonus in yen is a whole number from 0 to 20,000,000."));
+                errs.push(FieldError::refused(
+                    "bonus_yen",
+                    t,
+                    "一時金の額は0〜20,000,000円の整数です。",
+                    "The bonus in yen is a whole number from 0 to 20,000,000.",
+                ));
                 None
             }
         },
@@ -206,12 +246,21 @@ pub fn check(i: &AnswerInput) -> Result<Checked, Vec<FieldError>> {
         "" => None,
         t if kumiai_core::time::parse_ms(t).is_some() => Some(t.replacen('T', " ", 1)),
         t => {
-            errs.push(FieldError::refused("answered_at", t, "回答日時は 2025-03-12T10:30 の形で書いてください。", "Write the answer time as 2025-03-12T10:30."));
+            errs.push(FieldError::refused(
+                "answered_at",
+                t,
+                "回答日時は 2025-03-12T10:30 の形で書いてください。",
+                "Write the answer time as 2025-03-12T10:30.",
+            ));
             None
         }
     };
     if i.note.chars().count() > NOTE_MAX {
-        errs.push(FieldError::new("note", format!("備考は{NOTE_MAX}字までです。"), format!("The note takes at most {NOTE_MAX} characters.")));
+        errs.push(FieldError::new(
+            "note",
+            format!("備考は{NOTE_MAX}字までです。"),
+            format!("The note takes at most {NOTE_MAX} characters."),
+        ));
     }
     let headline = matches!(i.headline.trim(), "1" | "yes" | "true" | "on");
     if !errs.is_empty() {
@@ -236,7 +285,16 @@ pub fn check(i: &AnswerInput) -> Result<Checked, Vec<FieldError>> {
 
 /// The union and its answer so far, if the viewer may see the union; None for the answer when
 /// nothing is stored yet. Whether the viewer may enter it is `may_enter`.
-pub async fn load(db: &Db, viewer: &Viewer, campaign: &Campaign, union_code: &str, now: i64) -> AppResult<(Visible<kumiai_directory::org::Organisation>, Option<Visible<AnswerRecord>>)> {
+pub async fn load(
+    db: &Db,
+    viewer: &Viewer,
+    campaign: &Campaign,
+    union_code: &str,
+    now: i64,
+) -> AppResult<(
+    Visible<kumiai_directory::org::Organisation>,
+    Option<Visible<AnswerRecord>>,
+)> {
     let org = reference::org_by_code(db, viewer, union_code, now).await?;
     if org.kind != OrgKind::EnterpriseUnion {
         return Err(AppError::NotFound);
@@ -247,15 +305,26 @@ pub async fn load(db: &Db, viewer: &Viewer, campaign: &Campaign, union_code: &st
 
 /// Whether the viewer may enter this union's demand and answer: an editor at the union, at its
 /// industrial union or at the head office.
-pub fn may_enter(viewer: &Viewer, org: &Visible<kumiai_directory::org::Organisation>, now: i64) -> bool {
+pub fn may_enter(
+    viewer: &Viewer,
+    org: &Visible<kumiai_directory::org::Organisation>,
+    now: i64,
+) -> bool {
     org.can_edit(viewer, now)
 }
 
 fn fields(c: &Checked, keep_headline: Option<bool>) -> Vec<(&'static str, Val)> {
-    let won = if let BaseUp::Won(y) = c.base_up { Some(y) } else { None };
+    let won = if let BaseUp::Won(y) = c.base_up {
+        Some(y)
+    } else {
+        None
+    };
     vec![
         ("members", Val::Int(c.members)),
-        ("headline", i64::from(keep_headline.unwrap_or(c.headline)).into()),
+        (
+            "headline",
+            i64::from(keep_headline.unwrap_or(c.headline)).into(),
+        ),
         ("base_up_demand_yen", Val::Int(c.base_up_demand_yen)),
         ("base_up_state", state_code(c.base_up).into()),
         ("base_up_won_yen", Val::Int(won)),
@@ -273,13 +342,23 @@ fn fields(c: &Checked, keep_headline: Option<bool>) -> Vec<(&'static str, Val)> 
 
 /// Saves the fields `patch` names for the union `union_code` (version 0: nothing stored yet).
 /// Only the head office sets the headline flag; others keep what is stored.
-pub async fn save(db: &Db, viewer: &Viewer, campaign: &Campaign, union_code: &str, patch: &Patch, now: i64) -> AppResult<Visible<AnswerRecord>> {
+pub async fn save(
+    db: &Db,
+    viewer: &Viewer,
+    campaign: &Campaign,
+    union_code: &str,
+    patch: &Patch,
+    now: i64,
+) -> AppResult<Visible<AnswerRecord>> {
     let (org, stored) = load(db, viewer, campaign, union_code, now).await?;
     if !may_enter(viewer, &org, now) {
         return Err(AppError::Forbidden);
     }
     let mut expected = patch.version()?;
-    let current = stored.as_ref().map(|a| AnswerInput::from_record(a)).unwrap_or_default();
+    let current = stored
+        .as_ref()
+        .map(|a| AnswerInput::from_record(a))
+        .unwrap_or_default();
     let mut input: AnswerInput = patch.apply(&current)?;
     if !viewer.is_hq() {
         input.headline = current.headline.clone();
@@ -288,7 +367,11 @@ pub async fn save(db: &Db, viewer: &Viewer, campaign: &Campaign, union_code: &st
         && expected != a.version
         && expected > 0
         && let Some(snap) = audit::snapshot_at(db, ANSWER, a.id, expected).await?
-        && let Ok(merged) = merge3(&AnswerInput::from_snapshot(&snap).normal(), &input.normal(), &current.normal())
+        && let Ok(merged) = merge3(
+            &AnswerInput::from_snapshot(&snap).normal(),
+            &input.normal(),
+            &current.normal(),
+        )
     {
         // Saved by someone else since this form was opened: what only one side changed merges.
         input = merged;
@@ -308,7 +391,10 @@ pub async fn save(db: &Db, viewer: &Viewer, campaign: &Campaign, union_code: &st
                 Ok(_) => db.commit(tx).await?,
                 Err(e) => {
                     drop(tx);
-                    return Err(audit::answer::<AnswerRecord>(e, db, viewer, a.id, &values, None, expected, now).await);
+                    return Err(audit::answer::<AnswerRecord>(
+                        e, db, viewer, a.id, &values, None, expected, now,
+                    )
+                    .await);
                 }
             }
         }
@@ -317,7 +403,11 @@ pub async fn save(db: &Db, viewer: &Viewer, campaign: &Campaign, union_code: &st
             let iu = reference::industrial_union_of(db, viewer, &org, now).await?;
             let members = match checked.members {
                 Some(m) => Some(m),
-                None => reference::member_count(db, &org, kumiai_core::FiscalYear(campaign.year as i32)).await?.map(|c| c.members),
+                None => {
+                    reference::member_count(db, &org, kumiai_core::FiscalYear(campaign.year as i32))
+                        .await?
+                        .map(|c| c.members)
+                }
             };
             let mut all = values.clone();
             all.retain(|(k, _)| *k != "members");
@@ -326,7 +416,13 @@ pub async fn save(db: &Db, viewer: &Viewer, campaign: &Campaign, union_code: &st
                 ("campaign_id", campaign.id.into()),
                 ("org_id", org.id.into()),
                 ("union_code", org.code.clone().into()),
-                ("industrial_union_code", iu.as_ref().map(|i| i.code.clone()).unwrap_or_default().into()),
+                (
+                    "industrial_union_code",
+                    iu.as_ref()
+                        .map(|i| i.code.clone())
+                        .unwrap_or_default()
+                        .into(),
+                ),
                 ("reach", Reach::Industrial.as_str().into()),
                 ("scope_org_id", Val::Int(iu.as_ref().map(|i| i.id.get()))),
                 ("owner_org_id", org.id.into()),
@@ -337,15 +433,28 @@ pub async fn save(db: &Db, viewer: &Viewer, campaign: &Campaign, union_code: &st
                 Err(e) => {
                     drop(tx);
                     // Another first entry for the union won the race: theirs against this one.
-                    if let Some(now_stored) = crate::store::answer_of(db, viewer, campaign, org.id, now).await? {
-                        return Err(audit::conflict::<AnswerRecord>(db, viewer, now_stored.id, &values, None, 0, now).await);
+                    if let Some(now_stored) =
+                        crate::store::answer_of(db, viewer, campaign, org.id, now).await?
+                    {
+                        return Err(audit::conflict::<AnswerRecord>(
+                            db,
+                            viewer,
+                            now_stored.id,
+                            &values,
+                            None,
+                            0,
+                            now,
+                        )
+                        .await);
                     }
                     return Err(e.into());
                 }
             }
         }
     }
-    crate::store::answer_of(db, viewer, campaign, org.id, now).await?.ok_or(AppError::NotFound)
+    crate::store::answer_of(db, viewer, campaign, org.id, now)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// The states, for the form's choice (code, Japanese, English).

@@ -12,8 +12,8 @@ pub mod entry;
 pub mod history;
 pub mod model;
 pub mod output;
-pub mod pdf;
 pub mod pages;
+pub mod pdf;
 pub mod search;
 pub mod store;
 pub mod tally;
@@ -46,15 +46,34 @@ pub fn module() -> Module {
         depends_on: &["directory"],
         migrations: MIGRATIONS,
         title: ("春季生活闘争", "Wage round"),
-        entities: &[EntityName { entity: model::CAMPAIGN, ja: "春季生活闘争", en: "Wage round" }, EntityName { entity: model::ANSWER, ja: "要求・回答", en: "Demand and answer" }],
+        entities: &[
+            EntityName {
+                entity: model::CAMPAIGN,
+                ja: "春季生活闘争",
+                en: "Wage round",
+            },
+            EntityName {
+                entity: model::ANSWER,
+                ja: "要求・回答",
+                en: "Demand and answer",
+            },
+        ],
         cli: vec![cli::command()],
         demo: Some(demo::step),
         walk: Some(walk::walk),
-        nav: vec![kumiai_platform::web::NavItem { href: "/campaign", ja: "春闘", en: "Wage round", shown_to: kumiai_platform::web::NavFor::Everyone }],
+        nav: vec![kumiai_platform::web::NavItem {
+            href: "/campaign",
+            ja: "春闘",
+            en: "Wage round",
+            shown_to: kumiai_platform::web::NavFor::Everyone,
+        }],
         routes: pages::routes().into_iter().chain(api::routes()).collect(),
         openapi: api::openapi(),
         panels: vec![pages::panel],
-        search: vec![std::sync::Arc::new(search::Answers), std::sync::Arc::new(search::Bulletins)],
+        search: vec![
+            std::sync::Arc::new(search::Answers),
+            std::sync::Arc::new(search::Bulletins),
+        ],
         ..Module::new("campaign")
     }
 }

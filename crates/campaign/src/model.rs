@@ -20,6 +20,10 @@ pub struct Campaign {
     pub demand_standard_yen: Option<i64>,
     pub main_answer_day: String,
     pub demand_deadline: String,
+    /// Tally cut-off times, comma-separated (YYYY-MM-DDTHH:MM).
+    pub cutoffs: String,
+    /// Other items the round tracks, comma-separated.
+    pub items: String,
     pub version: i64,
 }
 
@@ -32,16 +36,40 @@ impl kumiai_platform::Identified for Campaign {
 
 impl Record for Campaign {
     const TABLE: &'static str = "campaigns";
-    const SELECT: &'static str = "SELECT c.id, c.year, c.demand_standard_yen, c.main_answer_day, c.demand_deadline, c.version FROM campaigns c";
+    const SELECT: &'static str = "SELECT c.id, c.year, c.demand_standard_yen, c.main_answer_day, c.demand_deadline, c.cutoffs, c.items, c.version FROM campaigns c";
     const ALIAS: &'static str = "c";
-    const FIELD_LABELS: &'static [(&'static str, &'static str, &'static str)] =
-        &[("label", "闘争", "Wage round"), ("demand_standard_yen", "要求基準（円）", "Demand standard (yen)"), ("main_answer_day", "集中回答日", "Main answer day"), ("demand_deadline", "要求提出期限", "Demand deadline")];
+    const FIELD_LABELS: &'static [(&'static str, &'static str, &'static str)] = &[
+        ("label", "闘争", "Wage round"),
+        (
+            "demand_standard_yen",
+            "要求基準（円）",
+            "Demand standard (yen)",
+        ),
+        ("main_answer_day", "集中回答日", "Main answer day"),
+        ("demand_deadline", "要求提出期限", "Demand deadline"),
+        ("cutoffs", "集計締切", "Tally cut-offs"),
+        ("items", "その他の項目", "Other items"),
+    ];
     type Key = Key;
     fn version(&self) -> i64 {
         self.version
     }
     fn snapshot(&self) -> serde_json::Value {
-        serde_json::json!({"label": format!("{}年闘争", self.year), "year": self.year, "demand_standard_yen": self.demand_standard_yen, "main_answer_day": self.main_answer_day, "demand_deadline": self.demand_deadline, "version": self.version})
+        serde_json::json!({"label": format!("{}年闘争", self.year), "year": self.year, "demand_standard_yen": self.demand_standard_yen, "main_answer_day": self.main_answer_day, "demand_deadline": self.demand_deadline, "cutoffs": self.cutoffs, "items": self.items, "version": self.version})
+    }
+}
+
+impl Campaign {
+    /// The tally cut-off moments (ms), in order.
+    pub fn cutoff_times(&self) -> Vec<(String, i64)> {
+        let mut v: Vec<(String, i64)> = self
+            .cutoffs
+            .split(',')
+            .map(str::trim)
+            .filter_map(|t| kumiai_core::time::parse_ms(t).map(|ms| (t.to_string(), ms)))
+            .collect();
+        v.sort_by_key(|(_, ms)| *ms);
+        v
     }
 }
 
@@ -143,15 +171,39 @@ impl Record for AnswerRecord {
         ("base_up_demand_yen", "ベア要求額", "Base-up demanded"),
         ("base_up_state", "ベア回答", "Base-up"),
         ("base_up_won_yen", "ベア獲得額", "Base-up won"),
-        ("min_wage_raise_yen", "企業内最賃引上げ額", "In-company minimum wage raise"),
-        ("bonus_centimonths", "一時金（1/100か月）", "Bonus (1/100 month)"),
+        (
+            "min_wage_raise_yen",
+            "企業内最賃引上げ額",
+            "In-company minimum wage raise",
+        ),
+        (
+            "bonus_centimonths",
+            "一時金（1/100か月）",
+            "Bonus (1/100 month)",
+        ),
         ("answered_at", "回答日時", "Answered at"),
         ("note", "備考", "Note"),
-        ("scheduled_raise", "定昇相当分の確保", "Scheduled raise secured"),
-        ("scheduled_raise_yen", "定昇相当分（円）", "Scheduled raise (yen)"),
+        (
+            "scheduled_raise",
+            "定昇相当分の確保",
+            "Scheduled raise secured",
+        ),
+        (
+            "scheduled_raise_yen",
+            "定昇相当分（円）",
+            "Scheduled raise (yen)",
+        ),
         ("bonus_yen", "一時金（円）", "Bonus (yen)"),
-        ("min_wage_monthly_yen", "企業内最賃（月額）", "In-company minimum wage (monthly)"),
-        ("min_wage_hourly_yen", "企業内最賃（時間額）", "In-company minimum wage (hourly)"),
+        (
+            "min_wage_monthly_yen",
+            "企業内最賃（月額）",
+            "In-company minimum wage (monthly)",
+        ),
+        (
+            "min_wage_hourly_yen",
+            "企業内最賃（時間額）",
+            "In-company minimum wage (hourly)",
+        ),
     ];
     type Key = Key;
     fn version(&self) -> i64 {
@@ -172,7 +224,14 @@ impl Record for AnswerRecord {
 
 impl Reachable for AnswerRecord {
     fn access(&self, shared_with: Vec<OrgId>) -> Access {
-        kumiai_platform::reach::access(self.reach, self.scope_org_id, self.embargo_until, self.owner_org_id, self.owner_path.as_deref(), shared_with)
+        kumiai_platform::reach::access(
+            self.reach,
+            self.scope_org_id,
+            self.embargo_until,
+            self.owner_org_id,
+            self.owner_path.as_deref(),
+            shared_with,
+        )
     }
 }
 
@@ -306,7 +365,11 @@ impl Record for Bulletin {
         ("state", "状態", "State"),
         ("approved_by", "承認者", "Approved by"),
         ("lift_at", "解禁日時", "Lift time"),
-        ("union_reach", "組合別の情報到達範囲", "Union figures shown to"),
+        (
+            "union_reach",
+            "組合別の情報到達範囲",
+            "Union figures shown to",
+        ),
     ];
     type Key = Key;
     fn version(&self) -> i64 {
@@ -325,7 +388,14 @@ impl Record for Bulletin {
 
 impl Reachable for Bulletin {
     fn access(&self, shared_with: Vec<OrgId>) -> Access {
-        kumiai_platform::reach::access(self.reach, self.scope_org_id, self.embargo_until, self.owner_org_id, self.owner_path.as_deref(), shared_with)
+        kumiai_platform::reach::access(
+            self.reach,
+            self.scope_org_id,
+            self.embargo_until,
+            self.owner_org_id,
+            self.owner_path.as_deref(),
+            shared_with,
+        )
     }
 }
 
@@ -380,7 +450,8 @@ impl Record for BulletinLine {
     );
     const ALIAS: &'static str = "l";
     const ORG_REFS: &'static [&'static str] = &["org_id", "owner_org_id"];
-    const FIELD_LABELS: &'static [(&'static str, &'static str, &'static str)] = &[("label", "組合", "Union")];
+    const FIELD_LABELS: &'static [(&'static str, &'static str, &'static str)] =
+        &[("label", "組合", "Union")];
     type Key = Key;
     fn version(&self) -> i64 {
         self.version
@@ -392,6 +463,13 @@ impl Record for BulletinLine {
 
 impl Reachable for BulletinLine {
     fn access(&self, shared_with: Vec<OrgId>) -> Access {
-        kumiai_platform::reach::access(self.reach, self.scope_org_id, self.embargo_until, self.owner_org_id, self.owner_path.as_deref(), shared_with)
+        kumiai_platform::reach::access(
+            self.reach,
+            self.scope_org_id,
+            self.embargo_until,
+            self.owner_org_id,
+            self.owner_path.as_deref(),
+            shared_with,
+        )
     }
 }

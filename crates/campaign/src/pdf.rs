@@ -11,11 +11,20 @@ use kumiai_platform::pdf::{FONT_FAMILY, PdfError, literal};
 use crate::pages::{months, yen};
 
 fn row(label: &str, f: &Figures) -> String {
-    [label.to_string(), f.registered.to_string(), f.answered.to_string(), f.won_base_up.to_string(), yen(f.base_up_avg_yen), yen(f.base_up_demand_avg_yen), yen(f.min_wage_raise_avg_yen), months(f.bonus_months_avg)]
-        .iter()
-        .map(|c| literal(c))
-        .collect::<Vec<_>>()
-        .join(", ")
+    [
+        label.to_string(),
+        f.registered.to_string(),
+        f.answered.to_string(),
+        f.won_base_up.to_string(),
+        yen(f.base_up_avg_yen),
+        yen(f.base_up_demand_avg_yen),
+        yen(f.min_wage_raise_avg_yen),
+        months(f.bonus_months_avg),
+    ]
+    .iter()
+    .map(|c| literal(c))
+    .collect::<Vec<_>>()
+    .join(", ")
 }
 
 fn group(title: &str, g: &Group) -> String {
@@ -45,20 +54,58 @@ pub fn source(year: i64, b: &Bulletin, lines: &[Visible<BulletinLine>]) -> Strin
         "#set page(paper: \"a4\", margin: 16mm, footer: context align(center, text(8pt, counter(page).display())))\n#set text(font: {}, lang: \"ja\", size: 9pt)\n#show heading: set text(size: 11pt)\n",
         literal(FONT_FAMILY)
     );
-    s.push_str(&format!("= #text({})\n", literal(&format!("金属労協 {year}年闘争 速報 第{}報：{}", b.number, b.title))));
-    s.push_str(&format!("#text({})\n\n", literal(&format!("集計時点 {} ／ 公表 {}", time::format_ms(b.as_of), b.lift_at.map(time::format_ms).unwrap_or_else(|| "未定".into())))));
+    s.push_str(&format!(
+        "= #text({})\n",
+        literal(&format!(
+            "金属労協 {year}年闘争 速報 第{}報：{}",
+            b.number, b.title
+        ))
+    ));
+    s.push_str(&format!(
+        "#text({})\n\n",
+        literal(&format!(
+            "集計時点 {} ／ 公表 {}",
+            time::format_ms(b.as_of),
+            b.lift_at
+                .map(time::format_ms)
+                .unwrap_or_else(|| "未定".into())
+        ))
+    ));
     if !b.commentary.is_empty() {
-        s.push_str(&format!("#block(inset: 6pt, fill: luma(245), width: 100%, text({}))\n", literal(&b.commentary)));
+        s.push_str(&format!(
+            "#block(inset: 6pt, fill: luma(245), width: 100%, text({}))\n",
+            literal(&b.commentary)
+        ));
     }
     s.push_str(&group("集計対象組合（速報対象）", &t.headline));
     s.push_str(&group("全体集計", &t.all));
-    s.push_str(&format!("#text(8pt, {})\n", literal(&format!("賃金改善分（ベア）を獲得し額が算定できる組合の単純平均。定期昇給相当分は含まない。{}", t.rounding))));
+    s.push_str(&format!(
+        "#text(8pt, {})\n",
+        literal(&format!(
+            "賃金改善分（ベア）を獲得し額が算定できる組合の単純平均。定期昇給相当分は含まない。{}",
+            t.rounding
+        ))
+    ));
     if !lines.is_empty() {
         let cells: Vec<String> = lines
             .iter()
             .map(|l| {
-                let state = crate::entry::STATE_WORDS.iter().find(|(c, _, _)| *c == l.base_up_state).map(|(_, ja, _)| *ja).unwrap_or("");
-                [l.union_name.clone(), l.industrial_union_code.clone(), yen(l.base_up_demand_yen), state.to_string(), yen(l.base_up_won_yen)].iter().map(|c| literal(c)).collect::<Vec<_>>().join(", ")
+                let state = crate::entry::STATE_WORDS
+                    .iter()
+                    .find(|(c, _, _)| *c == l.base_up_state)
+                    .map(|(_, ja, _)| *ja)
+                    .unwrap_or("");
+                [
+                    l.union_name.clone(),
+                    l.industrial_union_code.clone(),
+                    yen(l.base_up_demand_yen),
+                    state.to_string(),
+                    yen(l.base_up_won_yen),
+                ]
+                .iter()
+                .map(|c| literal(c))
+                .collect::<Vec<_>>()
+                .join(", ")
             })
             .collect();
         s.push_str(&format!(
@@ -69,6 +116,10 @@ pub fn source(year: i64, b: &Bulletin, lines: &[Visible<BulletinLine>]) -> Strin
     s
 }
 
-pub fn render(year: i64, b: &Bulletin, lines: &[Visible<BulletinLine>]) -> Result<Vec<u8>, PdfError> {
+pub fn render(
+    year: i64,
+    b: &Bulletin,
+    lines: &[Visible<BulletinLine>],
+) -> Result<Vec<u8>, PdfError> {
     kumiai_platform::pdf::render(&source(year, b, lines))
 }

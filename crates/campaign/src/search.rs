@@ -12,25 +12,44 @@ use kumiai_platform::search::{BoxFuture, Document, Source, batch_by_id};
 use kumiai_platform::{Reachable, Record};
 
 async fn year_of(db: &Db, campaign_id: i64) -> anyhow::Result<Option<i64>> {
-    Ok(fetch::<Campaign>(db, campaign_id, &Key(())).await?.map(|c| c.year))
+    Ok(fetch::<Campaign>(db, campaign_id, &Key(()))
+        .await?
+        .map(|c| c.year))
 }
 
 fn yen(v: Option<i64>) -> String {
-    v.map(|y| format!("{}円", kumiai_platform::db::group_digits(y))).unwrap_or_default()
+    v.map(|y| format!("{}円", kumiai_platform::db::group_digits(y)))
+        .unwrap_or_default()
 }
 
 pub async fn answer_document(db: &Db, id: i64) -> anyhow::Result<Option<Document>> {
-    let Some(a) = fetch::<AnswerRecord>(db, id, &Key(())).await? else { return Ok(None) };
-    let Some(year) = year_of(db, a.campaign_id).await? else { return Ok(None) };
+    let Some(a) = fetch::<AnswerRecord>(db, id, &Key(())).await? else {
+        return Ok(None);
+    };
+    let Some(year) = year_of(db, a.campaign_id).await? else {
+        return Ok(None);
+    };
     let system = kumiai_core::Viewer::system();
-    let name = kumiai_directory::reference::names(db, &system, &[a.org_id], kumiai_core::time::now_ms()).await?.pop().map(|n| n.name_ja.clone()).unwrap_or_else(|| a.union_code.clone());
+    let name =
+        kumiai_directory::reference::names(db, &system, &[a.org_id], kumiai_core::time::now_ms())
+            .await?
+            .pop()
+            .map(|n| n.name_ja.clone())
+            .unwrap_or_else(|| a.union_code.clone());
     let answer = match crate::model::base_up(&a.base_up_state, a.base_up_won_yen) {
         BaseUp::Won(y) => format!("ベア獲得 {}", yen(Some(y))),
         BaseUp::NotCalculable => "ベア獲得（算定不能）".into(),
         BaseUp::None => "ベアなし".into(),
         BaseUp::Negotiating => "交渉中".into(),
     };
-    let body = [a.union_code.clone(), a.industrial_union_code.clone(), format!("ベア要求 {}", yen(a.base_up_demand_yen)), answer, a.note.clone()].join("\n");
+    let body = [
+        a.union_code.clone(),
+        a.industrial_union_code.clone(),
+        format!("ベア要求 {}", yen(a.base_up_demand_yen)),
+        answer,
+        a.note.clone(),
+    ]
+    .join("\n");
     let access = a.access(vec![]);
     Ok(Some(Document {
         key: format!("{ANSWER}:{id}"),
@@ -47,10 +66,19 @@ pub async fn answer_document(db: &Db, id: i64) -> anyhow::Result<Option<Document
 }
 
 pub async fn bulletin_document(db: &Db, id: i64) -> anyhow::Result<Option<Document>> {
-    let Some(b) = fetch::<Bulletin>(db, id, &Key(())).await? else { return Ok(None) };
-    let Some(year) = year_of(db, b.campaign_id).await? else { return Ok(None) };
+    let Some(b) = fetch::<Bulletin>(db, id, &Key(())).await? else {
+        return Ok(None);
+    };
+    let Some(year) = year_of(db, b.campaign_id).await? else {
+        return Ok(None);
+    };
     let t = b.frozen().unwrap_or_default();
-    let body = format!("{}\nベア平均（全体） {}\nベア平均（集計対象組合） {}", b.commentary, yen(t.all.overall.base_up_avg_yen), yen(t.headline.overall.base_up_avg_yen));
+    let body = format!(
+        "{}\nベア平均（全体） {}\nベア平均（集計対象組合） {}",
+        b.commentary,
+        yen(t.all.overall.base_up_avg_yen),
+        yen(t.headline.overall.base_up_avg_yen)
+    );
     let access = b.access(vec![]);
     Ok(Some(Document {
         key: format!("{BULLETIN}:{id}"),
@@ -91,11 +119,33 @@ impl Source for Answers {
     fn entities(&self) -> &'static [&'static str] {
         &[ANSWER]
     }
-    fn documents<'a>(&'a self, db: &'a Db, _entity: &'a str, id: i64) -> BoxFuture<'a, anyhow::Result<Vec<(String, Option<Document>)>>> {
-        Box::pin(async move { Ok(vec![(format!("{ANSWER}:{id}"), answer_document(db, id).await?)]) })
+    fn documents<'a>(
+        &'a self,
+        db: &'a Db,
+        _entity: &'a str,
+        id: i64,
+    ) -> BoxFuture<'a, anyhow::Result<Vec<(String, Option<Document>)>>> {
+        Box::pin(async move {
+            Ok(vec![(
+                format!("{ANSWER}:{id}"),
+                answer_document(db, id).await?,
+            )])
+        })
     }
-    fn batch<'a>(&'a self, db: &'a Db, after_id: i64, limit: i64) -> BoxFuture<'a, anyhow::Result<(Vec<Document>, Option<i64>)>> {
-        Box::pin(batch_by_id(db, AnswerRecord::TABLE, "", after_id, limit, move |id| answer_document(db, id)))
+    fn batch<'a>(
+        &'a self,
+        db: &'a Db,
+        after_id: i64,
+        limit: i64,
+    ) -> BoxFuture<'a, anyhow::Result<(Vec<Document>, Option<i64>)>> {
+        Box::pin(batch_by_id(
+            db,
+            AnswerRecord::TABLE,
+            "",
+            after_id,
+            limit,
+            move |id| answer_document(db, id),
+        ))
     }
 }
 
@@ -112,10 +162,32 @@ impl Source for Bulletins {
     fn entities(&self) -> &'static [&'static str] {
         &[BULLETIN]
     }
-    fn documents<'a>(&'a self, db: &'a Db, _entity: &'a str, id: i64) -> BoxFuture<'a, anyhow::Result<Vec<(String, Option<Document>)>>> {
-        Box::pin(async move { Ok(vec![(format!("{BULLETIN}:{id}"), bulletin_document(db, id).await?)]) })
+    fn documents<'a>(
+        &'a self,
+        db: &'a Db,
+        _entity: &'a str,
+        id: i64,
+    ) -> BoxFuture<'a, anyhow::Result<Vec<(String, Option<Document>)>>> {
+        Box::pin(async move {
+            Ok(vec![(
+                format!("{BULLETIN}:{id}"),
+                bulletin_document(db, id).await?,
+            )])
+        })
     }
-    fn batch<'a>(&'a self, db: &'a Db, after_id: i64, limit: i64) -> BoxFuture<'a, anyhow::Result<(Vec<Document>, Option<i64>)>> {
-        Box::pin(batch_by_id(db, Bulletin::TABLE, "", after_id, limit, move |id| bulletin_document(db, id)))
+    fn batch<'a>(
+        &'a self,
+        db: &'a Db,
+        after_id: i64,
+        limit: i64,
+    ) -> BoxFuture<'a, anyhow::Result<(Vec<Document>, Option<i64>)>> {
+        Box::pin(batch_by_id(
+            db,
+            Bulletin::TABLE,
+            "",
+            after_id,
+            limit,
+            move |id| bulletin_document(db, id),
+        ))
     }
 }

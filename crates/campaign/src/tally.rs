@@ -107,7 +107,11 @@ pub fn avg_half_up(sum: i64, n: i64) -> Option<i64> {
         return None;
     }
     let (q, r) = (sum / n, sum % n);
-    Some(if 2 * r.abs() >= n { q + sum.signum() } else { q })
+    Some(if 2 * r.abs() >= n {
+        q + sum.signum()
+    } else {
+        q
+    })
 }
 
 /// Sums and counts for one group, then its figures.
@@ -178,13 +182,25 @@ fn group<'a>(answers: impl Iterator<Item = &'a Answer> + Clone) -> Group {
         overall: overall.figures(),
         by_industrial_union: by_iu.into_iter().map(|(k, v)| (k, v.figures())).collect(),
         // Every band is listed, an empty one with nulls.
-        by_size_band: SizeBand::ALL.iter().map(|b| (b.key().to_string(), by_band.get(b).map(Acc::figures).unwrap_or_default())).collect(),
+        by_size_band: SizeBand::ALL
+            .iter()
+            .map(|b| {
+                (
+                    b.key().to_string(),
+                    by_band.get(b).map(Acc::figures).unwrap_or_default(),
+                )
+            })
+            .collect(),
     }
 }
 
 /// The tally of a round's answers (every registered union, answered or not).
 pub fn tally(answers: &[Answer]) -> Tally {
-    Tally { headline: group(answers.iter().filter(|a| a.headline)), all: group(answers.iter()), rounding: ROUNDING.into() }
+    Tally {
+        headline: group(answers.iter().filter(|a| a.headline)),
+        all: group(answers.iter()),
+        rounding: ROUNDING.into(),
+    }
 }
 
 #[cfg(test)]
@@ -192,7 +208,15 @@ mod tests {
     use super::*;
 
     fn a(iu: &str, members: i64, headline: bool, base_up: BaseUp) -> Answer {
-        Answer { industrial_union: iu.into(), members: Some(members), headline, base_up, base_up_demand_yen: None, min_wage_raise_yen: None, bonus_centimonths: None }
+        Answer {
+            industrial_union: iu.into(),
+            members: Some(members),
+            headline,
+            base_up,
+            base_up_demand_yen: None,
+            min_wage_raise_yen: None,
+            bonus_centimonths: None,
+        }
     }
 
     #[test]
@@ -206,7 +230,15 @@ mod tests {
 
     #[test]
     fn size_bands_at_their_edges() {
-        assert_eq!([299, 300, 999, 1000].map(SizeBand::of), [SizeBand::Small, SizeBand::Medium, SizeBand::Medium, SizeBand::Large]);
+        assert_eq!(
+            [299, 300, 999, 1000].map(SizeBand::of),
+            [
+                SizeBand::Small,
+                SizeBand::Medium,
+                SizeBand::Medium,
+                SizeBand::Large
+            ]
+        );
     }
 
     /// Seven unions, worked by hand:
@@ -241,21 +273,63 @@ mod tests {
         let all = &t.all.overall;
         assert_eq!((all.registered, all.answered, all.won_base_up), (7, 6, 5));
         assert_eq!(all.base_up_avg_yen, Some(11_000));
-        assert_eq!(all.base_up_demand_avg_yen, Some(13_333), "(15,000 + 12,000 + 13,000) / 3 = 13,333.3");
+        assert_eq!(
+            all.base_up_demand_avg_yen,
+            Some(13_333),
+            "(15,000 + 12,000 + 13,000) / 3 = 13,333.3"
+        );
         assert_eq!(all.min_wage_raise_avg_yen, Some(5_000));
-        assert_eq!(all.bonus_months_avg, Some(5.02), "(5.20 + 5.05 + 4.80) / 3 = 5.0166…");
+        assert_eq!(
+            all.bonus_months_avg,
+            Some(5.02),
+            "(5.20 + 5.05 + 4.80) / 3 = 5.0166…"
+        );
         let h = &t.headline.overall;
-        assert_eq!((h.registered, h.answered, h.won_base_up, h.base_up_avg_yen), (3, 3, 3, Some(13_500)));
+        assert_eq!(
+            (h.registered, h.answered, h.won_base_up, h.base_up_avg_yen),
+            (3, 3, 3, Some(13_500))
+        );
         let jaw = &t.all.by_industrial_union["JAW"];
-        assert_eq!((jaw.registered, jaw.won_base_up, jaw.base_up_avg_yen), (4, 3, Some(10_501)), "won: two amounts and one not calculable; (12,000 + 9,001) / 2 = 10,500.5 → 10,501");
+        assert_eq!(
+            (jaw.registered, jaw.won_base_up, jaw.base_up_avg_yen),
+            (4, 3, Some(10_501)),
+            "won: two amounts and one not calculable; (12,000 + 9,001) / 2 = 10,500.5 → 10,501"
+        );
         let bands = &t.all.by_size_band;
-        assert_eq!((bands["1000+"].registered, bands["1000+"].base_up_avg_yen), (2, Some(13_500)), "1,000 and 5,000 members");
-        assert_eq!((bands["300-999"].registered, bands["300-999"].won_base_up, bands["300-999"].base_up_avg_yen), (2, 2, Some(9_001)), "999 and 300");
-        assert_eq!((bands["-299"].registered, bands["-299"].answered, bands["-299"].won_base_up, bands["-299"].base_up_avg_yen), (2, 1, 0, None), "299 (none) and 120 (negotiating): no average, not zero");
+        assert_eq!(
+            (bands["1000+"].registered, bands["1000+"].base_up_avg_yen),
+            (2, Some(13_500)),
+            "1,000 and 5,000 members"
+        );
+        assert_eq!(
+            (
+                bands["300-999"].registered,
+                bands["300-999"].won_base_up,
+                bands["300-999"].base_up_avg_yen
+            ),
+            (2, 2, Some(9_001)),
+            "999 and 300"
+        );
+        assert_eq!(
+            (
+                bands["-299"].registered,
+                bands["-299"].answered,
+                bands["-299"].won_base_up,
+                bands["-299"].base_up_avg_yen
+            ),
+            (2, 1, 0, None),
+            "299 (none) and 120 (negotiating): no average, not zero"
+        );
         // The JSON shape the CLI prints and docs describe.
         let json = serde_json::to_value(&t).unwrap();
-        assert_eq!(json["all"]["by_size_band"]["-299"]["base_up_avg_yen"], serde_json::Value::Null);
-        assert_eq!(json["headline"]["by_industrial_union"]["JAM"]["base_up_avg_yen"], 15_000);
+        assert_eq!(
+            json["all"]["by_size_band"]["-299"]["base_up_avg_yen"],
+            serde_json::Value::Null
+        );
+        assert_eq!(
+            json["headline"]["by_industrial_union"]["JAM"]["base_up_avg_yen"],
+            15_000
+        );
         assert!(json["rounding"].as_str().unwrap().contains("half up"));
     }
 }

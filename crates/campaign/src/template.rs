@@ -52,7 +52,10 @@ pub fn workbook(iu: &str, year: i64, rows: &[Row]) -> Result<Vec<u8>, XlsxError>
         ws.write_string_with_format(row, 0, &r.code, &locked_grey)?;
         ws.write_string_with_format(row, 1, &r.name, &locked_grey)?;
         ws.write_string_with_format(row, 2, &r.industrial_union, &locked_grey)?;
-        let num = |ws: &mut rust_xlsxwriter::Worksheet, col: u16, v: Option<i64>| -> Result<(), XlsxError> {
+        let num = |ws: &mut rust_xlsxwriter::Worksheet,
+                   col: u16,
+                   v: Option<i64>|
+         -> Result<(), XlsxError> {
             if let Some(v) = v {
                 ws.write_number(row, col, v as f64)?;
             }
@@ -81,19 +84,51 @@ pub fn workbook(iu: &str, year: i64, rows: &[Row]) -> Result<Vec<u8>, XlsxError>
         .allow_whole_number(DataValidationRule::Between(0, MAX_YEN as i32))
         .set_error_title("金額")?
         .set_error_message("円の整数（0〜500,000）で書いてください。")?;
-    ws.add_data_validation(1, 3, last, 3, &DataValidation::new().allow_whole_number(DataValidationRule::Between(0, 10_000_000)).set_error_message("組合員数は0以上の整数です。")?)?;
-    ws.add_data_validation(1, 4, last, 4, &DataValidation::new().allow_list_strings(&["はい", "いいえ"])?)?;
+    ws.add_data_validation(
+        1,
+        3,
+        last,
+        3,
+        &DataValidation::new()
+            .allow_whole_number(DataValidationRule::Between(0, 10_000_000))
+            .set_error_message("組合員数は0以上の整数です。")?,
+    )?;
+    ws.add_data_validation(
+        1,
+        4,
+        last,
+        4,
+        &DataValidation::new().allow_list_strings(&["はい", "いいえ"])?,
+    )?;
     ws.add_data_validation(1, 5, last, 5, &yen)?;
     ws.add_data_validation(
         1,
         6,
         last,
         6,
-        &DataValidation::new().allow_list_strings(&states)?.set_input_message("獲得／算定不能／なし／交渉中 から選びます。")?.set_error_message("一覧から選んでください。")?,
+        &DataValidation::new()
+            .allow_list_strings(&states)?
+            .set_input_message("獲得／算定不能／なし／交渉中 から選びます。")?
+            .set_error_message("一覧から選んでください。")?,
     )?;
-    ws.add_data_validation(1, 7, last, 7, &yen.clone().set_input_message("「獲得」のときだけ書きます。")?)?;
+    ws.add_data_validation(
+        1,
+        7,
+        last,
+        7,
+        &yen.clone()
+            .set_input_message("「獲得」のときだけ書きます。")?,
+    )?;
     ws.add_data_validation(1, 8, last, 8, &yen)?;
-    ws.add_data_validation(1, 9, last, 9, &DataValidation::new().allow_decimal_number(DataValidationRule::Between(0.0, 12.0)).set_error_message("一時金は0〜12か月です。")?)?;
+    ws.add_data_validation(
+        1,
+        9,
+        last,
+        9,
+        &DataValidation::new()
+            .allow_decimal_number(DataValidationRule::Between(0.0, 12.0))
+            .set_error_message("一時金は0〜12か月です。")?,
+    )?;
     ws.set_column_width(1, 28)?;
     ws.set_column_width(6, 12)?;
     ws.set_freeze_panes(1, 2)?;
@@ -114,12 +149,29 @@ mod tests {
     #[test]
     fn a_filled_in_template_reads_back() {
         let rows = vec![
-            Row { code: "E00001".into(), name: "東海精機労働組合".into(), industrial_union: "JAW".into(), members: Some(1_200), headline: true, base_up_demand_yen: Some(15_000), state: "獲得".into(), base_up_won_yen: Some(12_000), bonus_centimonths: Some(520), ..Row::default() },
-            Row { code: "E00002".into(), name: "北陸精機労働組合".into(), industrial_union: "JAW".into(), ..Row::default() },
+            Row {
+                code: "E00001".into(),
+                name: "東海精機労働組合".into(),
+                industrial_union: "JAW".into(),
+                members: Some(1_200),
+                headline: true,
+                base_up_demand_yen: Some(15_000),
+                state: "獲得".into(),
+                base_up_won_yen: Some(12_000),
+                bonus_centimonths: Some(520),
+                ..Row::default()
+            },
+            Row {
+                code: "E00002".into(),
+                name: "北陸精機労働組合".into(),
+                industrial_union: "JAW".into(),
+                ..Row::default()
+            },
         ];
         let bytes = workbook("自動車総連", 2025, &rows).unwrap();
         // Read back as the import reads files: the sheet of answers, blank rows skipped.
-        let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
         let range = calamine::Reader::worksheet_range(&mut book, "回答").unwrap();
         let mut it = range.rows();
         let cell = |c: &calamine::Data| match c {
@@ -128,10 +180,28 @@ mod tests {
             other => other.to_string(),
         };
         let headers: Vec<String> = it.next().unwrap().iter().map(cell).collect();
-        let body: Vec<(usize, Vec<String>)> = it.enumerate().map(|(i, r)| (i + 2, r.iter().map(cell).collect())).collect();
+        let body: Vec<(usize, Vec<String>)> = it
+            .enumerate()
+            .map(|(i, r)| (i + 2, r.iter().map(cell).collect()))
+            .collect();
         // As it comes back: the union not answered yet is skipped, the other imports.
         let a = crate::answers::read(&headers, &body).unwrap();
         assert_eq!(a.len(), 1);
-        assert_eq!((a[0].union_code.as_str(), a[0].members, a[0].headline, a[0].base_up, a[0].bonus_centimonths), ("E00001", Some(1_200), true, crate::tally::BaseUp::Won(12_000), Some(520)));
+        assert_eq!(
+            (
+                a[0].union_code.as_str(),
+                a[0].members,
+                a[0].headline,
+                a[0].base_up,
+                a[0].bonus_centimonths
+            ),
+            (
+                "E00001",
+                Some(1_200),
+                true,
+                crate::tally::BaseUp::Won(12_000),
+                Some(520)
+            )
+        );
     }
 }

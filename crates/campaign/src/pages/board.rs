@@ -28,22 +28,53 @@ async fn live(db: &Db, viewer: &Viewer, l: Lang, year: i64, now: i64) -> AppResu
     let campaign = store::by_year(db, year).await?.ok_or(AppError::NotFound)?;
     let t = store::tally(db, viewer, &campaign, None, now).await?;
     let yen = super::yen;
-    let groups = [(l.t("集計対象組合", "Headline unions"), &t.headline.overall), (l.t("全体", "All unions"), &t.all.overall)]
-        .into_iter()
-        .map(|(name, f)| (name.to_string(), f.registered, f.answered, f.won_base_up, yen(f.base_up_avg_yen)))
-        .collect();
+    let groups = [
+        (l.t("集計対象組合", "Headline unions"), &t.headline.overall),
+        (l.t("全体", "All unions"), &t.all.overall),
+    ]
+    .into_iter()
+    .map(|(name, f)| {
+        (
+            name.to_string(),
+            f.registered,
+            f.answered,
+            f.won_base_up,
+            yen(f.base_up_avg_yen),
+        )
+    })
+    .collect();
     let arrivals = store::arrivals(db, viewer, &campaign, 15, now)
         .await?
         .iter()
         .map(|a| {
             let base_up = match crate::model::base_up(&a.base_up_state, a.base_up_won_yen) {
-                crate::tally::BaseUp::Won(y) => format!("{}{}", kumiai_platform::db::group_digits(y), l.t("円", " yen")),
-                other => crate::entry::STATE_WORDS.iter().find(|(c, _, _)| *c == crate::model::state_code(other)).map(|(_, ja, en)| l.t(ja, en).to_string()).unwrap_or_default(),
+                crate::tally::BaseUp::Won(y) => format!(
+                    "{}{}",
+                    kumiai_platform::db::group_digits(y),
+                    l.t("円", " yen")
+                ),
+                other => crate::entry::STATE_WORDS
+                    .iter()
+                    .find(|(c, _, _)| *c == crate::model::state_code(other))
+                    .map(|(_, ja, en)| l.t(ja, en).to_string())
+                    .unwrap_or_default(),
             };
-            (time::format_ms(a.updated_at), a.union_code.clone(), a.industrial_union_code.clone(), base_up)
+            (
+                time::format_ms(a.updated_at),
+                a.union_code.clone(),
+                a.industrial_union_code.clone(),
+                base_up,
+            )
         })
         .collect();
-    Live { l, at: time::format_ms(now), groups, arrivals }.render().map_err(|e| AppError::Internal(e.into()))
+    Live {
+        l,
+        at: time::format_ms(now),
+        groups,
+        arrivals,
+    }
+    .render()
+    .map_err(|e| AppError::Internal(e.into()))
 }
 
 #[derive(Template)]
@@ -59,14 +90,36 @@ pub async fn board(ctx: Ctx, PathParams(year): PathParams<i64>) -> AppResult<Res
         return Err(AppError::NotFound);
     }
     let live = live(ctx.db(), &ctx.viewer, ctx.lang, year, ctx.now).await?;
-    let title = format!("{year}{}", ctx.t("年闘争 回答速報ボード", " wage round: answer-day board"));
-    Ok(render_page(&ctx, &title, &[Crumb::link(format!("{year}{}", ctx.t("年闘争", " wage round")), format!("/campaign/{year}")), Crumb::here(ctx.t("回答ボード", "Board"))], &BoardBody { l: ctx.lang, year, live }))
+    let title = format!(
+        "{year}{}",
+        ctx.t("年闘争 回答速報ボード", " wage round: answer-day board")
+    );
+    Ok(render_page(
+        &ctx,
+        &title,
+        &[
+            Crumb::link(
+                format!("{year}{}", ctx.t("年闘争", " wage round")),
+                format!("/campaign/{year}"),
+            ),
+            Crumb::here(ctx.t("回答ボード", "Board")),
+        ],
+        &BoardBody {
+            l: ctx.lang,
+            year,
+            live,
+        },
+    ))
 }
 
 /// The board as a stream of events, each the whole live part, sent when the database changed.
 /// A client that does not ask for a stream (`Accept: text/event-stream`, as `EventSource` does)
 /// gets the current board as one event, and the response ends.
-pub async fn events(ctx: Ctx, headers: axum::http::HeaderMap, PathParams(year): PathParams<i64>) -> AppResult<Response> {
+pub async fn events(
+    ctx: Ctx,
+    headers: axum::http::HeaderMap,
+    PathParams(year): PathParams<i64>,
+) -> AppResult<Response> {
     if !ctx.viewer.is_hq() {
         return Err(AppError::NotFound);
     }
@@ -74,25 +127,40 @@ pub async fn events(ctx: Ctx, headers: axum::http::HeaderMap, PathParams(year): 
     let (viewer, lang) = (ctx.viewer.clone(), ctx.lang);
     // The first board now (and the reach decision with it); then one per change.
     let first = live(&db, &viewer, lang, year, ctx.now).await?;
-    let streaming = headers.get(axum::http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/event-stream"));
+    let streaming = headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/event-stream"));
     if !streaming {
         let body = format!("data: {}\n\n", first.replace('\n', "\ndata: "));
-        return Ok(([(axum::http::header::CONTENT_TYPE, "text/event-stream")], body).into_response());
+        return Ok((
+            [(axum::http::header::CONTENT_TYPE, "text/event-stream")],
+            body,
+        )
+            .into_response());
     }
     let state = (db, viewer, Some(first), u64::MAX);
-    let stream = futures_util::stream::unfold(state, move |(db, viewer, pending, mut seen)| async move {
-        if let Some(html) = pending {
-            seen = db.caches.epoch();
-            return Some((Ok::<Event, std::convert::Infallible>(Event::default().data(html)), (db, viewer, None, seen)));
-        }
-        loop {
-            tokio::time::sleep(Duration::from_millis(500)).await;
-            let epoch = db.caches.epoch();
-            if epoch != seen {
-                let html = live(&db, &viewer, lang, year, time::now_ms()).await.unwrap_or_default();
-                return Some((Ok(Event::default().data(html)), (db, viewer, None, epoch)));
+    let stream =
+        futures_util::stream::unfold(state, move |(db, viewer, pending, mut seen)| async move {
+            if let Some(html) = pending {
+                seen = db.caches.epoch();
+                return Some((
+                    Ok::<Event, std::convert::Infallible>(Event::default().data(html)),
+                    (db, viewer, None, seen),
+                ));
             }
-        }
-    });
-    Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())
+            loop {
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                let epoch = db.caches.epoch();
+                if epoch != seen {
+                    let html = live(&db, &viewer, lang, year, time::now_ms())
+                        .await
+                        .unwrap_or_default();
+                    return Some((Ok(Event::default().data(html)), (db, viewer, None, epoch)));
+                }
+            }
+        });
+    Ok(Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response())
 }

@@ -36,18 +36,51 @@ fn when(ms: Option<i64>) -> String {
 }
 
 pub async fn list(ctx: Ctx, PathParams(year): PathParams<i64>) -> AppResult<Response> {
-    let campaign = store::by_year(ctx.db(), year).await?.ok_or(AppError::NotFound)?;
+    let campaign = store::by_year(ctx.db(), year)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let list = bulletins::list(ctx.db(), &ctx.viewer, &campaign, ctx.now).await?;
-    let rows = list.iter().map(|b| (b.number, b.title.clone(), b.state().words(ctx.lang), when(b.lift_at))).collect();
+    let rows = list
+        .iter()
+        .map(|b| {
+            (
+                b.number,
+                b.title.clone(),
+                b.state().words(ctx.lang),
+                when(b.lift_at),
+            )
+        })
+        .collect();
     let may_create = ctx.viewer.is_hq() && ctx.viewer.has_role(kumiai_core::Role::Editor);
     let title = format!("{year}{}", ctx.t("年闘争 速報", " wage round: bulletins"));
-    Ok(render_page(&ctx, &title, &[Crumb::here(&title)], &ListBody { l: ctx.lang, csrf: &ctx.csrf, year, rows, may_create }))
+    Ok(render_page(
+        &ctx,
+        &title,
+        &[Crumb::here(&title)],
+        &ListBody {
+            l: ctx.lang,
+            csrf: &ctx.csrf,
+            year,
+            rows,
+            may_create,
+        },
+    ))
 }
 
-pub async fn create(ctx: Ctx, PathParams(year): PathParams<i64>, FormBody(d): FormBody<Draft>) -> AppResult<Response> {
-    let campaign = store::by_year(ctx.db(), year).await?.ok_or(AppError::NotFound)?;
+pub async fn create(
+    ctx: Ctx,
+    PathParams(year): PathParams<i64>,
+    FormBody(d): FormBody<Draft>,
+) -> AppResult<Response> {
+    let campaign = store::by_year(ctx.db(), year)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let b = bulletins::create(ctx.db(), &ctx.viewer, &campaign, &d, ctx.now).await?;
-    Ok(redirect_with_flash(&ctx, &format!("/campaign/{year}/bulletins/{}", b.number), Msg::new("速報の下書きを作りました。", "Bulletin drafted.")))
+    Ok(redirect_with_flash(
+        &ctx,
+        &format!("/campaign/{year}/bulletins/{}", b.number),
+        Msg::new("速報の下書きを作りました。", "Bulletin drafted."),
+    ))
 }
 
 #[derive(Template)]
@@ -71,12 +104,20 @@ impl BulletinBody {
 
 /// The bulletin's own part of the page, the same for every reader of one version.
 fn body_html(l: Lang, b: &Bulletin) -> AppResult<String> {
-    let t = b.frozen().ok_or_else(|| AppError::Internal(anyhow::anyhow!("bulletin {} holds no readable tally", b.id)))?;
+    let t = b.frozen().ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!("bulletin {} holds no readable tally", b.id))
+    })?;
     let body = BulletinBody {
         l,
         as_of: time::format_ms(b.as_of),
         commentary: kumiai_platform::text::linkify(&b.commentary),
-        sections: vec![(l.t("集計対象組合（速報対象）", "Headline unions").into(), lines(l, &t.headline)), (l.t("全体集計", "All unions").into(), lines(l, &t.all))],
+        sections: vec![
+            (
+                l.t("集計対象組合（速報対象）", "Headline unions").into(),
+                lines(l, &t.headline),
+            ),
+            (l.t("全体集計", "All unions").into(), lines(l, &t.all)),
+        ],
         rounding: t.rounding,
     };
     body.render().map_err(|e| AppError::Internal(e.into()))
@@ -102,15 +143,24 @@ impl PageBody<'_> {
         super::yen(*v)
     }
     fn state_words(&self, s: &str) -> &'static str {
-        crate::entry::STATE_WORDS.iter().find(|(c, _, _)| *c == s).map(|(_, ja, en)| self.l.t(ja, en)).unwrap_or("")
+        crate::entry::STATE_WORDS
+            .iter()
+            .find(|(c, _, _)| *c == s)
+            .map(|(_, ja, en)| self.l.t(ja, en))
+            .unwrap_or("")
     }
 }
 
 /// Kept per (bulletin, version, language) for readers without an account.
 struct CachedBody(String);
 
-pub async fn show(ctx: Ctx, PathParams((year, number)): PathParams<(i64, i64)>) -> AppResult<Response> {
-    let campaign = store::by_year(ctx.db(), year).await?.ok_or(AppError::NotFound)?;
+pub async fn show(
+    ctx: Ctx,
+    PathParams((year, number)): PathParams<(i64, i64)>,
+) -> AppResult<Response> {
+    let campaign = store::by_year(ctx.db(), year)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let b = bulletins::get(ctx.db(), &ctx.viewer, &campaign, number, ctx.now).await?;
     let body = if ctx.viewer.is_anonymous() {
         let key = format!("bulletin:{}:{}:{}", b.id, b.version, ctx.lang.code());
@@ -119,7 +169,9 @@ pub async fn show(ctx: Ctx, PathParams((year, number)): PathParams<(i64, i64)>) 
             None => {
                 let html = body_html(ctx.lang, &b)?;
                 let size = html.len();
-                ctx.db().caches.keep(&key, Arc::new(CachedBody(html.clone())), size);
+                ctx.db()
+                    .caches
+                    .keep(&key, Arc::new(CachedBody(html.clone())), size);
                 html
             }
         }
@@ -139,20 +191,54 @@ pub async fn show(ctx: Ctx, PathParams((year, number)): PathParams<(i64, i64)>) 
         lines,
         may_manage: ctx.viewer.is_hq() && ctx.viewer.has_role(kumiai_core::Role::Editor),
     };
-    let title = format!("{year}{} {}{}{} {}", ctx.t("年闘争 速報", " wage round, bulletin"), ctx.t("第", "no. "), number, ctx.t("報", ":"), b.title);
+    let title = format!(
+        "{year}{} {}{}{} {}",
+        ctx.t("年闘争 速報", " wage round, bulletin"),
+        ctx.t("第", "no. "),
+        number,
+        ctx.t("報", ":"),
+        b.title
+    );
     let list = format!("/campaign/{year}/bulletins");
-    Ok(render_page(&ctx, &title, &[Crumb::link(ctx.t("速報", "Bulletins"), list), Crumb::here(format!("{}{}{}", ctx.t("第", "No. "), number, ctx.t("報", "")))], &page))
+    Ok(render_page(
+        &ctx,
+        &title,
+        &[
+            Crumb::link(ctx.t("速報", "Bulletins"), list),
+            Crumb::here(format!(
+                "{}{}{}",
+                ctx.t("第", "No. "),
+                number,
+                ctx.t("報", "")
+            )),
+        ],
+        &page,
+    ))
 }
 
 /// The bulletin as a workbook: the aggregates, and the union lines the reader may see.
-pub async fn xlsx(ctx: Ctx, PathParams((year, number)): PathParams<(i64, i64)>) -> AppResult<Response> {
-    let campaign = store::by_year(ctx.db(), year).await?.ok_or(AppError::NotFound)?;
+pub async fn xlsx(
+    ctx: Ctx,
+    PathParams((year, number)): PathParams<(i64, i64)>,
+) -> AppResult<Response> {
+    let campaign = store::by_year(ctx.db(), year)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let b = bulletins::get(ctx.db(), &ctx.viewer, &campaign, number, ctx.now).await?;
     let lines = bulletins::lines(ctx.db(), &ctx.viewer, &b, ctx.now).await?;
     let bytes = crate::output::bulletin_workbook(&b, &lines).map_err(AppError::Internal)?;
     let name = format!("bulletin-{year}-{number}.xlsx");
     Ok((
-        [(header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))],
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
         bytes,
     )
         .into_response())
@@ -160,19 +246,36 @@ pub async fn xlsx(ctx: Ctx, PathParams((year, number)): PathParams<(i64, i64)>) 
 
 /// The bulletin as a PDF, with the union lines the reader may see. Typesetting runs off the
 /// request threads.
-pub async fn pdf(ctx: Ctx, PathParams((year, number)): PathParams<(i64, i64)>) -> AppResult<Response> {
-    let campaign = store::by_year(ctx.db(), year).await?.ok_or(AppError::NotFound)?;
+pub async fn pdf(
+    ctx: Ctx,
+    PathParams((year, number)): PathParams<(i64, i64)>,
+) -> AppResult<Response> {
+    let campaign = store::by_year(ctx.db(), year)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let b = bulletins::get(ctx.db(), &ctx.viewer, &campaign, number, ctx.now).await?;
     let lines = bulletins::lines(ctx.db(), &ctx.viewer, &b, ctx.now).await?;
     let bulletin = b.into_inner();
-    let made = tokio::task::spawn_blocking(move || crate::pdf::render(year, &bulletin, &lines)).await.map_err(|e| AppError::Internal(e.into()))?;
+    let made = tokio::task::spawn_blocking(move || crate::pdf::render(year, &bulletin, &lines))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
     let bytes = match made {
         Ok(b) => b,
         Err(kumiai_platform::pdf::PdfError::NotBuilt) => return Err(AppError::NotFound),
         Err(e) => return Err(AppError::Internal(e.into())),
     };
     let name = format!("bulletin-{year}-{number}.pdf");
-    Ok(([(header::CONTENT_TYPE, "application/pdf".to_string()), (header::CONTENT_DISPOSITION, format!("inline; filename=\"{name}\""))], bytes).into_response())
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -183,7 +286,9 @@ pub struct ScheduleForm {
 }
 
 async fn step(ctx: &Ctx, year: i64, number: i64) -> AppResult<Visible<Bulletin>> {
-    let campaign = store::by_year(ctx.db(), year).await?.ok_or(AppError::NotFound)?;
+    let campaign = store::by_year(ctx.db(), year)
+        .await?
+        .ok_or(AppError::NotFound)?;
     bulletins::get(ctx.db(), &ctx.viewer, &campaign, number, ctx.now).await
 }
 
@@ -191,33 +296,73 @@ fn done(ctx: &Ctx, year: i64, number: i64, msg: Msg) -> Response {
     redirect_with_flash(ctx, &format!("/campaign/{year}/bulletins/{number}"), msg)
 }
 
-pub async fn approve(ctx: Ctx, PathParams((year, number)): PathParams<(i64, i64)>, FormBody(v): FormBody<VersionForm>) -> AppResult<Response> {
+pub async fn approve(
+    ctx: Ctx,
+    PathParams((year, number)): PathParams<(i64, i64)>,
+    FormBody(v): FormBody<VersionForm>,
+) -> AppResult<Response> {
     let b = step(&ctx, year, number).await?;
     bulletins::approve(ctx.db(), &ctx.viewer, &b, v.version, ctx.now).await?;
-    Ok(done(&ctx, year, number, Msg::new("承認しました。", "Approved.")))
+    Ok(done(
+        &ctx,
+        year,
+        number,
+        Msg::new("承認しました。", "Approved."),
+    ))
 }
 
-pub async fn schedule(ctx: Ctx, PathParams((year, number)): PathParams<(i64, i64)>, FormBody(f): FormBody<ScheduleForm>) -> AppResult<Response> {
+pub async fn schedule(
+    ctx: Ctx,
+    PathParams((year, number)): PathParams<(i64, i64)>,
+    FormBody(f): FormBody<ScheduleForm>,
+) -> AppResult<Response> {
     let b = step(&ctx, year, number).await?;
     let lift = time::parse_ms(&f.lift_at).ok_or_else(|| {
-        AppError::Validation(vec![kumiai_platform::error::FieldError::refused("lift_at", &f.lift_at, "解禁日時は 2025-03-12T14:00 の形で書いてください。", "Write the lift time as 2025-03-12T14:00.")])
+        AppError::Validation(vec![kumiai_platform::error::FieldError::refused(
+            "lift_at",
+            &f.lift_at,
+            "解禁日時は 2025-03-12T14:00 の形で書いてください。",
+            "Write the lift time as 2025-03-12T14:00.",
+        )])
     })?;
     bulletins::schedule(ctx.db(), &ctx.viewer, &b, f.version, lift, ctx.now).await?;
-    Ok(done(&ctx, year, number, Msg::new("公開を予約しました。", "Scheduled.")))
+    Ok(done(
+        &ctx,
+        year,
+        number,
+        Msg::new("公開を予約しました。", "Scheduled."),
+    ))
 }
 
-pub async fn withdraw(ctx: Ctx, PathParams((year, number)): PathParams<(i64, i64)>, FormBody(v): FormBody<VersionForm>) -> AppResult<Response> {
+pub async fn withdraw(
+    ctx: Ctx,
+    PathParams((year, number)): PathParams<(i64, i64)>,
+    FormBody(v): FormBody<VersionForm>,
+) -> AppResult<Response> {
     let b = step(&ctx, year, number).await?;
     bulletins::withdraw(ctx.db(), &ctx.viewer, &b, v.version, ctx.now).await?;
-    Ok(done(&ctx, year, number, Msg::new("公開予約を取り消しました。", "Withdrawn.")))
+    Ok(done(
+        &ctx,
+        year,
+        number,
+        Msg::new("公開予約を取り消しました。", "Withdrawn."),
+    ))
 }
 
 /// The bulletins the reader may see, newest first, as Atom.
 pub async fn feed(ctx: Ctx) -> AppResult<Response> {
     let list = bulletins::recent(ctx.db(), &ctx.viewer, 50, ctx.now).await?;
-    let years: std::collections::HashMap<i64, i64> = store::all(ctx.db()).await?.into_iter().map(|c| (c.id, c.year)).collect();
+    let years: std::collections::HashMap<i64, i64> = store::all(ctx.db())
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.year))
+        .collect();
     let esc = kumiai_platform::text::escape_html;
-    let updated = list.iter().map(|b| b.lift_at.unwrap_or(b.as_of)).max().unwrap_or(0);
+    let updated = list
+        .iter()
+        .map(|b| b.lift_at.unwrap_or(b.as_of))
+        .max()
+        .unwrap_or(0);
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>{}</title><id>urn:kumiai:campaign:bulletins</id><updated>{}</updated><link rel=\"self\" href=\"/campaign/bulletins.atom\"/>",
         esc(ctx.t("金属労協 春季生活闘争 速報", "JCM wage round bulletins")),
@@ -246,5 +391,9 @@ pub async fn feed(ctx: Ctx) -> AppResult<Response> {
         ));
     }
     xml.push_str("</feed>");
-    Ok(([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], xml).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+        xml,
+    )
+        .into_response())
 }

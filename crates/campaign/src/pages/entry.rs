@@ -44,22 +44,38 @@ pub struct ListQuery {
 
 fn base_up_words(l: Lang, a: &AnswerRecord) -> String {
     match crate::model::base_up(&a.base_up_state, a.base_up_won_yen) {
-        crate::tally::BaseUp::Won(y) => format!("{}{}", kumiai_platform::db::group_digits(y), l.t("円", " yen")),
-        crate::tally::BaseUp::NotCalculable => l.t("獲得（算定不能）", "Won (not calculable)").into(),
+        crate::tally::BaseUp::Won(y) => format!(
+            "{}{}",
+            kumiai_platform::db::group_digits(y),
+            l.t("円", " yen")
+        ),
+        crate::tally::BaseUp::NotCalculable => {
+            l.t("獲得（算定不能）", "Won (not calculable)").into()
+        }
         crate::tally::BaseUp::None => l.t("なし", "None").into(),
         crate::tally::BaseUp::Negotiating => "—".into(),
     }
 }
 
-pub async fn list(ctx: Ctx, PathParams(year): PathParams<i64>, QueryParams(q): QueryParams<ListQuery>) -> AppResult<Response> {
+pub async fn list(
+    ctx: Ctx,
+    PathParams(year): PathParams<i64>,
+    QueryParams(q): QueryParams<ListQuery>,
+) -> AppResult<Response> {
     let acct = ctx.viewer.account().ok_or(AppError::Unauthorized)?;
-    let campaign = store::by_year(ctx.db(), year).await?.ok_or(AppError::NotFound)?;
+    let campaign = store::by_year(ctx.db(), year)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let db = ctx.db();
     let mine = reference::org(db, &ctx.viewer, acct.org_id, ctx.now).await?;
     let mut industrial_unions = vec![];
     let root = if ctx.viewer.is_hq() {
         let all = reference::subtree(db, &ctx.viewer, &mine, 100_000, ctx.now).await?;
-        industrial_unions = all.iter().filter(|o| o.kind == OrgKind::IndustrialUnion).map(|o| (o.code.clone(), o.name(ctx.lang).to_string())).collect();
+        industrial_unions = all
+            .iter()
+            .filter(|o| o.kind == OrgKind::IndustrialUnion)
+            .map(|o| (o.code.clone(), o.name(ctx.lang).to_string()))
+            .collect();
         match q.iu.trim() {
             "" => None,
             code => Some(reference::org_by_code(db, &ctx.viewer, code, ctx.now).await?),
@@ -70,7 +86,12 @@ pub async fn list(ctx: Ctx, PathParams(year): PathParams<i64>, QueryParams(q): Q
     let mut rows = vec![];
     if let Some(root) = root {
         let unions = reference::subtree(db, &ctx.viewer, &root, 100_000, ctx.now).await?;
-        let given: std::collections::HashMap<_, Visible<AnswerRecord>> = store::answers(db, &ctx.viewer, &campaign, ctx.now).await?.into_iter().map(|a| (a.org_id, a)).collect();
+        let given: std::collections::HashMap<_, Visible<AnswerRecord>> =
+            store::answers(db, &ctx.viewer, &campaign, ctx.now)
+                .await?
+                .into_iter()
+                .map(|a| (a.org_id, a))
+                .collect();
         let editable = root.can_edit(&ctx.viewer, ctx.now);
         for u in unions.iter().filter(|u| u.kind == OrgKind::EnterpriseUnion) {
             let a = given.get(&u.id);
@@ -78,13 +99,27 @@ pub async fn list(ctx: Ctx, PathParams(year): PathParams<i64>, QueryParams(q): Q
                 code: u.code.clone(),
                 name: u.name(ctx.lang).to_string(),
                 status: a.map(|a| a.status()).unwrap_or(Status::NoAnswer),
-                base_up: a.map(|a| base_up_words(ctx.lang, a)).unwrap_or_else(|| "—".into()),
+                base_up: a
+                    .map(|a| base_up_words(ctx.lang, a))
+                    .unwrap_or_else(|| "—".into()),
                 editable,
             });
         }
     }
-    let title = format!("{year}{}", ctx.t("年闘争 要求・回答の入力", " wage round: demands and answers"));
-    let body = ListBody { l: ctx.lang, year, industrial_unions, chosen: q.iu, rows };
+    let title = format!(
+        "{year}{}",
+        ctx.t(
+            "年闘争 要求・回答の入力",
+            " wage round: demands and answers"
+        )
+    );
+    let body = ListBody {
+        l: ctx.lang,
+        year,
+        industrial_unions,
+        chosen: q.iu,
+        rows,
+    };
     Ok(render_page(&ctx, &title, &[Crumb::here(&title)], &body))
 }
 
@@ -112,7 +147,16 @@ impl FormBody<'_> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn form_page(ctx: &Ctx, year: i64, campaign: &crate::model::Campaign, org: &Visible<kumiai_directory::org::Organisation>, stored: Option<&Visible<AnswerRecord>>, f: AnswerInput, version: i64, errs: Vec<FieldError>) -> Response {
+fn form_page(
+    ctx: &Ctx,
+    year: i64,
+    campaign: &crate::model::Campaign,
+    org: &Visible<kumiai_directory::org::Organisation>,
+    stored: Option<&Visible<AnswerRecord>>,
+    f: AnswerInput,
+    version: i64,
+    errs: Vec<FieldError>,
+) -> Response {
     let failed = !errs.is_empty();
     let body = FormBody {
         l: ctx.lang,
@@ -128,34 +172,87 @@ fn form_page(ctx: &Ctx, year: i64, campaign: &crate::model::Campaign, org: &Visi
         states: &STATE_WORDS,
         errs: FormErrors::new(errs, ctx.lang),
     };
-    let title = format!("{}: {year}{}", org.name(ctx.lang), ctx.t("年闘争の要求・回答", " wage round, demand and answer"));
+    let title = format!(
+        "{}: {year}{}",
+        org.name(ctx.lang),
+        ctx.t("年闘争の要求・回答", " wage round, demand and answer")
+    );
     let list = format!("/campaign/{year}/answers");
-    render_form(ctx, &title, &[Crumb::link(ctx.t("要求・回答の入力", "Demands and answers"), list), Crumb::here(org.name(ctx.lang))], &body, failed)
+    render_form(
+        ctx,
+        &title,
+        &[
+            Crumb::link(ctx.t("要求・回答の入力", "Demands and answers"), list),
+            Crumb::here(org.name(ctx.lang)),
+        ],
+        &body,
+        failed,
+    )
 }
 
-pub async fn form(ctx: Ctx, PathParams((year, code)): PathParams<(i64, String)>) -> AppResult<Response> {
-    let campaign = store::by_year(ctx.db(), year).await?.ok_or(AppError::NotFound)?;
+pub async fn form(
+    ctx: Ctx,
+    PathParams((year, code)): PathParams<(i64, String)>,
+) -> AppResult<Response> {
+    let campaign = store::by_year(ctx.db(), year)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let (org, stored) = entry::load(ctx.db(), &ctx.viewer, &campaign, &code, ctx.now).await?;
     // Someone who may neither enter nor see this union's answer learns nothing of it, not even
     // that none is stored.
     if stored.is_none() && !entry::may_enter(&ctx.viewer, &org, ctx.now) {
         return Err(AppError::NotFound);
     }
-    let f = stored.as_ref().map(|a| AnswerInput::from_record(a)).unwrap_or_default();
+    let f = stored
+        .as_ref()
+        .map(|a| AnswerInput::from_record(a))
+        .unwrap_or_default();
     let version = stored.as_ref().map_or(0, |a| a.version);
-    Ok(form_page(&ctx, year, &campaign, &org, stored.as_ref(), f, version, vec![]))
+    Ok(form_page(
+        &ctx,
+        year,
+        &campaign,
+        &org,
+        stored.as_ref(),
+        f,
+        version,
+        vec![],
+    ))
 }
 
-pub async fn save(ctx: Ctx, PathParams((year, code)): PathParams<(i64, String)>, patch: Patch) -> AppResult<Response> {
-    let campaign = store::by_year(ctx.db(), year).await?.ok_or(AppError::NotFound)?;
+pub async fn save(
+    ctx: Ctx,
+    PathParams((year, code)): PathParams<(i64, String)>,
+    patch: Patch,
+) -> AppResult<Response> {
+    let campaign = store::by_year(ctx.db(), year)
+        .await?
+        .ok_or(AppError::NotFound)?;
     match entry::save(ctx.db(), &ctx.viewer, &campaign, &code, &patch, ctx.now).await {
-        Ok(_) => Ok(redirect_with_flash(&ctx, &format!("/campaign/{year}/answers/{code}"), Msg::new("保存しました。", "Saved."))),
+        Ok(_) => Ok(redirect_with_flash(
+            &ctx,
+            &format!("/campaign/{year}/answers/{code}"),
+            Msg::new("保存しました。", "Saved."),
+        )),
         Err(AppError::Validation(errs)) => {
             // Shown again as sent, on top of what is stored.
-            let (org, stored) = entry::load(ctx.db(), &ctx.viewer, &campaign, &code, ctx.now).await?;
-            let base = stored.as_ref().map(|a| AnswerInput::from_record(a)).unwrap_or_default();
+            let (org, stored) =
+                entry::load(ctx.db(), &ctx.viewer, &campaign, &code, ctx.now).await?;
+            let base = stored
+                .as_ref()
+                .map(|a| AnswerInput::from_record(a))
+                .unwrap_or_default();
             let f = patch.apply(&base).unwrap_or(base);
-            Ok(form_page(&ctx, year, &campaign, &org, stored.as_ref(), f, patch.version().unwrap_or(0), errs))
+            Ok(form_page(
+                &ctx,
+                year,
+                &campaign,
+                &org,
+                stored.as_ref(),
+                f,
+                patch.version().unwrap_or(0),
+                errs,
+            ))
         }
         Err(e) => Err(e),
     }

@@ -434,6 +434,7 @@ fn wage_round_in_chromium() {
     ent.goto(&form);
     ent.fill_and_submit(&[("#f-base_up_demand_yen", "14000")], "form.form button[type=submit]");
     ent.wait_for_text("保存しました");
+    ent.goto(&form); // a fresh page, so the next "saved" is the next save's
     ent.script("document.getElementById('f-base_up_state').value = 'won'");
     ent.fill_and_submit(&[("#f-base_up_won_yen", "12345"), ("#f-answered_at", "2025-03-12T10:05")], "form.form button[type=submit]");
     ent.wait_for_text("保存しました");
@@ -471,7 +472,7 @@ fn wage_round_in_chromium() {
     hq.wait_for_text("承認済み");
     hq.script("document.getElementById('f-lift_at').value = '2099-03-12T14:00'");
     hq.fill_and_submit(&[], "form[action$='/schedule'] button[type=submit]");
-    hq.wait_for_text("公開予約済み");
+    hq.wait_for_text("2099-03-12 14:00");
     hq.screenshot("30-bulletin-scheduled");
 
     let anon = driver.session("en");
@@ -482,7 +483,8 @@ fn wage_round_in_chromium() {
     let past = kumiai_core::time::format_input_ms(kumiai_core::time::now_ms() - 180_000);
     hq.script(&format!("document.getElementById('f-lift_at').value = '{past}'"));
     hq.fill_and_submit(&[], "form[action$='/schedule'] button[type=submit]");
-    hq.wait_for_text("公開予約済み");
+    // The page after the save shows the new lift time (the state read the same before it).
+    hq.wait_for_text(&past.replacen('T', " ", 1));
     anon.goto(&format!("{base}{url}"));
     let text = anon.find("main").text();
     anon.screenshot("31-bulletin-public-phone-en");
@@ -497,4 +499,16 @@ fn wage_round_in_chromium() {
     member.goto(&format!("{base}{url}"));
     assert!(member.find("main").text().contains("組合別"), "affiliates see the union lines");
     member.screenshot("31-bulletin-affiliate");
+
+    // The answer-day board follows an answer as it arrives, without a reload.
+    let board = driver.session("ja");
+    login(&board, base, "hq-viewer");
+    board.goto(&format!("{base}/campaign/2025/board"));
+    board.script("window.kumiaiMarker = 1");
+    ent.goto(&form);
+    ent.fill_and_submit(&[("#f-base_up_won_yen", "12600")], "form.form button[type=submit]");
+    ent.wait_for_text("保存しました");
+    board.wait_for_text("12,600");
+    assert_eq!(board.script("return window.kumiaiMarker || 0").as_i64(), Some(1), "updated in place, not reloaded");
+    board.screenshot("32-answer-day-board");
 }

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use kumiai_campaign::{answers, store, tally::BaseUp};
 use kumiai_core::Viewer;
 
-on_both_backends!(answers_import_tally_and_tally_as_of, entry_by_union_and_industrial_union_with_conflicts, bulletins_publish_at_their_lift_time);
+on_both_backends!(answers_import_tally_and_tally_as_of, answers_files_and_templates_on_the_web, entry_by_union_and_industrial_union_with_conflicts, bulletins_publish_at_their_lift_time, the_board_follows_answers_as_they_arrive, campaign_records_are_searched_within_reach);
 
 fn rows(text: &str) -> (Vec<String>, Vec<(usize, Vec<String>)>) {
     let t = kumiai_directory::io::Table::read("answers.csv", text.as_bytes()).unwrap();
@@ -83,6 +83,10 @@ async fn answers_import_tally_and_tally_as_of(app: &TestApp) {
     let demo_tally = store::tally(&app.db, &system, &demo, None, now()).await.unwrap();
     let avg = kumiai_platform::db::group_digits(demo_tally.all.overall.base_up_avg_yen.unwrap());
     assert!(page.body.contains(&format!("<strong>{avg}</strong>")) && page.body.contains("14891") && page.body.contains("<svg class=\"chart\""), "the tally, 2024's published figure and the chart: {}", page.body);
+    assert_eq!(page.body.matches("<svg class=\"chart\"").count(), 3, "by year, by size band, demanded against won");
+    assert!(page.body.contains("as_of=2025-03-12T12:00"), "the cut-offs link to the tally as of then");
+    let at_noon = hq.get("/campaign/2025?as_of=2025-03-12T12:00").await;
+    assert!(at_noon.status == axum::http::StatusCode::OK && at_noon.body.contains("2025-03-12 12:00"), "{}", at_noon.body);
     assert!(hq.get("/").await.body.contains("2030年闘争"), "the head office's dashboard shows the newest round");
     for who in ["ent-viewer", "jaw-admin"] {
         let mut s = app.login(who).await;
@@ -207,4 +211,100 @@ async fn bulletins_publish_at_their_lift_time(app: &TestApp) {
     }
     let hidden_pdf = anon.get("/campaign/2032/bulletins/99/pdf").await;
     assert_eq!(hidden_pdf.status, StatusCode::NOT_FOUND);
+}
+
+/// The answer-day board: the head office's alone; its event stream sends a fresh board after an
+/// answer arrives, within a second; a client that does not ask for a stream gets one event.
+async fn the_board_follows_answers_as_they_arrive(app: &TestApp) {
+    use futures_util::StreamExt;
+    let system = Viewer::system();
+    let round = store::create(&app.db, &system, 2033, None, "").await.unwrap();
+    for who in ["jaw-admin", "ent-admin"] {
+        assert_eq!(app.login(who).await.get("/campaign/2033/board").await.status, StatusCode::NOT_FOUND, "{who}");
+        assert_eq!(app.login(who).await.get("/campaign/2033/board/events").await.status, StatusCode::NOT_FOUND, "{who}");
+    }
+    let mut hq = app.login("hq-viewer").await;
+    let page = hq.get("/campaign/2033/board").await;
+    assert!(page.body.contains("data-live=\"/campaign/2033/board/events\"") && page.body.contains("http-equiv=\"refresh\""), "{}", page.body);
+    let once = hq.get("/campaign/2033/board/events").await;
+    assert!(once.body.starts_with("data: ") && once.body.ends_with("\n\n"), "one event: {}", once.body);
+    let req = hq.builder("GET", "/campaign/2033/board/events").header(axum::http::header::ACCEPT, "text/event-stream").body(axum::body::Body::empty()).unwrap();
+    let resp = tower::ServiceExt::oneshot(app.router.clone(), req).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let mut events = resp.into_body().into_data_stream();
+    let first = String::from_utf8(events.next().await.unwrap().unwrap().to_vec()).unwrap();
+    assert!(!first.contains("E00001"), "nothing arrived yet: {first}");
+    let (h, r) = rows("union_code,base_up_state,base_up_won_yen\nE00001,won,12001\n");
+    store::import(&app.db, &system, &round, &answers::read(&h, &r).unwrap(), kumiai_core::time::now_ms()).await.unwrap().unwrap();
+    let next = tokio::time::timeout(std::time::Duration::from_secs(1), async {
+        loop {
+            let chunk = String::from_utf8(events.next().await.unwrap().unwrap().to_vec()).unwrap();
+            if chunk.contains("E00001") {
+                return chunk;
+            }
+        }
+    })
+    .await
+    .expect("the board shows the answer within a second");
+    assert!(next.contains("12,001"), "{next}");
+}
+
+/// An industrial union takes its template and uploads answers on the web; a bad file imports
+/// nothing and names each problem (unknown union, a state outside the list, a won amount with
+/// state none, an amount of 12,000,000, a duplicate union) by file, row and column.
+async fn answers_files_and_templates_on_the_web(app: &TestApp) {
+    let system = Viewer::system();
+    let round = store::create(&app.db, &system, 2034, None, "").await.unwrap();
+    let mut jaw = app.login("jaw-editor").await;
+    let page = jaw.get("/campaign/2034/import").await;
+    assert!(page.body.contains("/campaign/2034/template/JAW"), "its own template: {}", page.body);
+    let t = jaw.get("/campaign/2034/template/JAW").await;
+    assert_eq!(t.status, StatusCode::OK);
+    let table = kumiai_directory::io::Table::read("t.xlsx", &t.bytes).unwrap();
+    assert!(table.rows.iter().any(|(_, c)| c.iter().any(|x| x == "E00001")), "its unions pre-filled");
+    assert_eq!(app.login("ent-editor").await.get("/campaign/2034/template/JAW").await.status, StatusCode::NOT_FOUND, "not an enterprise union's");
+    let bad = "union_code,base_up_state,base_up_won_yen\nNOPE1,won,9000\nE00001,maybe,\nE00002,none,3000\nE00003,won,12000000\nE00001,won,1000\n";
+    let r = jaw.upload("/campaign/2034/import", &[], "answers.csv", bad.as_bytes()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    for needle in ["answers.csv", "maybe", "12000000", "重複", "base_up_won_yen", "NOPE1"] {
+        assert!(r.body.contains(needle), "{needle}: {}", r.body);
+    }
+    assert!(store::answers(&app.db, &system, &round, kumiai_core::time::now_ms()).await.unwrap().is_empty(), "nothing imported");
+    assert!(r.body.contains("名簿にありません"), "the unknown union in the same report: {}", r.body);
+    let good = jaw.upload("/campaign/2034/import", &[], "answers.csv", "組合コード,ベア回答,ベア獲得額\nE00001,獲得,10500\n".as_bytes()).await;
+    assert_eq!(good.status, StatusCode::SEE_OTHER, "{}", good.body);
+    assert_eq!(store::answers(&app.db, &system, &round, kumiai_core::time::now_ms()).await.unwrap()[0].base_up_won_yen, Some(10_500));
+}
+
+/// Answers and bulletins in the platform search, each at its reach: a bulletin under embargo is
+/// found by the head office alone, a lifted one by everyone; a union's answer by the head office,
+/// the union and its industrial union, by nobody else.
+async fn campaign_records_are_searched_within_reach(app: &TestApp) {
+    async fn titles(s: &mut crate::common::Session, q: &str, want: impl Fn(&[String]) -> bool) -> Vec<String> {
+        let url = format!("/api/v1/search?q={}&per_page=100", form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>());
+        let started = std::time::Instant::now();
+        loop {
+            let r = s.get(&url).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            let t: Vec<String> = r.json()["hits"].as_array().unwrap().iter().map(|h| h["title"].as_str().unwrap().to_string()).collect();
+            if want(&t) || started.elapsed() > std::time::Duration::from_secs(5) {
+                return t;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+    let embargoed = |t: &[String]| t.iter().any(|x| x.contains("最終集計"));
+    let lifted = |t: &[String]| t.iter().any(|x| x.contains("12時時点"));
+    let mut hq = app.login("hq-viewer").await;
+    assert!(embargoed(&titles(&mut hq, "最終集計", embargoed).await), "the head office finds the bulletin under embargo");
+    let mut anon = app.session();
+    assert!(!embargoed(&titles(&mut anon, "最終集計", |_| false).await), "nobody else finds it before the lift");
+    assert!(lifted(&titles(&mut anon, "12時時点", lifted).await), "a lifted bulletin is public");
+    let union: String = sqlx::query_scalar("SELECT name_ja FROM organisations WHERE code = 'E00001'").fetch_one(&app.db.pool).await.unwrap();
+    let answer = |t: &[String]| t.iter().any(|x| x.contains(&union) && x.contains("要求・回答"));
+    for (who, sees) in [("hq-viewer", true), ("jaw-viewer", true), ("ent-viewer", true), ("partner-viewer", false), ("anonymous", false)] {
+        let mut s = if who == "anonymous" { app.session() } else { app.login(who).await };
+        let t = titles(&mut s, &union, |t| answer(t) == sees).await;
+        assert_eq!(answer(&t), sees, "{who}: {t:?}");
+    }
 }

@@ -289,6 +289,20 @@ impl Session {
         self.send(req).await
     }
 
+    /// A multipart form POST as a browser sends an upload: the CSRF token, `fields`, then the file.
+    pub async fn upload(&mut self, path: &str, fields: &[(&str, &str)], file_name: &str, bytes: &[u8]) -> Reply {
+        let boundary = "XkumiaiUploadX";
+        let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n", self.csrf).into_bytes();
+        for (k, v) in fields {
+            body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").into_bytes());
+        }
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").into_bytes());
+        body.extend_from_slice(bytes);
+        body.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
+        let req = self.builder("POST", path).header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}")).body(Body::from(body)).unwrap();
+        self.send(req).await
+    }
+
     /// A GET from a browser set to `lang` (Accept-Language).
     pub async fn get_lang(&mut self, path: &str, lang: &str) -> Reply {
         let req = self.builder("GET", path).header(header::ACCEPT_LANGUAGE, lang).body(Body::empty()).unwrap();
