@@ -107,6 +107,7 @@ pub fn openapi() -> Value {
         "bonus_yen",
         "answered_at",
         "note",
+        "other_items",
     ];
     let mut change = strings(&fields);
     change["base_up_state"] =

@@ -34,6 +34,8 @@ pub struct AnswerInput {
     pub bonus_yen: String,
     pub answered_at: String,
     pub note: String,
+    /// "item: answer" per line, for the round's other items.
+    pub other_items: String,
 }
 
 fn num(v: Option<i64>) -> String {
@@ -67,6 +69,7 @@ impl AnswerInput {
             bonus_yen: num(a.bonus_yen),
             answered_at: a.answered_at.clone().unwrap_or_default(),
             note: a.note.clone(),
+            other_items: a.other_items.clone(),
         }
     }
 
@@ -89,6 +92,7 @@ impl AnswerInput {
             bonus_yen: num(int("bonus_yen")),
             answered_at: text("answered_at"),
             note: text("note"),
+            other_items: text("other_items"),
         }
     }
 
@@ -120,6 +124,7 @@ impl AnswerInput {
                 }
                 n.headline = if c.headline { "1".into() } else { "0".into() };
                 n.note = n.note.trim().into();
+                n.other_items = c.other_items.clone();
                 n.answered_at = n.answered_at.trim().into();
                 n
             }
@@ -144,6 +149,8 @@ pub struct Checked {
     pub bonus_yen: Option<i64>,
     pub answered_at: Option<String>,
     pub note: String,
+    /// Normalised: "item: answer" per line, lines without an answer dropped.
+    pub other_items: String,
 }
 
 /// The longest note kept.
@@ -262,6 +269,17 @@ pub fn check(i: &AnswerInput) -> Result<Checked, Vec<FieldError>> {
             format!("The note takes at most {NOTE_MAX} characters."),
         ));
     }
+    let other_items = match other_items(&i.other_items) {
+        Ok(lines) => lines
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Err(e) => {
+            errs.push(e);
+            String::new()
+        }
+    };
     let headline = matches!(i.headline.trim(), "1" | "yes" | "true" | "on");
     if !errs.is_empty() {
         return Err(errs);
@@ -280,7 +298,54 @@ pub fn check(i: &AnswerInput) -> Result<Checked, Vec<FieldError>> {
         bonus_yen,
         answered_at,
         note: i.note.trim().to_string(),
+        other_items,
     })
+}
+
+/// "item: answer" lines (a full-width colon too); lines with no answer are dropped.
+pub fn other_items(text: &str) -> Result<Vec<(String, String)>, FieldError> {
+    if text.chars().count() > NOTE_MAX {
+        return Err(FieldError::new(
+            "other_items",
+            format!("その他の項目は{NOTE_MAX}字までです。"),
+            format!("The other items take at most {NOTE_MAX} characters."),
+        ));
+    }
+    let mut out = vec![];
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let Some((k, v)) = line.split_once(':').or_else(|| line.split_once('：')) else {
+            return Err(FieldError::refused(
+                "other_items",
+                line,
+                "その他の項目は1行に「項目: 回答」の形で書いてください。",
+                "Write each other item as 'item: answer', one per line.",
+            ));
+        };
+        let (k, v) = (k.trim(), v.trim());
+        if k.is_empty() {
+            return Err(FieldError::refused(
+                "other_items",
+                line,
+                "項目名がありません。",
+                "The item's name is missing.",
+            ));
+        }
+        if !v.is_empty() {
+            out.push((k.to_string(), v.to_string()));
+        }
+    }
+    Ok(out)
+}
+
+/// The round's other items as a list.
+pub fn tracked_items(campaign: &Campaign) -> Vec<String> {
+    campaign
+        .items
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// The union and its answer so far, if the viewer may see the union; None for the answer when
@@ -337,6 +402,7 @@ fn fields(c: &Checked, keep_headline: Option<bool>) -> Vec<(&'static str, Val)> 
         ("bonus_yen", Val::Int(c.bonus_yen)),
         ("answered_at", Val::Text(c.answered_at.clone())),
         ("note", c.note.clone().into()),
+        ("other_items", c.other_items.clone().into()),
     ]
 }
 
@@ -378,6 +444,23 @@ pub async fn save(
         expected = a.version;
     }
     let checked = check(&input).map_err(AppError::Validation)?;
+    // Only the items the round tracks.
+    let tracked = tracked_items(campaign);
+    if let Ok(lines) = other_items(&checked.other_items)
+        && let Some((k, _)) = lines.iter().find(|(k, _)| !tracked.contains(k))
+    {
+        let list = if tracked.is_empty() {
+            "—".to_string()
+        } else {
+            tracked.join("、")
+        };
+        return Err(AppError::Validation(vec![FieldError::refused(
+            "other_items",
+            k,
+            format!("「{k}」はこの闘争の項目ではありません（項目: {list}）。"),
+            format!("'{k}' is not an item of this round (items: {list})."),
+        )]));
+    }
     let actor = Actor::of(viewer);
     let keep = (!viewer.is_hq()).then(|| stored.as_ref().is_some_and(|a| a.headline != 0));
     let values = fields(&checked, keep);

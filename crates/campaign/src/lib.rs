@@ -38,6 +38,13 @@ pub static MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_bulletins.sql"),
         postgres: include_str!("../migrations/postgres/0002_bulletins.sql"),
     },
+    Migration {
+        module: "campaign",
+        version: 3,
+        name: "answers on the round's other items",
+        sqlite: include_str!("../migrations/sqlite/0003_other_items.sql"),
+        postgres: include_str!("../migrations/postgres/0003_other_items.sql"),
+    },
 ];
 
 pub fn module() -> Module {

@@ -135,6 +135,8 @@ pub struct AnswerRecord {
     /// The in-company minimum wage agreed (企業内最低賃金協定), monthly and hourly.
     pub min_wage_monthly_yen: Option<i64>,
     pub min_wage_hourly_yen: Option<i64>,
+    /// Answers on the round's other items, one "item: answer" per line.
+    pub other_items: String,
     #[sqlx(try_from = "String")]
     pub reach: Reach,
     pub scope_org_id: Option<OrgId>,
@@ -158,7 +160,7 @@ impl Record for AnswerRecord {
     const SELECT: &'static str = concat!(
         "SELECT a.id, a.campaign_id, a.org_id, a.union_code, a.industrial_union_code, a.members, a.headline, a.base_up_demand_yen, a.base_up_state, \
          a.base_up_won_yen, a.min_wage_raise_yen, a.bonus_centimonths, a.answered_at, a.note, a.scheduled_raise, a.scheduled_raise_yen, \
-         a.bonus_yen, a.min_wage_monthly_yen, a.min_wage_hourly_yen, a.reach, a.scope_org_id, a.embargo_until, a.owner_org_id, \
+         a.bonus_yen, a.min_wage_monthly_yen, a.min_wage_hourly_yen, a.other_items, a.reach, a.scope_org_id, a.embargo_until, a.owner_org_id, \
          a.version, a.updated_at, ow.path AS owner_path FROM campaign_answers a ",
         kumiai_platform::owner_path_join!("a")
     );
@@ -204,6 +206,7 @@ impl Record for AnswerRecord {
             "企業内最賃（時間額）",
             "In-company minimum wage (hourly)",
         ),
+        ("other_items", "その他の項目", "Other items"),
     ];
     type Key = Key;
     fn version(&self) -> i64 {
@@ -217,7 +220,7 @@ impl Record for AnswerRecord {
             "base_up_demand_yen": self.base_up_demand_yen, "base_up_state": self.base_up_state, "base_up_won_yen": self.base_up_won_yen,
             "min_wage_raise_yen": self.min_wage_raise_yen, "bonus_centimonths": self.bonus_centimonths, "answered_at": self.answered_at,
             "note": self.note, "scheduled_raise": self.scheduled_raise, "scheduled_raise_yen": self.scheduled_raise_yen, "bonus_yen": self.bonus_yen,
-            "min_wage_monthly_yen": self.min_wage_monthly_yen, "min_wage_hourly_yen": self.min_wage_hourly_yen, "reach": self.reach, "scope_org_id": self.scope_org_id, "owner_org_id": self.owner_org_id, "version": self.version,
+            "min_wage_monthly_yen": self.min_wage_monthly_yen, "min_wage_hourly_yen": self.min_wage_hourly_yen, "other_items": self.other_items, "reach": self.reach, "scope_org_id": self.scope_org_id, "owner_org_id": self.owner_org_id, "version": self.version,
         })
     }
 }

@@ -137,6 +137,8 @@ struct FormBody<'a> {
     may_edit: bool,
     hq: bool,
     states: &'static [(&'static str, &'static str, &'static str)],
+    /// The round's other items.
+    items: Vec<String>,
     errs: FormErrors,
 }
 
@@ -170,6 +172,7 @@ fn form_page(
         may_edit: entry::may_enter(&ctx.viewer, org, ctx.now),
         hq: ctx.viewer.is_hq(),
         states: &STATE_WORDS,
+        items: entry::tracked_items(campaign),
         errs: FormErrors::new(errs, ctx.lang),
     };
     let title = format!(

@@ -140,8 +140,19 @@ async fn entry_by_union_and_industrial_union_with_conflicts(app: &TestApp) {
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("獲得額があります") && bad.body.contains("0〜12か月"), "{}", bad.body);
     assert_eq!(store::answers(&app.db, &system, &round, now).await.unwrap()[0].version, 5);
+    // The round's other items: only those it tracks, one "item: answer" a line.
+    store::set_schedule(&app.db, &system, &round, "2031-02-18", "2031-03-12T12:00", "労働時間,企業内最低賃金").await.unwrap();
+    let form = ent.get(url).await;
+    assert!(form.body.contains("f-other_items") && form.body.contains("労働時間、企業内最低賃金"), "{}", form.body);
+    let unknown = ent.post(save, &[("version", "5"), ("other_items", "休日: 1日増")]).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unknown.body.contains("休日") && unknown.body.contains("この闘争の項目ではありません"), "{}", unknown.body);
+    let r = ent.post(save, &[("version", "5"), ("other_items", "労働時間：年間所定1,950時間\n企業内最低賃金: ")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let a = store::answers(&app.db, &system, &round, now).await.unwrap().remove(0);
+    assert_eq!((a.other_items.as_str(), a.version), ("労働時間: 年間所定1,950時間", 6), "normalised, the empty answer dropped");
     // Only the union, its industrial union and the head office see the answer.
-    assert!(app.login("jaw-viewer").await.get(url).await.body.contains("11,600") || app.login("jaw-viewer").await.get(url).await.body.contains("11600"));
+    assert!(app.login("jaw-viewer").await.get(url).await.body.contains("11600"), "the industrial union's viewers see the answer");
     for who in ["partner-editor"] {
         assert_eq!(app.login(who).await.get(url).await.status, StatusCode::NOT_FOUND, "{who}");
     }
