@@ -416,6 +416,7 @@ pub async fn answer_of(
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Arrival {
     pub id: i64,
+    pub org_id: kumiai_core::OrgId,
     pub union_code: String,
     pub industrial_union_code: String,
     pub base_up_state: String,
@@ -440,7 +441,7 @@ pub async fn arrivals(
 ) -> sqlx::Result<Vec<Visible<Arrival>>> {
     let f = reach::filter(viewer, "a", ANSWER, now);
     let sql = format!(
-        "SELECT a.id, a.union_code, a.industrial_union_code, a.base_up_state, a.base_up_won_yen, a.updated_at FROM campaign_answers a \
+        "SELECT a.id, a.org_id, a.union_code, a.industrial_union_code, a.base_up_state, a.base_up_won_yen, a.updated_at FROM campaign_answers a \
          WHERE a.campaign_id = $1 AND {} ORDER BY a.updated_at DESC, a.id DESC LIMIT $2",
         f.sql()
     );

@@ -43,8 +43,16 @@ async fn live(db: &Db, viewer: &Viewer, l: Lang, year: i64, now: i64) -> AppResu
         )
     })
     .collect();
-    let arrivals = store::arrivals(db, viewer, &campaign, 15, now)
-        .await?
+    let arrived = store::arrivals(db, viewer, &campaign, 15, now).await?;
+    // Unions by name, as the reader may see them (the code where a name is hidden).
+    let ids: Vec<kumiai_core::OrgId> = arrived.iter().map(|a| a.org_id).collect();
+    let names: std::collections::HashMap<_, _> =
+        kumiai_directory::reference::names(db, viewer, &ids, now)
+            .await?
+            .into_iter()
+            .map(|n| (n.id, n.name(l).to_string()))
+            .collect();
+    let arrivals = arrived
         .iter()
         .map(|a| {
             let base_up = match crate::model::base_up(&a.base_up_state, a.base_up_won_yen) {
@@ -61,7 +69,10 @@ async fn live(db: &Db, viewer: &Viewer, l: Lang, year: i64, now: i64) -> AppResu
             };
             (
                 time::format_ms(a.updated_at),
-                a.union_code.clone(),
+                names
+                    .get(&a.org_id)
+                    .cloned()
+                    .unwrap_or_else(|| a.union_code.clone()),
                 a.industrial_union_code.clone(),
                 base_up,
             )

@@ -244,20 +244,21 @@ async fn the_board_follows_answers_as_they_arrive(app: &TestApp) {
     assert_eq!(resp.status(), StatusCode::OK);
     let mut events = resp.into_body().into_data_stream();
     let first = String::from_utf8(events.next().await.unwrap().unwrap().to_vec()).unwrap();
-    assert!(!first.contains("E00001"), "nothing arrived yet: {first}");
+    assert!(!first.contains("12,001"), "nothing arrived yet: {first}");
     let (h, r) = rows("union_code,base_up_state,base_up_won_yen\nE00001,won,12001\n");
     store::import(&app.db, &system, &round, &answers::read(&h, &r).unwrap(), kumiai_core::time::now_ms()).await.unwrap().unwrap();
     let next = tokio::time::timeout(std::time::Duration::from_secs(1), async {
         loop {
             let chunk = String::from_utf8(events.next().await.unwrap().unwrap().to_vec()).unwrap();
-            if chunk.contains("E00001") {
+            if chunk.contains("12,001") {
                 return chunk;
             }
         }
     })
     .await
     .expect("the board shows the answer within a second");
-    assert!(next.contains("12,001"), "{next}");
+    let name: String = sqlx::query_scalar("SELECT name_ja FROM organisations WHERE code = 'E00001'").fetch_one(&app.db.pool).await.unwrap();
+    assert!(next.contains("12,001") && next.contains(&name), "the union by its name: {next}");
 }
 
 /// An industrial union takes its template and uploads answers on the web; a bad file imports
