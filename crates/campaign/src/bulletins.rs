@@ -153,8 +153,9 @@ pub async fn create(
     if !errs.is_empty() {
         return Err(AppError::Validation(errs));
     }
-    let tally = store::tally(db, viewer, campaign, None, now).await?;
+    // One read of the answers: the tally and the union lines are frozen from the same rows.
     let answers = store::answers(db, viewer, campaign, now).await?;
+    let tally = crate::tally::tally(&answers.iter().map(|a| a.for_tally()).collect::<Vec<_>>());
     let ids: Vec<kumiai_core::OrgId> = answers.iter().map(|a| a.org_id).collect();
     let names: std::collections::HashMap<_, _> =
         kumiai_directory::reference::names(db, viewer, &ids, now)

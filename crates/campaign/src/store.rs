@@ -397,19 +397,10 @@ pub async fn answer_of(
     org: kumiai_core::OrgId,
     now: i64,
 ) -> sqlx::Result<Option<Visible<AnswerRecord>>> {
-    let f = reach::filter(viewer, "a", ANSWER, now);
-    let sql = format!(
-        "{} WHERE a.campaign_id = $1 AND a.org_id = $2 AND {}",
-        <AnswerRecord as kumiai_platform::Record>::SELECT,
-        f.sql()
-    );
-    let rows: Vec<AnswerRecord> = db
-        .fetch_cached(sql, &[campaign.id.into(), org.get().into()])
-        .await?;
-    Ok(rows
-        .into_iter()
-        .next()
-        .and_then(|r| kumiai_platform::reach::admit(viewer, r, vec![], now)))
+    // The stored row, admitted by the reach layer (which also loads its access for `can_edit`).
+    Ok(stored(db, campaign.id, org)
+        .await?
+        .and_then(|r| reach::admit(viewer, r, vec![], now)))
 }
 
 /// An answer as it arrived, for the answer-day board.
