@@ -1,7 +1,8 @@
 //! The directory's reference API: what every other module needs from it, always as the viewer
 //! may see it. Modules resolve organisations and people here, never through the tables.
 //!
-//! - an organisation or a person by id or code ([`org`], [`org_by_code`], [`orgs_by_code`], [`person`]);
+//! - an organisation or a person by id or code ([`org`], [`org_by_code`], [`orgs_by_code`], [`person`]),
+//!   and an organisation's people ([`people_of`]);
 //! - organisations' names for facets and labels ([`names`]);
 //! - the subtree of an organisation ([`subtree`]) and the industrial union of an enterprise union
 //!   ([`industrial_union_of`]);
@@ -88,6 +89,14 @@ pub async fn member_count(db: &Db, org: &Visible<Organisation>, fy: FiscalYear) 
 /// A person the viewer may see; NotFound otherwise.
 pub async fn person(db: &Db, viewer: &Viewer, id: PersonId, now: i64) -> AppResult<Visible<Person>> {
     people_store::load_visible(db, viewer, id, now).await
+}
+
+/// The people of an organisation the viewer may see, at most `limit` (for choosing who is
+/// responsible for something).
+pub async fn people_of(db: &Db, viewer: &Viewer, org: OrgId, limit: i64, now: i64) -> sqlx::Result<Vec<Visible<Person>>> {
+    let q = people_store::PeopleQuery { org: Some(org), per_page: Some(limit), ..Default::default() };
+    let (rows, _) = people_store::list(db, viewer, &q, now).await?;
+    Ok(rows.into_iter().map(|r| r.map(|r| r.person)).collect())
 }
 
 /// A person's organisation name as the viewer may see it (None if hidden).

@@ -17,6 +17,7 @@ pub fn modules() -> Vec<Module> {
         kumiai_directory::module(),
         kumiai_wiki::module(),
         kumiai_campaign::module(),
+        kumiai_minwage::module(),
         kumiai_search::web::module(),
         web::admin::module(),
         web::api::module(),

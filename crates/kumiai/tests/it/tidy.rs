@@ -234,7 +234,7 @@ fn check_handlers(files: &Files) -> Vec<String> {
     bad
 }
 
-const MODULE_CRATES: [&str; 4] = ["kumiai_directory", "kumiai_wiki", "kumiai_search", "kumiai_campaign"];
+const MODULE_CRATES: [&str; 5] = ["kumiai_directory", "kumiai_wiki", "kumiai_search", "kumiai_campaign", "kumiai_minwage"];
 
 /// The `kumiai` crate wires modules in one place: `app::modules()`. The search index service
 /// (`kumiai_search::Search`) is started by `app::start` as infrastructure.

@@ -29,18 +29,31 @@ fn step(max: i64) -> i64 {
 /// The chart, or an empty string when there is nothing to draw. `x_label` writes an x value
 /// (a year as its reader names it), `y_label` a y value (digits grouped).
 pub fn line_chart(title: &str, series: &[Series], x_label: impl Fn(i64) -> String, y_label: impl Fn(i64) -> String) -> String {
+    chart(title, series, x_label, y_label, false)
+}
+
+/// A line chart whose axis spans only the values' range (rounded to grid steps), for figures far
+/// from zero (hourly wages around 1,000 yen) or below it (a gap that turned negative).
+pub fn line_chart_fitted(title: &str, series: &[Series], x_label: impl Fn(i64) -> String, y_label: impl Fn(i64) -> String) -> String {
+    chart(title, series, x_label, y_label, true)
+}
+
+fn chart(title: &str, series: &[Series], x_label: impl Fn(i64) -> String, y_label: impl Fn(i64) -> String, fitted: bool) -> String {
     let xs: Vec<i64> = series.iter().flat_map(|s| s.points.iter().map(|p| p.0)).collect();
     let (Some(&x0), Some(&x1)) = (xs.iter().min(), xs.iter().max()) else { return String::new() };
-    let top = series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).max().unwrap_or(0).max(1);
-    let step = step(top);
-    let y_max = (top + step - 1) / step * step;
+    let ys = || series.iter().flat_map(|s| s.points.iter().map(|p| p.1));
+    let (lo, hi) = (ys().min().unwrap_or(0), ys().max().unwrap_or(0));
+    let (bottom, top) = if fitted { (lo, hi.max(lo + 1)) } else { (0, hi.max(1)) };
+    let step = step(top - bottom);
+    let y_min = bottom.div_euclid(step) * step;
+    let y_max = y_min + (top - y_min + step - 1) / step * step;
     let px = |x: i64| if x1 == x0 { LEFT + (W - LEFT - RIGHT) / 2.0 } else { LEFT + (x - x0) as f64 * (W - LEFT - RIGHT) / (x1 - x0) as f64 };
-    let py = |y: i64| TOP + (H - TOP - BOTTOM) * (1.0 - y as f64 / y_max as f64);
+    let py = |y: i64| TOP + (H - TOP - BOTTOM) * (1.0 - (y - y_min) as f64 / (y_max - y_min) as f64);
     let mut svg = format!(
         "<svg class=\"chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{t}\" xmlns=\"http://www.w3.org/2000/svg\"><title>{t}</title>",
         t = escape_html(title)
     );
-    let mut y = 0;
+    let mut y = y_min;
     while y <= y_max {
         svg.push_str(&format!(
             "<line x1=\"{LEFT}\" x2=\"{}\" y1=\"{py:.1}\" y2=\"{py:.1}\" stroke=\"#d9dde5\"/><text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"11\" fill=\"#5b6475\">{}</text>",
@@ -106,5 +119,19 @@ mod tests {
         assert_eq!(step(1_200), 500);
         assert_eq!(step(2_000_000), 500_000);
         assert_eq!(line_chart("空", &[Series { name: "x", points: vec![] }], |y| y.to_string(), |n| n.to_string()), "");
+    }
+
+    #[test]
+    fn a_fitted_axis_spans_the_values_even_below_zero() {
+        let wages = Series { name: "賃金", points: vec![(2023, 1_004), (2024, 1_055), (2025, 1_121)] };
+        let svg = line_chart_fitted("推移", &[wages], |y| y.to_string(), |n| n.to_string());
+        // Steps of 50 from 1,000 to 1,150: no zero line, every point inside the box.
+        assert!(svg.contains(">1000<") && svg.contains(">1150<") && !svg.contains(">0<") && !svg.contains(">1200<"), "{svg}");
+        let gap = Series { name: "差", points: vec![(2024, 40), (2025, -35)] };
+        let svg = line_chart_fitted("差", &[gap], |y| y.to_string(), |n| n.to_string());
+        assert!(svg.contains(">-40<") && svg.contains(">0<") && svg.contains(">40<"), "{svg}");
+        for cy in svg.split("cy=\"").skip(1).map(|t| t.split('"').next().unwrap().parse::<f64>().unwrap()) {
+            assert!((TOP..=H - BOTTOM).contains(&cy), "{cy} outside the plot");
+        }
     }
 }

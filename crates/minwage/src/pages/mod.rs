@@ -1,0 +1,44 @@
+//! The module's pages: the year's analysis with its map and tables, the series of a prefecture and
+//! of an industry, the revision tracker, in-company agreements, the public results, imports.
+
+pub mod agreements;
+pub mod fmt;
+pub mod import;
+pub mod results;
+pub mod series;
+pub mod tracker;
+pub mod view;
+pub mod year;
+
+use axum::routing::{get, post};
+use kumiai_platform::web::{Guard, Route};
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/minwage", Guard::Reach, get(year::index)),
+        Route::get("/minwage/import", Guard::Reach, get(import::form)),
+        Route::post("/minwage/import", Guard::Reach, post(import::upload).layer(axum::extract::DefaultBodyLimit::max(import::UPLOAD_LIMIT))),
+        Route::get("/minwage/{year}", Guard::Reach, get(year::year)),
+        Route::get("/minwage/{year}/wages.csv", Guard::Reach, get(year::csv)),
+        Route::get("/minwage/{year}/wages.xlsx", Guard::Reach, get(year::xlsx)),
+        Route::get("/minwage/{year}/results", Guard::Reach, get(results::show)),
+        Route::post("/minwage/{year}/results", Guard::Reach, post(results::publish)),
+        Route::get("/minwage/{year}/tracker", Guard::Reach, get(tracker::dashboard)),
+        Route::post("/minwage/{year}/tracker/open", Guard::Reach, post(tracker::open)),
+        Route::get("/minwage/{year}/agreements", Guard::Reach, get(agreements::list)),
+        Route::get("/minwage/{year}/agreements.csv", Guard::Reach, get(agreements::csv)),
+        Route::post("/minwage/{year}/agreements/target", Guard::Reach, post(agreements::set_target)),
+        Route::get("/minwage/wages/{id}", Guard::Reach, get(tracker::wage)),
+        Route::post("/minwage/wages/{id}/steps/{step}", Guard::Reach, post(tracker::save)),
+        Route::get("/minwage/prefectures/{code}", Guard::Reach, get(series::prefecture)),
+        Route::get("/minwage/industries/{name}", Guard::Reach, get(series::industry)),
+    ]
+}
+
+/// A file download.
+pub(crate) fn download(name: &str, bytes: Vec<u8>) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let kind = if name.ends_with(".csv") { "text/csv; charset=utf-8" } else { "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" };
+    ([(header::CONTENT_TYPE, kind.to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))], bytes).into_response()
+}
