@@ -73,10 +73,10 @@ pub fn industry_csv() -> String {
                 // raise is around the regional one, sometimes a little under.
                 let status = if fy == 2019 {
                     "revised"
-                } else if previous < r {
+                } else if previous < r0 {
                     "unchanged"
                 } else {
-                    hourly = previous + (r - r0 - 3 + spread(seed * 31 + fy as u64, 12) as i64).max(0);
+                    hourly = previous + (r - r0 - 12 + spread(seed * 31 + fy as u64, 16) as i64).max(0);
                     "revised"
                 };
                 let effective = if status == "unchanged" {

@@ -4,7 +4,6 @@
 
 use crate::analysis::{Analysis, Line, Summary};
 use crate::prefecture;
-use kumiai_directory::io::export::Export;
 
 pub const WAGE_HEADERS: [&str; 18] = [
     "fiscal_year", "prefecture_code", "prefecture", "industry", "title", "status", "hourly_yen", "previous_hourly_yen", "raise_yen", "regional_hourly_yen",
@@ -77,7 +76,18 @@ pub fn json(a: &Analysis) -> serde_json::Result<Vec<u8>> {
 }
 
 pub fn csv(lines: &[&Line]) -> Vec<u8> {
-    Export { headers: WAGE_HEADERS.iter().map(|h| h.to_string()).collect(), rows: lines.iter().map(|l| wage_row(l)).collect() }.to_csv_utf8()
+    csv_of(&WAGE_HEADERS, lines.iter().map(|l| wage_row(l)))
+}
+
+/// CSV in UTF-8 with a BOM (Excel reads it as UTF-8). Numbers stay numbers (−40 is -40); a text
+/// cell that a spreadsheet would run as a formula is quoted with a leading apostrophe.
+pub fn csv_of(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let _ = w.write_record(headers);
+    for r in rows {
+        let _ = w.write_record(r.iter().map(|c| if c.parse::<f64>().is_err() && c.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{c}") } else { c.clone() }));
+    }
+    w.into_inner().unwrap_or_default()
 }
 
 /// A workbook of sheets (name, headers, rows); cells that read as numbers are written as numbers.

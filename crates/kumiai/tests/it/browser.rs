@@ -512,3 +512,68 @@ fn wage_round_in_chromium() {
     assert_eq!(board.script("return window.kumiaiMarker || 0").as_i64(), Some(1), "updated in place, not reloaded");
     board.screenshot("32-answer-day-board");
 }
+
+#[test]
+fn minimum_wages_in_chromium() {
+    let Some(driver) = Driver::start() else { return };
+    let s = serve();
+    let base = s.base.as_str();
+    // The head office's analysis at desktop width: a map of all 47 prefectures, each a link, with
+    // its legend; the table sorts and filters.
+    let hq = driver.session("ja");
+    login(&hq, base, "hq-editor");
+    hq.goto(&format!("{base}/minwage/2025"));
+    assert_eq!(hq.script("return document.querySelectorAll('svg.tile-map a').length").as_i64(), Some(47), "every prefecture is clickable");
+    let map = hq.find("svg.tile-map").text();
+    assert!(map.contains("平均で地域別を下回る") && map.contains("データなし") && map.contains("愛知"), "legend and names: {map}");
+    hq.screenshot("33-minwage-map-desktop");
+    hq.goto(&format!("{base}/minwage/2025?colour=status"));
+    assert!(hq.find("svg.tile-map").text().contains("すべて地域別以上に引上げ"));
+    hq.screenshot("33-minwage-map-status");
+    hq.find("th[aria-sort] a[href*='sort=gap']").click();
+    hq.wait_for_text("絞り込み");
+    assert_eq!(hq.script("return document.querySelector('th a[href*=\"sort=-gap\"]').parentElement.getAttribute('aria-sort')").as_str(), Some("ascending"));
+    hq.script("document.getElementById('f-only').value = 'below'");
+    hq.fill_and_submit(&[], "form.filters button[type=submit]");
+    for _ in 0..100 {
+        if hq.url().contains("only=below") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(hq.url().contains("only=below"));
+    hq.wait_for_text("絞り込み");
+    let cells: Vec<String> = hq.script("return [...document.querySelectorAll('#wages ~ div table.list tbody tr td:nth-child(6), section table.list tbody tr td:nth-child(6)')].map(c => c.textContent)").as_array().unwrap().iter().map(|v| v.as_str().unwrap_or("").to_string()).collect();
+    assert!(!cells.is_empty() && cells.iter().any(|c| c.starts_with('−')), "gaps below zero listed: {cells:?}");
+    // A prefecture on the map opens its series: the regional wage against its industry wages.
+    hq.goto(&format!("{base}/minwage/2025"));
+    hq.script("document.querySelector('svg.tile-map a[href=\"/minwage/prefectures/23\"]').dispatchEvent(new MouseEvent('click', {bubbles: true}))");
+    hq.wait_for_text("都道府県コード 23");
+    assert_eq!(hq.script("return document.querySelectorAll('svg.chart polyline').length").as_i64().map(|n| n >= 3), Some(true), "the charts' lines");
+    hq.screenshot("34-minwage-prefecture-chart");
+    hq.goto(&format!("{base}/minwage/2026/tracker"));
+    assert!(hq.find("main").text().contains("遅れている段階"));
+    hq.screenshot("35-minwage-tracker");
+
+    // At phone width, in English: the map and the charts fit.
+    let jaw = driver.session("en");
+    login(&jaw, base, "jaw-viewer");
+    jaw.resize(390, 844);
+    for (url, shot) in [("/minwage/2025", "33-minwage-map-phone-en"), ("/minwage/industries/%E9%9B%BB%E6%A9%9F", "34-minwage-industry-chart-phone-en"), ("/minwage/2026/tracker", "35-minwage-tracker-phone-en")] {
+        jaw.goto(&format!("{base}{url}"));
+        let sizes = jaw.script("return [document.documentElement.scrollWidth, window.innerWidth, (document.querySelector('svg.tile-map, svg.chart') || {getBoundingClientRect: () => ({width: 0})}).getBoundingClientRect().width]");
+        assert!(sizes[0].as_i64() <= sizes[1].as_i64(), "{url} fits a phone: {sizes:?}");
+        assert!(sizes[2].as_f64().unwrap_or(0.0) > 300.0, "{url}: the figure uses the width: {sizes:?}");
+        jaw.screenshot(shot);
+    }
+    assert!(jaw.find("main").text().contains("Late steps"));
+    // The public results, as an anonymous reader on a phone.
+    let anon = driver.session("ja");
+    anon.resize(390, 844);
+    anon.goto(&format!("{base}/minwage/2024/results"));
+    assert!(anon.find("main").text().contains("デモ用の例示値"), "the demo says its industry figures are illustrative");
+    assert_eq!(anon.script("return document.querySelectorAll('svg.tile-map a').length").as_i64(), Some(47));
+    anon.screenshot("36-minwage-results-public-phone");
+    anon.goto(&format!("{base}/minwage/2025/results"));
+    assert!(!anon.find("main").text().contains("2025年度の結果"), "not yet published");
+}

@@ -177,3 +177,40 @@ async fn postgres_backup_runs_pg_dump_or_fails() {
     assert!(text(&o).contains("pg_dump --format=custom") && text(&o).contains("PostgreSQL"), "{}", text(&o));
     assert!(!d.join("none.dump").exists());
 }
+
+/// `kumiai minwage import` refuses a bad file whole, naming each problem, and imports a good one;
+/// `kumiai minwage report` writes the documented JSON (docs/minwage-report.md), CSV and .xlsx.
+#[test]
+fn minwage_import_and_report() {
+    let d = tempdir("minwage");
+    let bad = d.join("bad.csv");
+    std::fs::write(&bad, "fiscal_year,prefecture_code,industry,hourly_yen,previous_hourly_yen,effective_date,status\n2025,99,電機,1200,,,revised\n2025,23,電機,12,,,revised\n2025,23,自動車,1200,,2025-03-01,revised\n2025,13,電機,1300,,,revised\n2025,13,電機,1300,,,revised\n").unwrap();
+    let o = kumiai(&d, &["minwage", "import", "--kind", "industry", bad.to_str().unwrap()]);
+    let t = text(&o);
+    assert!(!o.status.success(), "{t}");
+    for needle in ["bad.csv:2 [prefecture_code]", "bad.csv:3 [hourly_yen]", "bad.csv:4 [effective_date]", "bad.csv:6 [fiscal_year, prefecture_code, industry]", "nothing was saved"] {
+        assert!(t.contains(needle), "{needle} in {t}");
+    }
+    let good = d.join("good.csv");
+    std::fs::write(&good, "fiscal_year,prefecture_code,prefecture,industry,hourly_yen,previous_hourly_yen,effective_date,covered_workers,status,note\n2025,23,愛知,電機,1190,1120,2025-12-01,1000,revised,\n2025,23,愛知,鉄鋼,1100,1100,,,unchanged,\n2025,13,東京,自動車,1300,,2026-01-01,,revised,\n").unwrap();
+    let o = kumiai(&d, &["minwage", "import", "--kind", "industry", good.to_str().unwrap()]);
+    assert!(o.status.success() && text(&o).contains("created 3"), "{}", text(&o));
+    let o = kumiai(&d, &["minwage", "report", "--year", "2025", "--format", "json"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let w = v["wages"].as_array().unwrap();
+    assert_eq!(w.len(), 3);
+    let aichi = w.iter().find(|x| x["industry"] == "電機").unwrap();
+    for (k, want) in [("raise_yen", serde_json::json!(70)), ("regional_hourly_yen", serde_json::json!(1140)), ("regional_raise_yen", serde_json::json!(63)), ("gap_yen", serde_json::json!(50)), ("below_regional", serde_json::json!(false)), ("raise_at_least_regional", serde_json::json!(true))] {
+        assert_eq!(aichi[k], want, "{k}");
+    }
+    let tokyo = w.iter().find(|x| x["industry"] == "自動車").unwrap();
+    assert!(tokyo["raise_yen"].is_null() && tokyo["raise_at_least_regional"].is_null() && tokyo["previous_hourly_yen"].is_null(), "unknown is null: {tokyo}");
+    assert_eq!((v["summary"]["count"].as_i64(), v["summary"]["revised"].as_i64(), v["summary"]["raise_at_least_regional"].as_i64(), v["summary"]["below_regional"].as_i64()), (Some(3), Some(2), Some(1), Some(1)));
+    let o = kumiai(&d, &["minwage", "report", "--year", "2025", "--format", "csv"]);
+    let csv = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(csv.contains("gap_yen") && csv.contains(",-40,"), "{csv}");
+    let x = d.join("r.xlsx");
+    let o = kumiai(&d, &["minwage", "report", "--year", "2025", "--format", "xlsx", "--output", x.to_str().unwrap()]);
+    assert!(o.status.success() && std::fs::read(&x).unwrap().starts_with(b"PK"));
+}

@@ -17,6 +17,7 @@ mod import;
 mod leaks;
 mod lists;
 mod mediawiki;
+mod minwage;
 mod module;
 mod oracles;
 mod pick;

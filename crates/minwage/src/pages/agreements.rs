@@ -91,9 +91,8 @@ pub async fn csv(ctx: Ctx, PathParams(year): PathParams<i64>) -> AppResult<Respo
     }
     let (_, lines) = agreements::lines(ctx.db(), &ctx.viewer, year, ctx.now).await?;
     let opt = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
-    let export = kumiai_directory::io::export::Export {
-        headers: ["union_code", "source", "prefecture_code", "industry", "monthly_yen", "hourly_yen", "hourly_equivalent_yen", "regional_hourly_yen", "industry_hourly_yen", "gap_regional_yen", "gap_industry_yen", "below_target"].iter().map(|h| h.to_string()).collect(),
-        rows: lines
+    let headers = ["union_code", "source", "prefecture_code", "industry", "monthly_yen", "hourly_yen", "hourly_equivalent_yen", "regional_hourly_yen", "industry_hourly_yen", "gap_regional_yen", "gap_industry_yen", "below_target"];
+    let rows = lines
             .iter()
             .map(|x| {
                 vec![
@@ -110,10 +109,8 @@ pub async fn csv(ctx: Ctx, PathParams(year): PathParams<i64>) -> AppResult<Respo
                     opt(x.gap_industry_yen),
                     x.below_target.map(|b| b.to_string()).unwrap_or_default(),
                 ]
-            })
-            .collect(),
-    };
-    Ok(super::download(&format!("agreements-{year}.csv"), export.to_csv_utf8()))
+            });
+    Ok(super::download(&format!("agreements-{year}.csv"), crate::report::csv_of(&headers, rows)))
 }
 
 #[derive(serde::Deserialize, Default)]
