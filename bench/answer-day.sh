@@ -29,7 +29,6 @@ chmod 755 "$WORK"
 SERVER=""
 trap 'kill $(jobs -p) $SERVER 2>/dev/null || true; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true' EXIT
 source bench/lib.sh
-ms() { local v=$1; case "$v" in *us) awk -v x="${v%us}" 'BEGIN{printf "%.2f", x/1000}';; *ms) awk -v x="${v%ms}" 'BEGIN{printf "%.2f", x}';; *s) awk -v x="${v%s}" 'BEGIN{printf "%.2f", x*1000}';; esac; }
 
 data="$WORK/data"; mkdir -p "$data"
 url="sqlite://$data/kumiai.db?mode=rwc"

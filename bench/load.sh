@@ -20,47 +20,10 @@ PORT=${PORT:-18080}
 NGINX_PORT=${NGINX_PORT:-18081}
 PG_ADMIN=${KUMIAI_TEST_PG_URL:-postgres://postgres:postgres@127.0.0.1:5432/test}
 
-command -v wrk >/dev/null || { echo "installing wrk and nginx"; apt-get install -y -qq wrk nginx-light >/dev/null; }
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt-get install -y -qq nginx-light >/dev/null
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-
-cargo build --release -p kumiai --quiet
-BIN=target/release/kumiai
-WORK=$(mktemp -d /tmp/kumiai-bench.XXXXXX)
-chmod 755 "$WORK"   # nginx's worker (nobody) reads the saved pages
-trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true' EXIT
-
 source bench/lib.sh
-ms() { # wrk latency "1.23ms" / "850.00us" / "1.2s" → milliseconds
-  local v=$1
-  case "$v" in
-    *us) awk -v x="${v%us}" 'BEGIN{printf "%.2f", x/1000}';;
-    *ms) awk -v x="${v%ms}" 'BEGIN{printf "%.2f", x}';;
-    *s) awk -v x="${v%s}" 'BEGIN{printf "%.2f", x*1000}';;
-  esac
-}
+bench_start bench
 
-start_nginx() {
-  mkdir -p "$WORK/www" "$WORK/nginx-tmp"
-  chmod 755 "$WORK/www"
-  cat > "$WORK/nginx.conf" <<CONF
-worker_processes 1;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/nginx-tmp;
-  proxy_temp_path $WORK/nginx-tmp;
-  fastcgi_temp_path $WORK/nginx-tmp;
-  uwsgi_temp_path $WORK/nginx-tmp;
-  scgi_temp_path $WORK/nginx-tmp;
-  default_type text/html;
-  server { listen 127.0.0.1:$NGINX_PORT; root $WORK/www; }
-}
-CONF
-  "$NGINX" -c "$WORK/nginx.conf"
-}
+
 
 results=()
 
@@ -105,16 +68,6 @@ largest_mappings() { # pid → the eight mappings holding the most resident memo
        END {for (n in rss) if (rss[n] > 0) printf "%8d KiB  %s\n", rss[n], n}' "/proc/$1/smaps" | sort -rn | head -8
 }
 
-login_cookie() { # login → "kumiai_session=…"
-  local jar="$WORK/$1.jar"
-  rm -f "$jar"
-  curl -s -c "$jar" -b "$jar" "http://127.0.0.1:$PORT/login" > "$WORK/login.html"
-  local csrf=$(grep -o 'name="_csrf" value="[0-9a-f]*"' "$WORK/login.html" | head -1 | sed 's/.*value="//;s/"//')
-  curl -s -c "$jar" -b "$jar" -o /dev/null -d "_csrf=$csrf&login=$1&password=kumiai-demo-2026&next=/" "http://127.0.0.1:$PORT/login"
-  local session=$(awk '$6=="kumiai_session" {print $7}' "$jar")
-  [ -n "$session" ] || { echo "login failed for $1" >&2; exit 1; }
-  echo "kumiai_session=$session"
-}
 
 run_backend() {
   local name=$1 url=$2

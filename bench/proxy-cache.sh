@@ -12,14 +12,7 @@ source bench/lib.sh
 PORT=${PORT:-18082}
 NGINX_PORT=${NGINX_PORT:-18083}
 DURATION=${DURATION:-10s}
-command -v wrk >/dev/null || apt-get install -y -qq wrk nginx-light >/dev/null
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt-get install -y -qq nginx-light >/dev/null
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-
-cargo build --release -p kumiai --quiet
-BIN=target/release/kumiai
-WORK=$(mktemp -d /tmp/kumiai-proxy.XXXXXX)
-trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true' EXIT
+bench_start proxy
 
 bash bench/corpus.sh >/dev/null
 python3 bench/help-wiki.py "${CARGO_TARGET_DIR:-target}/corpus/usr/share/libreoffice/help/ja" 400 "$WORK/help.xml" >/dev/null

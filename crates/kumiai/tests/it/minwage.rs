@@ -163,9 +163,16 @@ async fn minimum_wage_records_reach_only_whom_they_may(app: &TestApp) {
         assert!(!r.body.contains(note), "the notes are not");
     }
     assert_ne!(anon.get(&format!("/minwage/wages/{with_note}")).await.status, StatusCode::OK);
+    // The same in the tracker's export.
+    assert!(jaw.get("/minwage/2026/tracker.csv").await.body.contains(note));
+    let theirs = ent.get("/minwage/2026/tracker.csv").await;
+    assert!(theirs.status == StatusCode::OK && !theirs.body.contains(note) && theirs.body.lines().count() == 1, "only the header: {}", theirs.body);
+    assert_ne!(anon.get("/minwage/2026/tracker.csv").await.status, StatusCode::OK);
     assert!(jaw.get("/minwage/2026/tracker").await.body.contains("遅れている段階"));
     assert!(!ent.get("/minwage/2026/tracker").await.body.contains("<td><span class=\"err\">2026-"), "no late steps shown to an enterprise union: it sees no steps");
     // Agreements: the union sees its own, a partner none.
+    let xlsx = ent.get("/minwage/2025/agreements.xlsx").await;
+    assert!(xlsx.status == StatusCode::OK && xlsx.bytes.starts_with(b"PK"));
     let own = ent.get("/minwage/2025/agreements").await;
     assert!(own.body.contains("(E00001)") && !own.body.contains("(E00002)"), "{}", own.body.chars().take(2000).collect::<String>());
     assert!(partner.get("/minwage/2025/agreements").await.body.contains("見られる協定はありません") || !partner.get("/minwage/2025/agreements").await.body.contains("(E0"));

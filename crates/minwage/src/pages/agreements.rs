@@ -84,33 +84,45 @@ pub async fn list(ctx: Ctx, PathParams(year): PathParams<i64>) -> AppResult<Resp
     Ok(render_page(&ctx, &title, &[Crumb::link(l.t("最低賃金", "Minimum wages"), "/minwage"), Crumb::here(&title)], &body))
 }
 
-/// The agreements as CSV, as the reader may see them.
-pub async fn csv(ctx: Ctx, PathParams(year): PathParams<i64>) -> AppResult<Response> {
+const HEADERS: [&str; 12] = ["union_code", "source", "prefecture_code", "industry", "monthly_yen", "hourly_yen", "hourly_equivalent_yen", "regional_hourly_yen", "industry_hourly_yen", "gap_regional_yen", "gap_industry_yen", "below_target"];
+
+/// The agreements the reader may see, as rows of [`HEADERS`].
+async fn export_rows(ctx: &Ctx, year: i64) -> AppResult<Vec<Vec<String>>> {
     if ctx.viewer.is_anonymous() {
         return Err(AppError::Unauthorized);
     }
     let (_, lines) = agreements::lines(ctx.db(), &ctx.viewer, year, ctx.now).await?;
     let opt = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
-    let headers = ["union_code", "source", "prefecture_code", "industry", "monthly_yen", "hourly_yen", "hourly_equivalent_yen", "regional_hourly_yen", "industry_hourly_yen", "gap_regional_yen", "gap_industry_yen", "below_target"];
-    let rows = lines
-            .iter()
-            .map(|x| {
-                vec![
-                    x.union_code.clone(),
-                    if x.source == Source::WageRound { "wage_round".into() } else { "import".into() },
-                    x.prefecture_code.clone(),
-                    x.industry.clone(),
-                    opt(x.monthly_yen),
-                    opt(x.hourly_yen),
-                    opt(x.hourly_equivalent_yen),
-                    opt(x.regional_hourly_yen),
-                    opt(x.industry_hourly_yen),
-                    opt(x.gap_regional_yen),
-                    opt(x.gap_industry_yen),
-                    x.below_target.map(|b| b.to_string()).unwrap_or_default(),
-                ]
-            });
-    Ok(super::download(&format!("agreements-{year}.csv"), crate::report::csv_of(&headers, rows)))
+    Ok(lines
+        .iter()
+        .map(|x| {
+            vec![
+                x.union_code.clone(),
+                if x.source == Source::WageRound { "wage_round".into() } else { "import".into() },
+                x.prefecture_code.clone(),
+                x.industry.clone(),
+                opt(x.monthly_yen),
+                opt(x.hourly_yen),
+                opt(x.hourly_equivalent_yen),
+                opt(x.regional_hourly_yen),
+                opt(x.industry_hourly_yen),
+                opt(x.gap_regional_yen),
+                opt(x.gap_industry_yen),
+                x.below_target.map(|b| b.to_string()).unwrap_or_default(),
+            ]
+        })
+        .collect())
+}
+
+pub async fn csv(ctx: Ctx, PathParams(year): PathParams<i64>) -> AppResult<Response> {
+    let rows = export_rows(&ctx, year).await?;
+    Ok(super::download(&format!("agreements-{year}.csv"), crate::report::csv_of(&HEADERS, rows.into_iter())))
+}
+
+pub async fn xlsx(ctx: Ctx, PathParams(year): PathParams<i64>) -> AppResult<Response> {
+    let rows = export_rows(&ctx, year).await?;
+    let bytes = crate::report::workbook(&[("agreements", &HEADERS, rows)]).map_err(AppError::Internal)?;
+    Ok(super::download(&format!("agreements-{year}.xlsx"), bytes))
 }
 
 #[derive(serde::Deserialize, Default)]

@@ -27,6 +27,8 @@ pub fn routes() -> Vec<Route> {
         Route::post("/minwage/{year}/tracker/open", Guard::Reach, post(tracker::open)),
         Route::get("/minwage/{year}/agreements", Guard::Reach, get(agreements::list)),
         Route::get("/minwage/{year}/agreements.csv", Guard::Reach, get(agreements::csv)),
+        Route::get("/minwage/{year}/agreements.xlsx", Guard::Reach, get(agreements::xlsx)),
+        Route::get("/minwage/{year}/tracker.csv", Guard::Reach, get(tracker::csv)),
         Route::post("/minwage/{year}/agreements/target", Guard::Reach, post(agreements::set_target)),
         Route::get("/minwage/wages/{id}", Guard::Reach, get(tracker::wage)),
         Route::post("/minwage/wages/{id}/steps/{step}", Guard::Reach, post(tracker::save)),

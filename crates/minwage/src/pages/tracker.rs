@@ -146,6 +146,32 @@ pub async fn dashboard(ctx: Ctx, PathParams(year): PathParams<i64>) -> AppResult
     Ok(render_page(&ctx, &title, &[Crumb::link(l.t("最低賃金", "Minimum wages"), "/minwage"), Crumb::link(&label, format!("/minwage/{year}")), Crumb::here(l.t("改正の取組み", "Revision tracker"))], &body))
 }
 
+/// Every step of the year's revisions the reader may see, as CSV (the dashboard's data).
+pub async fn csv(ctx: Ctx, PathParams(year): PathParams<i64>) -> AppResult<Response> {
+    if ctx.viewer.is_anonymous() {
+        return Err(AppError::Unauthorized);
+    }
+    let wages: HashMap<i64, Visible<IndustryWage>> = store::wages(ctx.db(), &ctx.viewer, year, ctx.now).await?.into_iter().map(|w| (w.id, w)).collect();
+    let steps = store::steps(ctx.db(), &ctx.viewer, year, ctx.now).await?;
+    let names = people(&ctx, steps.iter().filter_map(|s| s.person_id)).await?;
+    let today = kumiai_core::time::today().to_string();
+    let rows = steps.iter().filter_map(|s| {
+        let w = wages.get(&s.industry_id)?;
+        Some(vec![
+            w.prefecture_code.clone(),
+            w.industry.clone(),
+            s.step.clone(),
+            s.due_date.clone(),
+            s.done_date.clone(),
+            s.late(&today).to_string(),
+            s.person_id.and_then(|p| names.get(&p).cloned()).unwrap_or_default(),
+            s.note.clone(),
+        ])
+    });
+    let headers = ["prefecture_code", "industry", "step", "due_date", "done_date", "late", "responsible", "note"];
+    Ok(super::download(&format!("tracker-{year}.csv"), crate::report::csv_of(&headers, rows)))
+}
+
 /// Opens the year's revision from last year's wages (the head office's editors).
 pub async fn open(ctx: Ctx, PathParams(year): PathParams<i64>) -> AppResult<Response> {
     let rep = store::open_year(ctx.db(), &ctx.viewer, year, ctx.now).await?;

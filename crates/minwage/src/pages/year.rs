@@ -25,6 +25,8 @@ pub struct Filter {
     /// A column key, "-" first for descending.
     pub sort: String,
     pub colour: String,
+    /// The page of the table (1-based; out-of-range pages are clamped).
+    pub page: Option<String>,
 }
 
 impl Filter {
@@ -101,8 +103,13 @@ struct YearBody {
     industries: Vec<GroupRow>,
     unions: Vec<GroupRow>,
     risks: Vec<WageRow>,
+    risk_total: usize,
     rows: Vec<WageRow>,
     total: usize,
+    /// The first row's number, and the neighbouring pages' links.
+    first: usize,
+    prev: Option<String>,
+    next: Option<String>,
     f: Filter,
     pref_options: Vec<(String, String)>,
     industry_options: Vec<String>,
@@ -116,8 +123,10 @@ struct YearBody {
     undecided: usize,
 }
 
-/// At most this many rows on the page; the exports hold all.
-const PAGE_ROWS: usize = 500;
+/// Rows of the table per page (the exports hold all), and wages at risk listed before a link to
+/// the rest.
+const PAGE_ROWS: usize = 200;
+const RISKS_SHOWN: usize = 30;
 
 pub async fn year(ctx: Ctx, PathParams(year): PathParams<i64>, QueryParams(f): QueryParams<Filter>) -> AppResult<Response> {
     if ctx.viewer.is_anonymous() {
@@ -134,6 +143,9 @@ pub async fn year(ctx: Ctx, PathParams(year): PathParams<i64>, QueryParams(f): Q
     let map = view::map_of(&a, colour, l, &map_title, |c| format!("/minwage/prefectures/{c}"));
     let rows = chosen(&a, &f);
     let total = rows.len();
+    let pages = total.div_ceil(PAGE_ROWS).max(1);
+    let page = f.page.as_deref().and_then(|p| p.trim().parse::<usize>().ok()).unwrap_or(1).clamp(1, pages);
+    let first = (page - 1) * PAGE_ROWS;
     let mut years = store::years(ctx.db(), &ctx.viewer, ctx.now).await?;
     if !years.contains(&year) {
         years.push(year);
@@ -164,9 +176,13 @@ pub async fn year(ctx: Ctx, PathParams(year): PathParams<i64>, QueryParams(f): Q
         prefs: view::prefecture_rows(&a, l),
         industries: view::industry_rows(&a),
         unions: a.by_industrial_union.iter().map(|(k, s)| view::group_row(k.clone(), format!("/minwage/{year}?iu={}", kumiai_platform::text::percent_encode(k)), s)).collect(),
-        risks: a.lines.iter().filter(|x| x.at_risk_next_year == Some(true)).take(PAGE_ROWS).map(|x| view::wage_row(x, l)).collect(),
-        rows: rows.iter().take(PAGE_ROWS).map(|x| view::wage_row(x, l)).collect(),
+        risks: a.lines.iter().filter(|x| x.at_risk_next_year == Some(true)).take(RISKS_SHOWN).map(|x| view::wage_row(x, l)).collect(),
+        risk_total: a.summary.at_risk_next_year,
+        rows: rows.iter().skip(first).take(PAGE_ROWS).map(|x| view::wage_row(x, l)).collect(),
         total,
+        first: first + 1,
+        prev: (page > 1).then(|| format!("/minwage/{year}?{}&page={}#wages", f.query(&f.sort), page - 1)),
+        next: (page < pages).then(|| format!("/minwage/{year}?{}&page={}#wages", f.query(&f.sort), page + 1)),
         pref_options: a.by_prefecture.keys().map(|c| (c.clone(), pref_name(c, l))).collect(),
         industry_options: a.by_industry.keys().cloned().collect(),
         iu_options,
