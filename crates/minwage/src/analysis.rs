@@ -231,6 +231,7 @@ mod tests {
             embargo_until: None,
             owner_org_id: None,
             version: 1,
+            updated_at: 0,
             owner_path: None,
         }
     }

@@ -17,6 +17,7 @@ pub mod pages;
 pub mod prefecture;
 pub mod reference;
 pub mod report;
+pub mod search;
 pub mod store;
 pub mod walk;
 
@@ -52,6 +53,8 @@ pub fn module() -> Module {
         nav: vec![kumiai_platform::web::NavItem { href: "/minwage", ja: "最低賃金", en: "Minimum wages", shown_to: kumiai_platform::web::NavFor::Everyone }],
         routes: pages::routes().into_iter().chain(api::routes()).collect(),
         openapi: api::openapi(),
+        panels: vec![pages::panel::panel],
+        search: vec![std::sync::Arc::new(search::Wages)],
         ..Module::new("minwage")
     }
 }

@@ -132,6 +132,7 @@ pub struct IndustryWage {
     pub embargo_until: Option<i64>,
     pub owner_org_id: Option<OrgId>,
     pub version: i64,
+    pub updated_at: i64,
     #[serde(skip)]
     pub owner_path: Option<String>,
 }
@@ -149,7 +150,7 @@ impl Record for IndustryWage {
     const TABLE: &'static str = "minwage_industry";
     const SELECT: &'static str = concat!(
         "SELECT i.id, i.fiscal_year, i.prefecture_code, i.industry, i.title, i.hourly_yen, i.previous_hourly_yen, i.effective_date, i.covered_workers, \
-         i.status, i.industrial_unions, i.note, i.reach, i.scope_org_id, i.embargo_until, i.owner_org_id, i.version, ow.path AS owner_path FROM minwage_industry i ",
+         i.status, i.industrial_unions, i.note, i.reach, i.scope_org_id, i.embargo_until, i.owner_org_id, i.version, i.updated_at, ow.path AS owner_path FROM minwage_industry i ",
         kumiai_platform::owner_path_join!("i")
     );
     const ALIAS: &'static str = "i";

@@ -292,19 +292,7 @@ async fn answers_files_and_templates_on_the_web(app: &TestApp) {
 /// found by the head office alone, a lifted one by everyone; a union's answer by the head office,
 /// the union and its industrial union, by nobody else.
 async fn campaign_records_are_searched_within_reach(app: &TestApp) {
-    async fn titles(s: &mut crate::common::Session, q: &str, want: impl Fn(&[String]) -> bool) -> Vec<String> {
-        let url = format!("/api/v1/search?q={}&per_page=100", form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>());
-        let started = std::time::Instant::now();
-        loop {
-            let r = s.get(&url).await;
-            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-            let t: Vec<String> = r.json()["hits"].as_array().unwrap().iter().map(|h| h["title"].as_str().unwrap().to_string()).collect();
-            if want(&t) || started.elapsed() > std::time::Duration::from_secs(5) {
-                return t;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-    }
+    use crate::common::search_titles as titles;
     let embargoed = |t: &[String]| t.iter().any(|x| x.contains("最終集計"));
     let lifted = |t: &[String]| t.iter().any(|x| x.contains("12時時点"));
     let mut hq = app.login("hq-viewer").await;

@@ -7,7 +7,7 @@ use crate::common::TestApp;
 use axum::http::StatusCode;
 use serde_json::Value;
 
-on_both_backends!(files_give_the_hand_computed_analysis, a_bad_file_imports_nothing_and_names_each_problem, minimum_wage_records_reach_only_whom_they_may, tracker_steps_and_agreements);
+on_both_backends!(minimum_wages_are_searched_and_shown_within_reach, files_give_the_hand_computed_analysis, a_bad_file_imports_nothing_and_names_each_problem, minimum_wage_records_reach_only_whom_they_may, tracker_steps_and_agreements);
 
 /// The report's line for (prefecture, industry).
 fn line<'a>(report: &'a Value, pref: &str, industry: &str) -> &'a Value {
@@ -241,4 +241,23 @@ async fn tracker_steps_and_agreements(app: &TestApp) {
     assert!(row.contains(">1,206<") && row.contains("いいえ"), "193,000 / 160 h = 1,206 ≥ 1,180: {row}");
     let r = hq.post("/minwage/2025/agreements/target", &[("monthly_yen", "1"), ("hourly_yen", "1180"), ("monthly_hours", "160")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// Industry wages are search documents at their own reach; the dashboard's panel is the head
+/// office's and the industrial unions'.
+async fn minimum_wages_are_searched_and_shown_within_reach(app: &TestApp) {
+    use crate::common::search_titles as titles;
+    let hidden = |t: &[String]| t.iter().any(|x| x.contains("蓄電池"));
+    let public = |t: &[String]| t.iter().any(|x| x.contains("愛知県 電機 特定最低賃金"));
+    let mut hq = app.login("hq-viewer").await;
+    assert!(hidden(&titles(&mut hq, "蓄電池", hidden).await), "the head office finds its own wage");
+    for who in ["jaw-viewer", "ent-viewer", "partner-viewer", "anonymous"] {
+        let mut s = if who == "anonymous" { app.session() } else { app.login(who).await };
+        assert!(!hidden(&titles(&mut s, "蓄電池", |_| false).await), "{who} does not find it");
+        assert!(public(&titles(&mut s, "愛知県 電機", public).await), "{who} finds a public wage");
+    }
+    for (who, panel) in [("hq-viewer", true), ("jaw-viewer", true), ("ent-viewer", false), ("partner-viewer", false)] {
+        let home = app.login(who).await.get("/").await.body;
+        assert_eq!(home.contains("/minwage/2026/tracker"), panel, "{who}'s dashboard");
+    }
 }

@@ -4,6 +4,7 @@
 pub mod agreements;
 pub mod fmt;
 pub mod import;
+pub mod panel;
 pub mod results;
 pub mod series;
 pub mod tracker;

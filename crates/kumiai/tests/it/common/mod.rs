@@ -373,3 +373,19 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// The titles `/api/v1/search` gives for `q`, asked again (the index follows writes within a
+/// moment) until `want` holds or 5 s have passed.
+pub async fn search_titles(s: &mut Session, q: &str, want: impl Fn(&[String]) -> bool) -> Vec<String> {
+    let url = format!("/api/v1/search?q={}&per_page=100", kumiai_platform::text::percent_encode(q));
+    let started = std::time::Instant::now();
+    loop {
+        let r = s.get(&url).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let t: Vec<String> = r.json()["hits"].as_array().unwrap().iter().map(|h| h["title"].as_str().unwrap().to_string()).collect();
+        if want(&t) || started.elapsed() > std::time::Duration::from_secs(5) {
+            return t;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
