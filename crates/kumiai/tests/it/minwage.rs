@@ -78,6 +78,15 @@ async fn files_give_the_hand_computed_analysis(app: &TestApp) {
     assert!(p.status == StatusCode::OK && p.body.matches("<svg class=\"chart\"").count() == 2, "two charts");
     assert_eq!(hq.get("/minwage/prefectures/48").await.status, StatusCode::NOT_FOUND);
     assert_eq!(hq.get(&format!("/minwage/industries/{}", kumiai_platform::text::percent_encode("精密"))).await.status, StatusCode::OK);
+    // An .xlsx file imports the same way (Tochigi: 1,004 → 1,068; 1,150 − 1,068 = 82).
+    let headers = ["fiscal_year", "prefecture_code", "industry", "hourly_yen", "previous_hourly_yen", "effective_date", "status", "industrial_unions"];
+    let row: Vec<String> = ["2025", "09", "工作機械", "1150", "1100", "2026-02-01", "revised", "DENSEN"].iter().map(|c| c.to_string()).collect();
+    let book = kumiai_minwage::report::workbook(&[("industry", &headers, vec![row])]).unwrap();
+    let r = hq.upload("/minwage/import", &[("kind", "industry")], "tokutei.xlsx", &book).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let x = hq.get("/api/v1/minwage/2025/report").await.json();
+    let t = line(&x, "09", "工作機械");
+    assert_eq!((t["raise_yen"].as_i64(), t["regional_raise_yen"].as_i64(), t["gap_yen"].as_i64(), t["raise_at_least_regional"].as_bool()), (Some(50), Some(64), Some(82), Some(false)));
 }
 
 async fn a_bad_file_imports_nothing_and_names_each_problem(app: &TestApp) {
