@@ -77,6 +77,8 @@ async fn files_give_the_hand_computed_analysis(app: &TestApp) {
     let p = hq.get("/minwage/prefectures/23").await;
     assert!(p.status == StatusCode::OK && p.body.matches("<svg class=\"chart\"").count() == 2, "two charts");
     assert_eq!(hq.get("/minwage/prefectures/48").await.status, StatusCode::NOT_FOUND);
+    let series = hq.get("/minwage/prefectures/23?format=csv").await.body;
+    assert!(series.lines().any(|l| l.starts_with("2025,1140,63,")), "the year's row as a file: {series}");
     assert_eq!(hq.get(&format!("/minwage/industries/{}", kumiai_platform::text::percent_encode("精密"))).await.status, StatusCode::OK);
     // An .xlsx file imports the same way (Tochigi: 1,004 → 1,068; 1,150 − 1,068 = 82).
     let headers = ["fiscal_year", "prefecture_code", "industry", "hourly_yen", "previous_hourly_yen", "effective_date", "status", "industrial_unions"];
@@ -129,6 +131,8 @@ async fn minimum_wage_records_reach_only_whom_they_may(app: &TestApp) {
     let r = anon.get("/minwage/2025").await;
     assert!(r.status == StatusCode::UNAUTHORIZED || r.location.as_deref().is_some_and(|l| l.starts_with("/login")), "{}", r.status);
     assert_eq!(anon.get("/minwage/2024/results").await.status, StatusCode::OK);
+    assert!(anon.get("/minwage/2024/results?format=xlsx").await.bytes.starts_with(b"PK"), "the published figures as a workbook");
+    assert_eq!(anon.get("/minwage/2025/results?format=csv").await.status, StatusCode::NOT_FOUND);
     assert!(anon.get("/minwage").await.body.contains("/minwage/2024/results"));
     assert!(!anon.get("/minwage").await.body.contains("/minwage/2025/results"), "unpublished results are not listed");
     for s in [&mut anon, &mut partner, &mut ent, &mut jaw] {

@@ -38,6 +38,22 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
+/// `?format=csv|xlsx` on a page that also exports what it shows.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct Format {
+    pub format: String,
+}
+
+/// The rows as the asked format's download, or None for the page itself.
+pub(crate) fn export(format: &str, name: &str, headers: &[&str], rows: Vec<Vec<String>>) -> kumiai_platform::AppResult<Option<axum::response::Response>> {
+    Ok(match format {
+        "csv" => Some(download(&format!("{name}.csv"), crate::report::csv_of(headers, rows.into_iter()))),
+        "xlsx" => Some(download(&format!("{name}.xlsx"), crate::report::workbook(&[(name, headers, rows)]).map_err(kumiai_platform::AppError::Internal)?)),
+        _ => None,
+    })
+}
+
 /// A file download.
 pub(crate) fn download(name: &str, bytes: Vec<u8>) -> axum::response::Response {
     use axum::http::header;

@@ -25,10 +25,14 @@ struct ResultsBody {
     member: bool,
 }
 
-pub async fn show(ctx: Ctx, PathParams(year): PathParams<i64>) -> AppResult<Response> {
+pub async fn show(ctx: Ctx, PathParams(year): PathParams<i64>, kumiai_platform::web::QueryParams(f): kumiai_platform::web::QueryParams<super::Format>) -> AppResult<Response> {
     let r = store::results(ctx.db(), &ctx.viewer, year, ctx.now).await?.ok_or(AppError::NotFound)?;
     let l = ctx.lang;
     let a = store::analysis(ctx.db(), &ctx.viewer, year, ctx.now).await?;
+    // The summaries as a file: the published figures, not the wage-by-wage table.
+    if let Some(file) = super::export(&f.format, &format!("minwage-results-{year}"), &crate::report::SUMMARY_HEADERS, crate::report::summary_rows(&a))? {
+        return Ok(file);
+    }
     let label = ctx.gov_label(GovYear(year as i32));
     let map = view::map_of(&a, Colour::Gap, l, &format!("{label} {}", l.t("特定最低賃金と地域別最低賃金の水準差（都道府県平均）", "Industry minus regional minimum wage (prefecture average)")), |c| format!("#pref-{c}"));
     let mut prefs = view::prefecture_rows(&a, l);

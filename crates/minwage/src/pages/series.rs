@@ -10,12 +10,14 @@ use axum::response::Response;
 use kumiai_core::{GovYear, Lang};
 use kumiai_platform::web::chart::{Series, line_chart_fitted as line_chart};
 use kumiai_platform::web::layout::render_page;
-use kumiai_platform::web::{Crumb, Ctx, PathParams};
+use kumiai_platform::web::{Crumb, Ctx, PathParams, QueryParams};
 use kumiai_platform::{AppError, AppResult, Visible};
 use std::collections::BTreeMap;
 
 /// One year of a series.
 pub struct YearRow {
+    /// The figures as a file writes them (plain numbers, empty for unknown).
+    pub raw: Vec<String>,
     pub label: String,
     pub year: i64,
     pub regional: String,
@@ -61,13 +63,17 @@ fn analysed(wages: &[IndustryWage], table: &BTreeMap<(i64, String), RegionalFigu
 fn year_row(ctx: &Ctx, y: i64, lines: &[Line], regional: Option<i64>, regional_raise: Option<i64>) -> YearRow {
     let s = analysis::summarise(lines);
     let hourly: Vec<i64> = lines.iter().filter(|l| l.in_force()).filter_map(|l| l.hourly_yen).collect();
+    let mean_hourly = (!hourly.is_empty()).then(|| (hourly.iter().sum::<i64>() as f64 / hourly.len() as f64).round() as i64);
+    let opt = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
+    let optf = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
     YearRow {
+        raw: vec![y.to_string(), opt(regional), opt(regional_raise), s.count.to_string(), opt(mean_hourly), opt(hourly.iter().min().copied()), optf(s.avg_raise_yen), optf(s.avg_gap_yen), s.below_regional.to_string()],
         label: ctx.gov_label(GovYear(y as i32)),
         year: y,
         regional: yen(regional),
         regional_raise: signed(regional_raise),
         count: s.count,
-        avg_hourly: if hourly.is_empty() { "—".into() } else { kumiai_platform::db::group_digits((hourly.iter().sum::<i64>() as f64 / hourly.len() as f64).round() as i64) },
+        avg_hourly: yen(mean_hourly),
         min_hourly: yen(hourly.iter().min().copied()),
         avg_raise: avg(s.avg_raise_yen),
         avg_gap: avg(s.avg_gap_yen),
@@ -83,7 +89,9 @@ fn members(ctx: &Ctx) -> AppResult<()> {
     if ctx.viewer.is_anonymous() { Err(AppError::Unauthorized) } else { Ok(()) }
 }
 
-pub async fn prefecture(ctx: Ctx, PathParams(code): PathParams<String>) -> AppResult<Response> {
+const YEAR_HEADERS: [&str; 9] = ["fiscal_year", "regional_hourly_yen", "regional_raise_yen", "count", "avg_hourly_yen", "min_hourly_yen", "avg_raise_yen", "avg_gap_yen", "below_regional"];
+
+pub async fn prefecture(ctx: Ctx, PathParams(code): PathParams<String>, QueryParams(f): QueryParams<super::Format>) -> AppResult<Response> {
     members(&ctx)?;
     let p = crate::prefecture::by_code(&code).filter(|p| p.code == code).ok_or(AppError::NotFound)?;
     let l = ctx.lang;
@@ -99,6 +107,9 @@ pub async fn prefecture(ctx: Ctx, PathParams(code): PathParams<String>) -> AppRe
         let lines = by_year.get(&y).map(Vec::as_slice).unwrap_or(&[]);
         year_row(&ctx, y, lines, reg(y), reg(y).zip(reg(y - 1)).map(|(a, b)| a - b))
     }).collect();
+    if let Some(file) = super::export(&f.format, &format!("minwage-prefecture-{}", p.code), &YEAR_HEADERS, rows.iter().map(|r| r.raw.clone()).collect())? {
+        return Ok(file);
+    }
     let regional = Series { name: l.t("地域別最低賃金", "Regional minimum wage"), points: years.iter().filter_map(|&y| reg(y).map(|h| (y, h))).collect() };
     let average = Series { name: l.t("特定最低賃金の平均", "Industry wages, average"), points: by_year.iter().filter_map(|(y, ls)| mean(&ls.iter().filter(|x| x.in_force()).filter_map(|x| x.hourly_yen).collect::<Vec<_>>()).map(|m| (*y, m))).collect() };
     let lowest = Series { name: l.t("特定最低賃金の最低額", "Industry wages, lowest"), points: by_year.iter().filter_map(|(y, ls)| ls.iter().filter(|x| x.in_force()).filter_map(|x| x.hourly_yen).min().map(|m| (*y, m))).collect() };
@@ -129,7 +140,7 @@ fn latest(ctx: &Ctx, by_year: &BTreeMap<i64, Vec<Line>>, link: impl Fn(&Line) ->
     (ctx.gov_label(GovYear(*y as i32)), rows)
 }
 
-pub async fn industry(ctx: Ctx, PathParams(name): PathParams<String>) -> AppResult<Response> {
+pub async fn industry(ctx: Ctx, PathParams(name): PathParams<String>, QueryParams(f): QueryParams<super::Format>) -> AppResult<Response> {
     members(&ctx)?;
     let l = ctx.lang;
     let wages: Vec<IndustryWage> = store::series(ctx.db(), &ctx.viewer, By::Industry(&name), ctx.now).await?.into_iter().map(Visible::into_inner).collect();
@@ -143,6 +154,9 @@ pub async fn industry(ctx: Ctx, PathParams(name): PathParams<String>) -> AppResu
         let raises: Vec<i64> = lines.iter().filter_map(|x| x.regional_raise_yen).collect();
         year_row(&ctx, *y, lines, mean(&regs), mean(&raises))
     }).collect();
+    if let Some(file) = super::export(&f.format, "minwage-industry", &YEAR_HEADERS, rows.iter().map(|r| r.raw.clone()).collect())? {
+        return Ok(file);
+    }
     let average = Series { name: l.t("特定最低賃金の平均", "Industry wage, average"), points: by_year.iter().filter_map(|(y, ls)| mean(&ls.iter().filter(|x| x.in_force()).filter_map(|x| x.hourly_yen).collect::<Vec<_>>()).map(|m| (*y, m))).collect() };
     let regional = Series { name: l.t("同じ都道府県の地域別の平均", "Regional wage of the same prefectures, average"), points: by_year.iter().filter_map(|(y, ls)| mean(&ls.iter().filter(|x| x.in_force() && x.hourly_yen.is_some()).filter_map(|x| x.regional_hourly_yen).collect::<Vec<_>>()).map(|m| (*y, m))).collect() };
     let chart = line_chart(&format!("{name} {}", l.t("の最低賃金の推移（円/時）", "minimum wage by year (yen/hour)")), &[average, regional], |y| ctx.gov_label(GovYear(y as i32)), kumiai_platform::db::group_digits);
