@@ -63,6 +63,12 @@ async fn files_give_the_hand_computed_analysis(app: &TestApp) {
     let order: Vec<usize> = ["計量器", "光学", "電線", "精密", "非鉄"].iter().map(|n| page.body.find(&format!(">{n}</a>")).unwrap_or_else(|| panic!("{n} missing"))).collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "sorted by gap, largest first: {order:?}");
     assert!(page.body.contains("−40") && page.body.contains("+125") && page.body.contains("<svg"), "gaps and the map");
+    // The summary tables sort too: by average gap, the lowest (the wages in danger) first.
+    let by_gap = hq.get("/minwage/2025?gsort=gap").await.body;
+    let at = |n: &str| by_gap.find(&format!("href=\"/minwage/industries/{}\"", kumiai_platform::text::percent_encode(n))).unwrap_or_else(|| panic!("{n} missing"));
+    let order: Vec<usize> = ["非鉄", "精密", "電線", "光学", "計量器"].iter().map(|n| at(n)).collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "−40, +50, +69, +74, +125: {order:?}");
+    assert!(by_gap.contains("aria-sort=\"ascending\"><a href=\"/minwage/2025?") && by_gap.contains("gsort=gap#by-industry"));
     let csv = hq.get("/minwage/2025/wages.csv?iu=DENSEN").await;
     assert_eq!(csv.status, StatusCode::OK);
     assert_eq!(csv.body.lines().count(), 6, "header and five wages: {}", csv.body);

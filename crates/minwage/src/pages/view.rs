@@ -18,6 +18,22 @@ pub struct GroupRow {
     pub w_avg_raise: String,
     pub avg_gap: String,
     pub w_avg_gap: String,
+    raise_raw: Option<f64>,
+    gap_raw: Option<f64>,
+}
+
+/// Sorts a summary table: counts and raises largest first, gaps smallest first (the wages in
+/// danger first); unknown averages last; any other key keeps the table's own order.
+pub fn sort_groups(rows: &mut [GroupRow], key: &str) {
+    let last = |v: Option<f64>, flip: bool| v.map_or(f64::INFINITY, |x| if flip { -x } else { x });
+    match key {
+        "count" => rows.sort_by_key(|g| std::cmp::Reverse(g.count)),
+        "below" => rows.sort_by_key(|g| std::cmp::Reverse(g.below)),
+        "risk" => rows.sort_by_key(|g| std::cmp::Reverse(g.at_risk)),
+        "raise" => rows.sort_by(|a, b| last(a.raise_raw, true).total_cmp(&last(b.raise_raw, true))),
+        "gap" => rows.sort_by(|a, b| last(a.gap_raw, false).total_cmp(&last(b.gap_raw, false))),
+        _ => {}
+    }
 }
 
 pub fn group_row(label: String, href: String, s: &Summary) -> GroupRow {
@@ -33,6 +49,8 @@ pub fn group_row(label: String, href: String, s: &Summary) -> GroupRow {
         w_avg_raise: avg(s.weighted_avg_raise_yen),
         avg_gap: avg(s.avg_gap_yen),
         w_avg_gap: avg(s.weighted_avg_gap_yen),
+        raise_raw: s.avg_raise_yen,
+        gap_raw: s.avg_gap_yen,
     }
 }
 

@@ -27,6 +27,8 @@ pub struct Filter {
     pub colour: String,
     /// The page of the table (1-based; out-of-range pages are clamped).
     pub page: Option<String>,
+    /// The summary tables' order (count, below, risk, raise, gap).
+    pub gsort: String,
 }
 
 impl Filter {
@@ -117,6 +119,9 @@ struct YearBody {
     /// (label, href, aria-sort)
     heads: Vec<(String, String, &'static str)>,
     query: String,
+    /// The summary tables' sort links start with this; their current key.
+    sort_base: String,
+    gsort: String,
     hq_editor: bool,
     csrf: String,
     results: Option<String>,
@@ -173,9 +178,11 @@ pub async fn year(ctx: Ctx, PathParams(year): PathParams<i64>, QueryParams(f): Q
         colour: if colour == Colour::Gap { "gap" } else { "status" },
         map,
         overall: vec![view::group_row(l.t("全体", "All").into(), String::new(), &a.summary)],
-        prefs: view::prefecture_rows(&a, l),
-        industries: view::industry_rows(&a),
-        unions: a.by_industrial_union.iter().map(|(k, s)| view::group_row(k.clone(), format!("/minwage/{year}?iu={}", kumiai_platform::text::percent_encode(k)), s)).collect(),
+        prefs: sorted(view::prefecture_rows(&a, l), &f.gsort),
+        industries: sorted(view::industry_rows(&a), &f.gsort),
+        unions: sorted(a.by_industrial_union.iter().map(|(k, s)| view::group_row(k.clone(), format!("/minwage/{year}?iu={}", kumiai_platform::text::percent_encode(k)), s)).collect(), &f.gsort),
+        sort_base: format!("/minwage/{year}?{}&", f.query(&f.sort)),
+        gsort: f.gsort.clone(),
         risks: a.lines.iter().filter(|x| x.at_risk_next_year == Some(true)).take(RISKS_SHOWN).map(|x| view::wage_row(x, l)).collect(),
         risk_total: a.summary.at_risk_next_year,
         rows: rows.iter().skip(first).take(PAGE_ROWS).map(|x| view::wage_row(x, l)).collect(),
@@ -196,6 +203,11 @@ pub async fn year(ctx: Ctx, PathParams(year): PathParams<i64>, QueryParams(f): Q
     };
     let title = format!("{label} {}", l.t("最低賃金", "minimum wages"));
     Ok(render_page(&ctx, &title, &[Crumb::link(l.t("最低賃金", "Minimum wages"), "/minwage"), Crumb::here(&label)], &body))
+}
+
+fn sorted(mut rows: Vec<GroupRow>, key: &str) -> Vec<GroupRow> {
+    view::sort_groups(&mut rows, key);
+    rows
 }
 
 async fn chosen_for_export(ctx: &Ctx, year: i64, f: &Filter) -> AppResult<Analysis> {
