@@ -135,7 +135,7 @@ pub fn step(ctx: &DemoCtx) -> BoxFuture<'_, anyhow::Result<Vec<String>>> {
                     done_date: if done { due.into() } else { String::new() },
                     person_id: (!responsible.is_empty()).then(|| responsible[i % responsible.len()]),
                     note: if k == StepKind::Council && i % 9 == 0 { "使用者側が据置を主張。次回の専門部会で再提案（デモ）/ employers argue for no change; proposal again at the next session (demo)".into() } else { String::new() },
-                    reach: Reach::Industrial,
+                    reach: Some(Reach::Industrial),
                 };
                 store::save_step(&ctx.db, &system, w, k, &input, 0, now).await.map_err(said)?;
             }

@@ -307,7 +307,8 @@ pub struct StepInput {
     pub done_date: String,
     pub person_id: Option<i64>,
     pub note: String,
-    pub reach: Reach,
+    /// None keeps a recorded step's reach (a new step is `industrial`).
+    pub reach: Option<Reach>,
 }
 
 /// Records one step of a wage's revision (creating it the first time), checked: dates, the person
@@ -334,13 +335,13 @@ pub async fn save_step(db: &Db, viewer: &Viewer, w: &Visible<IndustryWage>, kind
     if !errs.is_empty() {
         return Err(AppError::Validation(errs));
     }
-    let fields = [
+    let mut fields = vec![
         ("due_date", Val::from(input.due_date.as_str())),
         ("done_date", input.done_date.as_str().into()),
         ("person_id", Val::Int(input.person_id)),
         ("note", input.note.as_str().into()),
-        ("reach", input.reach.as_str().into()),
     ];
+    fields.extend(input.reach.map(|r| ("reach", Val::from(r.as_str()))));
     let f = reach::filter(viewer, "s", STEP, now);
     let sql = format!("{} WHERE s.industry_id = $1 AND s.step = $2 AND {}", Step::SELECT, f.sql());
     let current = f.admit(db.fetch_cached::<Step>(sql, &[w.id.into(), kind.as_str().into()]).await?).pop();
@@ -359,6 +360,9 @@ pub async fn save_step(db: &Db, viewer: &Viewer, w: &Visible<IndustryWage>, kind
         },
         None => {
             let mut f = vec![("industry_id", w.id.into()), ("step", kind.as_str().into()), ("owner_org_id", viewer.org_id().into())];
+            if input.reach.is_none() {
+                f.push(("reach", Reach::Industrial.as_str().into()));
+            }
             f.extend(fields);
             let s = audit::insert::<Step>(&mut tx, &actor, &f, None).await.map_err(|e| match kumiai_platform::db::unique_violation(&e) {
                 // Someone recorded the same step first: a conflict, not a second row.

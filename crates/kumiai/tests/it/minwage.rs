@@ -236,6 +236,13 @@ async fn tracker_steps_and_agreements(app: &TestApp) {
     let v2 = version(&after, "notice");
     let r = jaw.post(&format!("/minwage/wages/{car}/steps/notice"), &[("due_date", "12/1"), ("version", &v2)]).await;
     assert!(r.status == StatusCode::UNPROCESSABLE_ENTITY && r.body.contains("YYYY-MM-DD"));
+    // A step shared with the affiliates stays so when a later save names no reach.
+    let r = jaw.post(&format!("/minwage/wages/{car}/steps/notice"), &[("due_date", "2026-12-01"), ("done_date", "2026-12-02"), ("note", "傘下にも共有"), ("reach", "affiliates"), ("version", &v2)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let v3 = version(&jaw.get(&format!("/minwage/wages/{car}")).await.body, "notice");
+    let r = jaw.post(&format!("/minwage/wages/{car}/steps/notice"), &[("due_date", "2026-12-01"), ("done_date", "2026-12-02"), ("note", "傘下にも共有（追記）"), ("version", &v3)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(app.login("ent-viewer").await.get(&format!("/minwage/wages/{car}")).await.body.contains("傘下にも共有（追記）"), "the reach was kept");
     // A late step shows on the dashboard.
     let ve = version(&after, "effective");
     let r = jaw.post(&format!("/minwage/wages/{car}/steps/effective"), &[("due_date", "2026-01-01"), ("version", &ve)]).await;

@@ -66,7 +66,8 @@ pub struct PublishForm {
 }
 
 pub async fn publish(ctx: Ctx, PathParams(year): PathParams<i64>, FormBody(f): FormBody<PublishForm>) -> AppResult<Response> {
-    let reach = Reach::parse(&f.reach).unwrap_or(Reach::Public);
+    // Publishing sets the reach, so the request must say which.
+    let reach = Reach::parse(&f.reach).ok_or_else(|| AppError::Validation(vec![kumiai_platform::FieldError::refused("reach", &f.reach, "情報到達範囲を選んでください。", "Choose the reach.")]))?;
     let lift = match f.lift_at.trim() {
         "" => None,
         t => Some(kumiai_core::time::parse_ms(t).ok_or_else(|| AppError::Validation(vec![kumiai_platform::FieldError::refused("lift_at", t, "解禁日時は 2026-01-15T10:00 の形で書いてください。", "Write the lift time as 2026-01-15T10:00.")]))?),

@@ -306,7 +306,8 @@ pub async fn save(ctx: Ctx, PathParams((id, step)): PathParams<(i64, String)>, F
             }
         },
     };
-    let reach = Reach::parse(&f.reach).unwrap_or(Reach::Industrial);
+    // A save that names no reach keeps the step's own.
+    let reach = Reach::parse(&f.reach);
     if !errors.is_empty() {
         return wage_page(&ctx, w, errors).await;
     }

@@ -210,29 +210,24 @@ fn sorted(mut rows: Vec<GroupRow>, key: &str) -> Vec<GroupRow> {
     rows
 }
 
-async fn chosen_for_export(ctx: &Ctx, year: i64, f: &Filter) -> AppResult<Analysis> {
+/// The year's analysis for an export (members only).
+async fn for_export(ctx: &Ctx, year: i64) -> AppResult<Analysis> {
     if ctx.viewer.is_anonymous() {
         return Err(AppError::Unauthorized);
     }
-    let mut a = store::analysis(ctx.db(), &ctx.viewer, year, ctx.now).await?;
-    let keep: Vec<Line> = chosen(&a, f).into_iter().cloned().collect();
-    a.lines = keep;
-    Ok(a)
+    Ok(store::analysis(ctx.db(), &ctx.viewer, year, ctx.now).await?)
 }
 
 /// The table as CSV, as filtered and sorted on the page.
 pub async fn csv(ctx: Ctx, PathParams(year): PathParams<i64>, QueryParams(f): QueryParams<Filter>) -> AppResult<Response> {
-    let a = chosen_for_export(&ctx, year, &f).await?;
-    let lines: Vec<&Line> = a.lines.iter().collect();
-    Ok(super::download(&format!("minwage-{year}.csv"), crate::report::csv(&lines)))
+    let a = for_export(&ctx, year).await?;
+    Ok(super::download(&format!("minwage-{year}.csv"), crate::report::csv(&chosen(&a, &f))))
 }
 
-/// The table and the summaries as a workbook.
+/// The table, as on the page, and every summary as a workbook.
 pub async fn xlsx(ctx: Ctx, PathParams(year): PathParams<i64>, QueryParams(f): QueryParams<Filter>) -> AppResult<Response> {
-    let full = store::analysis(ctx.db(), &ctx.viewer, year, ctx.now).await?;
-    let a = chosen_for_export(&ctx, year, &f).await?;
-    let lines: Vec<&Line> = a.lines.iter().collect();
-    let bytes = crate::report::xlsx(&full, &lines).map_err(AppError::Internal)?;
+    let a = for_export(&ctx, year).await?;
+    let bytes = crate::report::xlsx(&a, &chosen(&a, &f)).map_err(AppError::Internal)?;
     Ok(super::download(&format!("minwage-{year}.xlsx"), bytes))
 }
 
