@@ -335,29 +335,32 @@ fn unsort(tt: &mut [u32], counts: &[u32; 256], orig: usize) -> Result<Vec<u8>> {
         is_start[s / 64] |= 1 << (s % 64);
     }
     let marked = |p: usize| is_start[p / 64] & (1 << (p % 64)) != 0;
-    // Each walk: its position, its bytes, and the walk it ran into.
-    let mut pos: Vec<usize> = starts.clone();
+    // Each walk's bytes, and the walk it ran into.
     let mut pieces: Vec<Vec<u8>> = starts.iter().map(|_| Vec::with_capacity(2 * n / starts.len() + 16)).collect();
     let mut ends: Vec<Option<usize>> = vec![None; starts.len()];
-    let mut live: Vec<usize> = (0..starts.len()).collect();
+    // The live walks: where each is, and which it is. A round steps every walk (independent
+    // loads, free to overlap), then retires those that reached another's start.
+    let mut walks: Vec<u32> = starts.iter().map(|&s| s as u32).collect();
+    let mut who: Vec<usize> = (0..starts.len()).collect();
     let mut steps = 0usize;
-    while !live.is_empty() {
-        let mut k = 0;
-        while k < live.len() {
-            let w = live[k];
-            let v = tt[pos[w]];
+    while !walks.is_empty() {
+        for (p, &w) in walks.iter_mut().zip(&who) {
+            let v = tt[*p as usize];
             pieces[w].push(v as u8);
-            let p = (v >> 8) as usize;
-            if marked(p) {
-                ends[w] = Some(p);
-                live.swap_remove(k);
-                continue;
-            }
-            pos[w] = p;
-            k += 1;
+            *p = v >> 8;
         }
-        steps += live.len() + 1;
-        if steps > 2 * n + WALKS {
+        steps += walks.len();
+        let mut k = walks.len();
+        while k > 0 {
+            k -= 1;
+            let p = walks[k] as usize;
+            if marked(p) {
+                ends[who[k]] = Some(p);
+                walks.swap_remove(k);
+                who.swap_remove(k);
+            }
+        }
+        if steps > n {
             return Err(Refused("the transform is not one cycle"));
         }
     }
