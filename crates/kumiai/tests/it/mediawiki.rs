@@ -277,6 +277,19 @@ async fn imports_japanese_history_idempotently(app: &TestApp) {
     let team = page(app, "TEAMタイ金属労連").await;
     assert!(team.body.contains("## 経緯") && team.body.contains("<td>\n\n2020\n\n</td>") && team.body.contains("[^1]: 2020年の定期協議"), "{}", team.body);
     assert_eq!(kumiai_wiki::store::history(&app.db, &team).await.unwrap().len(), 3);
+    // Each MediaWiki revision maps to the revision made from it, with its date and author, and that
+    // revision's one audit entry names the same author (the later ones are written together).
+    let mapped: Vec<(i64, i64, String, String)> = sqlx::query_as(
+        "SELECT i.mw_revision_id, r.created_at, r.author, a.actor FROM wiki_import_revisions i JOIN wiki_revisions r ON r.id = i.revision_id \
+         JOIN audit_log a ON a.entity = 'wiki_revision' AND a.record_id = r.id AND a.action = 'create' WHERE i.mw_page_id = 1 ORDER BY i.mw_revision_id",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    let at = |s: &str| kumiai_core::time::parse_ms(s).unwrap();
+    let got: Vec<(i64, i64, bool)> = mapped.iter().map(|(mw, when, author, actor)| (*mw, *when, author == actor)).collect();
+    assert_eq!(got, [(11, at("2019-04-01T09:00:00Z"), true), (12, at("2020-06-01T09:00:00Z"), true), (13, at("2021-02-01T09:00:00Z"), true)]);
+    assert!(mapped[1].2.ends_with("hq-editor") && mapped[2].2.ends_with("yamada"), "{mapped:?}");
     let mut anon = app.visitor().await;
     let page = anon.get(&format!("/wiki/page/{}", team.id)).await.body;
     let dispute = self::page(app, "タイの紛争").await;
