@@ -15,7 +15,7 @@ use std::io::{self, Read};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 
-const BLOCK_MAGIC: u64 = 0x3141_5926_5359;
+pub(super) const BLOCK_MAGIC: u64 = 0x3141_5926_5359;
 const END_MAGIC: u64 = 0x1772_4538_5090;
 const MASK48: u64 = (1 << 48) - 1;
 /// No compressed block is larger (900 kB of input at worst expands by a few per cent).

@@ -14,9 +14,12 @@ pub struct Refused(pub &'static str);
 
 type Result<T> = std::result::Result<T, Refused>;
 
-const BLOCK_MAGIC: u64 = 0x3141_5926_5359;
+use super::bz2::BLOCK_MAGIC;
+
 const MAX_GROUPS: usize = 6;
 const MAX_CODE_LEN: u32 = 20;
+/// Per-length tables, indexed by code length 0..=MAX_CODE_LEN.
+const LENGTHS: usize = MAX_CODE_LEN as usize + 1;
 /// Symbols per Huffman table selection.
 const GROUP_SIZE: usize = 50;
 /// Bits looked up at once when decoding a symbol; longer codes take the slow path.
@@ -75,16 +78,16 @@ struct Table {
     /// By the next FAST_BITS bits: symbol << 8 | code length, or 0 when the code is longer.
     fast: Vec<u32>,
     /// Per length: the first code of that length, and where its symbols start in `symbols`.
-    first: [u32; MAX_CODE_LEN as usize + 2],
-    start: [u32; MAX_CODE_LEN as usize + 2],
-    count: [u32; MAX_CODE_LEN as usize + 2],
+    first: [u32; LENGTHS],
+    start: [u32; LENGTHS],
+    count: [u32; LENGTHS],
     symbols: Vec<u16>,
     max_len: u32,
 }
 
 impl Table {
     fn new(lengths: &[u8]) -> Result<Table> {
-        let mut t = Table { fast: vec![0; 1 << FAST_BITS], first: [0; 22], start: [0; 22], count: [0; 22], symbols: vec![], max_len: 0 };
+        let mut t = Table { fast: vec![0; 1 << FAST_BITS], first: [0; LENGTHS], start: [0; LENGTHS], count: [0; LENGTHS], symbols: vec![], max_len: 0 };
         for &l in lengths {
             t.count[usize::from(l)] += 1;
         }
