@@ -26,6 +26,10 @@ const GROUP_SIZE: usize = 50;
 const FAST_BITS: u32 = 10;
 /// Walks of the chain at once: enough independent loads to hide the misses.
 const WALKS: usize = 64;
+/// An entry of the linked block: its byte (low 8 bits), the next entry's index (20 bits: a block
+/// is at most 900,000 bytes) and END, set where the next entry is a walk's start.
+const INDEX: u32 = (1 << 20) - 1;
+const END: u32 = 1 << 31;
 
 /// Bits read most significant first, as bzip2 writes them. Reading past the end yields zeros
 /// and is noticed by [`Bits::overrun`].
@@ -322,46 +326,53 @@ fn unsort(tt: &mut [u32], counts: &[u32; 256], orig: usize) -> Result<Vec<u8>> {
         *c = sum;
         sum += k;
     }
+    // Where walks start: evenly spread points and the real start (`first`, known once linked).
+    // An entry leading to a start carries END, so a walk sees where it stops in the load it makes.
+    let mut spread: Vec<usize> = (1..WALKS).map(|k| k * n / WALKS).collect();
+    spread.dedup();
+    let mut upcoming = spread.iter().copied().peekable();
     for i in 0..n {
         let b = (tt[i] & 0xff) as usize;
         let at = next[b] as usize;
         next[b] += 1;
-        tt[at] |= (i as u32) << 8;
+        let end = if upcoming.peek() == Some(&i) {
+            upcoming.next();
+            END
+        } else {
+            0
+        };
+        tt[at] |= (i as u32) << 8 | end;
     }
-    let first = (tt[orig] >> 8) as usize;
-    // Where walks start: the real start and evenly spread points; a walk ends where another starts.
-    let mut starts: Vec<usize> = std::iter::once(first).chain((1..WALKS).map(|k| k * n / WALKS)).collect();
+    let first = (tt[orig] >> 8 & INDEX) as usize;
+    tt[orig] |= END;
+    let mut starts: Vec<usize> = spread;
+    starts.push(first);
     starts.sort_unstable();
     starts.dedup();
-    let mut is_start = vec![0u64; n.div_ceil(64)];
-    for &s in &starts {
-        is_start[s / 64] |= 1 << (s % 64);
-    }
-    let marked = |p: usize| is_start[p / 64] & (1 << (p % 64)) != 0;
     // Each walk's bytes, and the walk it ran into.
     let mut pieces: Vec<Vec<u8>> = starts.iter().map(|_| Vec::with_capacity(2 * n / starts.len() + 16)).collect();
     let mut ends: Vec<Option<usize>> = vec![None; starts.len()];
     // The live walks: where each is, and which it is. A round steps every walk (independent
-    // loads, free to overlap), then retires those that reached another's start.
-    let mut walks: Vec<u32> = starts.iter().map(|&s| s as u32).collect();
-    let mut who: Vec<usize> = (0..starts.len()).collect();
+    // loads, free to overlap); a step onto a start ends its walk.
+    let mut walks: Vec<(u32, u32)> = starts.iter().enumerate().map(|(w, &s)| (s as u32, w as u32)).collect();
     let mut steps = 0usize;
     while !walks.is_empty() {
-        for (p, &w) in walks.iter_mut().zip(&who) {
+        let mut ended = 0;
+        for (p, w) in walks.iter_mut() {
             let v = tt[*p as usize];
-            pieces[w].push(v as u8);
+            pieces[*w as usize].push(v as u8);
             *p = v >> 8;
+            ended |= v;
         }
         steps += walks.len();
-        let mut k = walks.len();
-        while k > 0 {
-            k -= 1;
-            let p = walks[k] as usize;
-            if marked(p) {
-                ends[who[k]] = Some(p);
-                walks.swap_remove(k);
-                who.swap_remove(k);
-            }
+        if ended & END != 0 {
+            walks.retain(|&(p, w)| {
+                let done = p & (END >> 8) != 0;
+                if done {
+                    ends[w as usize] = Some((p & INDEX) as usize);
+                }
+                !done
+            });
         }
         if steps > n {
             return Err(Refused("the transform is not one cycle"));
@@ -384,22 +395,26 @@ fn unsort(tt: &mut [u32], counts: &[u32; 256], orig: usize) -> Result<Vec<u8>> {
 /// Undoes bzip2's first run-length step: four equal bytes are followed by a count of more.
 fn unrun(data: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(data.len() + data.len() / 8);
+    // A run starts wherever the last ended, so the first four equal bytes from there begin one;
+    // the bytes before them go out as they are.
+    let mut from = 0;
     let mut i = 0;
-    while i < data.len() {
+    while i + 4 < data.len() {
         let b = data[i];
-        out.push(b);
-        i += 1;
-        let mut same = 1;
-        while i < data.len() && data[i] == b && same < 4 {
-            out.push(b);
+        if data[i + 1] != b {
             i += 1;
-            same += 1;
-        }
-        if same == 4 && i < data.len() {
-            out.resize(out.len() + usize::from(data[i]), b);
-            i += 1;
+        } else if data[i + 2] != b {
+            i += 2;
+        } else if data[i + 3] != b {
+            i += 3;
+        } else {
+            out.extend_from_slice(&data[from..i + 4]);
+            out.resize(out.len() + usize::from(data[i + 4]), b);
+            i += 5;
+            from = i;
         }
     }
+    out.extend_from_slice(&data[from..]);
     out
 }
 

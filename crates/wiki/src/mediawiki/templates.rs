@@ -349,7 +349,13 @@ impl Parser<'_> {
             let rest = &self.s[self.i..];
             // Runs of plain text go over whole (the marks are ASCII, so a cut there is a char
             // boundary): a history's megabytes of text are copied, not walked char by char.
-            let plain = rest.bytes().position(|b| matches!(b, b'{' | b'}' | b'|' | b'[' | b']')).unwrap_or(rest.len());
+            // Outside any call only `{{` means something: the rest is found by memchr.
+            let plain = if stop == Stop::End {
+                memchr::memchr(b'{', rest.as_bytes())
+            } else {
+                rest.bytes().position(|b| matches!(b, b'{' | b'}' | b'|' | b'[' | b']'))
+            }
+            .unwrap_or(rest.len());
             if plain > 0 {
                 text.push_str(&rest[..plain]);
                 self.i += plain;
