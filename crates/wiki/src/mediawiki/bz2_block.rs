@@ -316,8 +316,8 @@ fn transformed(bits: &mut Bits, tables: &[Table], selectors: &[u8], in_use: &[u8
     }
 }
 
-/// Undoes the Burrows–Wheeler transform: links each entry to the next (its high 24 bits), then
-/// walks the cycle from several points at once.
+/// Undoes the Burrows–Wheeler transform: links each entry to the next (bits 8–27, see `INDEX`),
+/// then walks the cycle from several points at once.
 fn unsort(tt: &mut [u32], counts: &[u32; 256], orig: usize) -> Result<Vec<u8>> {
     let n = tt.len();
     let mut next = [0u32; 256];
